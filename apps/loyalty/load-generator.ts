@@ -1,0 +1,106 @@
+import { connect, type Socket } from "node:net";
+import { once } from "node:events";
+import { clickCodec, loyalCustomerCodec } from "./messages.js";
+import { clicks, loyalCustomers, type WorkloadSpec } from "./workload.js";
+
+/** Where to send, what, and how fast. */
+export interface LoadGeneratorOptions {
+  loyal: { host: string; port: number };
+  clicks: { host: string; port: number };
+  spec: WorkloadSpec;
+  /** Events per second over both streams (0: as fast as the sockets take them). */
+  rate?: number;
+  /** Resolves once the loyal records are applied, before clicks start (so every expected email is determined). */
+  waitLoyalApplied?: (sent: number) => Promise<void>;
+  /** Called about 10 times a second with progress. */
+  progress?: (p: { phase: "loyal" | "clicks"; sent: number; total: number }) => void;
+}
+
+/** What the generator sent. */
+export interface LoadGeneratorResult {
+  loyalSent: number;
+  clicksSent: number;
+  ms: number;
+}
+
+const CHUNK = 2048;
+
+/** Sends the workload's loyal records, waits for them to apply, then sends its clicks. */
+export async function runLoadGenerator(o: LoadGeneratorOptions): Promise<LoadGeneratorResult> {
+  const t0 = performance.now();
+  const loyalTotal = countOf(loyalCustomers(o.spec));
+  const loyalSent = await sendAll(o.loyal, mapIter(loyalCustomers(o.spec), loyalCustomerCodec.encode), o.rate ?? 0, (sent) =>
+    o.progress?.({ phase: "loyal", sent, total: loyalTotal }),
+  );
+  if (o.waitLoyalApplied) await o.waitLoyalApplied(loyalSent);
+  const clicksSent = await sendAll(o.clicks, mapIter(clicks(o.spec), clickCodec.encode), o.rate ?? 0, (sent) =>
+    o.progress?.({ phase: "clicks", sent, total: o.spec.clicks }),
+  );
+  return { loyalSent, clicksSent, ms: performance.now() - t0 };
+}
+
+/** Frames `payloads` onto one connection in large writes, honouring socket backpressure and a rate. */
+export async function sendAll(addr: { host: string; port: number }, payloads: Iterable<Uint8Array>, rate: number, progress?: (sent: number) => void): Promise<number> {
+  const socket = connect(addr.port, addr.host);
+  socket.setNoDelay(true);
+  await Promise.race([once(socket, "connect"), once(socket, "error").then(([e]) => Promise.reject(new Error(`cannot connect to ${addr.host}:${addr.port}: ${(e as Error).message}`)))]);
+  let sent = 0;
+  let lastProgress = 0;
+  const start = performance.now();
+  let parts: Uint8Array[] = [];
+  let bytes = 0;
+  const chunk = rate > 0 ? Math.max(1, Math.min(CHUNK, Math.floor(rate / 200))) : CHUNK;
+  const flush = async () => {
+    const buf = Buffer.allocUnsafe(bytes + parts.length * 4);
+    let off = 0;
+    for (const p of parts) {
+      buf.writeUInt32BE(p.length, off);
+      buf.set(p, off + 4);
+      off += 4 + p.length;
+    }
+    sent += parts.length;
+    parts = [];
+    bytes = 0;
+    if (!socket.write(buf)) await drained(socket);
+    if (rate > 0) {
+      const due = start + (sent / rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    }
+    const now = performance.now();
+    if (progress && now - lastProgress > 100) {
+      lastProgress = now;
+      progress(sent);
+    }
+  };
+  for (const p of payloads) {
+    parts.push(p);
+    bytes += p.length;
+    if (parts.length >= chunk) await flush();
+  }
+  if (parts.length) await flush();
+  progress?.(sent);
+  await new Promise<void>((resolve) => socket.end(resolve));
+  return sent;
+}
+
+function drained(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onErr = (e: Error) => reject(e);
+    socket.once("error", onErr);
+    socket.once("drain", () => {
+      socket.off("error", onErr);
+      resolve();
+    });
+  });
+}
+
+function* mapIter<T, U>(it: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const x of it) yield f(x);
+}
+
+function countOf(it: Iterable<unknown>): number {
+  let n = 0;
+  for (const _ of it) n++;
+  return n;
+}

@@ -1,0 +1,254 @@
+import { LRUCache } from "lru-cache";
+import type { PartitionDef, StateStageDef } from "../builder/application.js";
+import type { StepContext } from "../builder/specs.js";
+import type { Envelope } from "../cluster/envelope.js";
+import type { StateStore } from "../state/state-store.js";
+
+/** What the host needs from the node around it. */
+export interface ActorHostContext {
+  readonly app: string;
+  readonly nodeId: string;
+  readonly store: StateStore;
+  /** The input value of an envelope (decoding its payload if it came over the wire); throws on bad input. */
+  inputOf(env: Envelope): unknown;
+  /** Receives a step's output (undefined outputs are not passed). */
+  emit(stage: StateStageDef, output: unknown, env: Envelope): void;
+  /** A step threw or rejected. */
+  stepFailed(stage: StateStageDef, env: Envelope, error: unknown): void;
+  /** The stage definition of an envelope. */
+  stageOf(env: Envelope): StateStageDef;
+  /** A passivation write to the store failed. */
+  storeFailed(error: unknown, key: string): void;
+  /** Called once per applied event (for fencing and tests); may be a no-op. */
+  applied?(env: Envelope): void;
+}
+
+/** One virtual actor: a key's private state and its queue of pending events. */
+class Actor implements StepContext {
+  state: unknown = undefined;
+  queue: Envelope[] | undefined = undefined;
+  busy = false;
+  loading = false;
+  evicted = false;
+  dirty = false;
+  skipWrite = false;
+  constructor(
+    readonly key: string,
+    readonly slot: number,
+    readonly nodeId: string,
+  ) {}
+  unchanged(): void {
+    this.skipWrite = true;
+  }
+}
+
+/**
+ * Runs the actors of one state partition on one node: activation on first event,
+ * one event at a time per actor (also across async steps), an LRU bound on active
+ * actors, and passivation of evicted actors into the state store.
+ */
+export class ActorHost {
+  private readonly lru: LRUCache<string, Actor>;
+  // Evicted actors that still had work in flight; they passivate when idle.
+  private readonly evicting = new Map<string, Actor>();
+  /** Actors passivated so far. */
+  passivations = 0;
+  /** Actors activated so far. */
+  activations = 0;
+  /** Events applied so far. */
+  applied = 0;
+
+  constructor(
+    readonly partition: PartitionDef,
+    private readonly ctx: ActorHostContext,
+    maxActors: number,
+  ) {
+    this.lru = new LRUCache<string, Actor>({
+      max: maxActors,
+      dispose: (actor, _key, reason) => {
+        if (reason === "evict") this.passivate(actor);
+      },
+    });
+  }
+
+  /** Active actors. */
+  get size(): number {
+    return this.lru.size;
+  }
+
+  /** Runs `env` on the actor of its key, now if the actor is idle, else after what is queued. */
+  deliver(env: Envelope): void {
+    let actor = this.lru.get(env.key);
+    if (!actor) actor = this.activate(env.key, env.slot);
+    if (actor.busy || actor.loading || actor.queue) {
+      (actor.queue ??= []).push(env);
+      return;
+    }
+    this.run(actor, env);
+  }
+
+  /** True when no actor of `slot` has an event in flight or queued. */
+  isSlotIdle(slot: number): boolean {
+    for (const a of this.lru.values()) if (a.slot === slot && (a.busy || a.loading || a.queue)) return false;
+    for (const a of this.evicting.values()) if (a.slot === slot) return false;
+    return true;
+  }
+
+  /** Removes every active and passive actor of `slot` and returns their states (for a handoff). */
+  async takeSlot(slot: number): Promise<Array<[string, unknown]>> {
+    const out: Array<[string, unknown]> = [];
+    for (const [key, a] of this.lru.entries()) {
+      if (a.slot !== slot) continue;
+      out.push([key, a.state]);
+    }
+    for (const [key] of out) this.lru.delete(key);
+    const stored = await this.ctx.store.takeSlot(this.ctx.app, this.partition.name, slot);
+    const active = new Set(out.map(([k]) => k));
+    for (const [k, s] of stored) if (!active.has(k)) out.push([k, s]);
+    return out;
+  }
+
+  /** Writes the state of every dirty actor of `slot` (or of all slots) to the store. */
+  async flushDirty(slot?: number): Promise<number> {
+    let n = 0;
+    const writes: Array<Promise<void> | void> = [];
+    for (const a of this.lru.values()) {
+      if (!a.dirty || (slot !== undefined && a.slot !== slot)) continue;
+      a.dirty = false;
+      writes.push(this.ctx.store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state));
+      n++;
+    }
+    await Promise.all(writes);
+    return n;
+  }
+
+  /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
+  dropSlot(slot: number): number {
+    const keys: string[] = [];
+    for (const [key, a] of this.lru.entries()) if (a.slot === slot) keys.push(key);
+    for (const k of keys) this.lru.delete(k);
+    return keys.length;
+  }
+
+  /** Installs actor states received in a handoff (they become active, LRU permitting). */
+  install(slot: number, actors: ReadonlyArray<{ key: string; state: unknown }>): void {
+    for (const { key, state } of actors) {
+      const a = new Actor(key, slot, this.ctx.nodeId);
+      a.state = state;
+      a.dirty = true;
+      this.lru.set(key, a);
+    }
+  }
+
+  /** Keys of active actors per slot (for /cluster and tests). */
+  activeSlots(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const a of this.lru.values()) m.set(a.slot, (m.get(a.slot) ?? 0) + 1);
+    return m;
+  }
+
+  /** Drops every actor without writing (used when a node stops). */
+  clear(): void {
+    this.lru.clear();
+    this.evicting.clear();
+  }
+
+  private activate(key: string, slot: number): Actor {
+    const back = this.evicting.get(key);
+    if (back) {
+      this.evicting.delete(key);
+      back.evicted = false;
+      this.lru.set(key, back);
+      return back;
+    }
+    const actor = new Actor(key, slot, this.ctx.nodeId);
+    this.activations++;
+    this.lru.set(key, actor);
+    const loaded = this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
+    if (loaded instanceof Promise) {
+      actor.loading = true;
+      loaded.then(
+        (s) => {
+          actor.state = s === undefined ? this.partition.state.create() : s;
+          actor.loading = false;
+          this.resume(actor);
+        },
+        (err: unknown) => {
+          // Without its stored state the actor must not run: its events fail as step errors.
+          actor.loading = false;
+          const queued = actor.queue ?? [];
+          actor.queue = undefined;
+          this.lru.delete(key);
+          for (const env of queued) this.ctx.stepFailed(this.ctx.stageOf(env), env, err);
+        },
+      );
+    } else {
+      actor.state = loaded === undefined ? this.partition.state.create() : loaded;
+    }
+    return actor;
+  }
+
+  private run(actor: Actor, env: Envelope): void {
+    const stage = this.ctx.stageOf(env);
+    let out: unknown;
+    try {
+      const input = env.value !== undefined ? env.value : this.ctx.inputOf(env);
+      actor.skipWrite = false;
+      out = stage.fn(input, actor.state, actor);
+    } catch (err) {
+      this.ctx.stepFailed(stage, env, err);
+      return;
+    }
+    if (out instanceof Promise) {
+      actor.busy = true;
+      out.then(
+        (o) => {
+          this.done(actor, stage, env, o);
+          actor.busy = false;
+          this.resume(actor);
+        },
+        (err: unknown) => {
+          this.ctx.stepFailed(stage, env, err);
+          actor.busy = false;
+          this.resume(actor);
+        },
+      );
+      return;
+    }
+    this.done(actor, stage, env, out);
+  }
+
+  private done(actor: Actor, stage: StateStageDef, env: Envelope, out: unknown): void {
+    this.applied++;
+    if (!actor.skipWrite) actor.dirty = true;
+    this.ctx.applied?.(env);
+    if (out !== undefined) this.ctx.emit(stage, out, env);
+  }
+
+  private resume(actor: Actor): void {
+    while (actor.queue && !actor.busy && !actor.loading) {
+      const next = actor.queue.shift()!;
+      if (actor.queue.length === 0) actor.queue = undefined;
+      this.run(actor, next);
+    }
+    if (actor.evicted && !actor.busy && !actor.loading && !actor.queue) {
+      this.evicting.delete(actor.key);
+      this.persist(actor);
+    }
+  }
+
+  private passivate(actor: Actor): void {
+    if (actor.busy || actor.loading || actor.queue) {
+      actor.evicted = true;
+      this.evicting.set(actor.key, actor);
+      return;
+    }
+    this.persist(actor);
+  }
+
+  private persist(actor: Actor): void {
+    this.passivations++;
+    const r = this.ctx.store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state);
+    if (r instanceof Promise) r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key));
+  }
+}

@@ -1,0 +1,81 @@
+import type { Command } from "commander";
+import { hostname } from "node:os";
+import { ConfigError } from "../errors.js";
+import { createLogger } from "../logger.js";
+import { LocalMembership, LocalMembershipBoard } from "../cluster/local-membership.js";
+import { Node } from "../node/node.js";
+import type { StateMode } from "../node/handoff.js";
+import { connectNatsCluster, type NatsClusterParts } from "../nats/nats-cluster.js";
+import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
+import { loadApp } from "./app-loader.js";
+import { collect, envList, parseAddress, parseIntFlag, parseNamedAddresses, parseSinks } from "./options.js";
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+const STATE_MODES = ["memory", "snapshot", "durable"] as const;
+
+/** `troupe node`: one cluster node; flags fall back to TROUPE_* environment variables. */
+export function registerNodeCommand(program: Command): void {
+  program
+    .command("node")
+    .description("run one cluster node (without --nats: an embedded single-process node)")
+    .option("--app <name|path>", "app to run, by registered name or module path (repeatable; env TROUPE_APP, comma-separated)", collect, [])
+    .option("--node-id <id>", "node id (env TROUPE_NODE_ID; default: the host name)")
+    .option("--nats <url>", "NATS server URL(s), comma-separated (env TROUPE_NATS_URL); omit for the in-process transport")
+    .option("--source <name=host:port>", "listen for a source's frames (repeatable; env TROUPE_SOURCES, comma-separated)", collect, [])
+    .option("--sink <name=host:port|stdout>", "send a sink's frames (repeatable; env TROUPE_SINKS, comma-separated)", collect, [])
+    .option("--http <host:port>", "serve /metrics, /healthz, /readyz, /cluster (env TROUPE_HTTP)")
+    .option("--state <mode>", "state mode: memory | snapshot | durable (env TROUPE_STATE)")
+    .option("--max-actors <n>", "active actors per partition before passivation (env TROUPE_MAX_ACTORS)")
+    .option("--log-level <level>", "trace | debug | info | warn | error | silent (env TROUPE_LOG_LEVEL)")
+    .action(async (flags: Record<string, string | string[] | undefined>) => {
+      const level = (flags.logLevel as string | undefined) ?? process.env.TROUPE_LOG_LEVEL ?? "info";
+      if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`--log-level: "${level}" is not one of ${LOG_LEVELS.join(", ")}`);
+      const log = createLogger(level as (typeof LOG_LEVELS)[number]);
+      const appNames = (flags.app as string[]).length ? (flags.app as string[]) : envList("TROUPE_APP");
+      if (appNames.length === 0) throw new ConfigError("no app given: pass --app loyalty (or a module path), or set TROUPE_APP");
+      const apps = await Promise.all(appNames.map(loadApp));
+      const nodeId = (flags.nodeId as string | undefined) ?? process.env.TROUPE_NODE_ID ?? hostname();
+      const natsUrl = (flags.nats as string | undefined) ?? process.env.TROUPE_NATS_URL;
+      const sources = parseNamedAddresses((flags.source as string[]).length ? (flags.source as string[]) : envList("TROUPE_SOURCES"), "--source");
+      const sinks = parseSinks((flags.sink as string[]).length ? (flags.sink as string[]) : envList("TROUPE_SINKS"));
+      const httpFlag = (flags.http as string | undefined) ?? process.env.TROUPE_HTTP;
+      const http = httpFlag ? parseAddress(httpFlag, "--http") : undefined;
+      const mode = (flags.state as string | undefined) ?? process.env.TROUPE_STATE ?? (natsUrl ? "snapshot" : "memory");
+      if (!(STATE_MODES as readonly string[]).includes(mode)) throw new ConfigError(`--state: "${mode}" is not one of ${STATE_MODES.join(", ")}`);
+      const maxActorsFlag = (flags.maxActors as string | undefined) ?? process.env.TROUPE_MAX_ACTORS;
+      const maxActors = maxActorsFlag ? parseIntFlag(maxActorsFlag, "--max-actors") : undefined;
+
+      let parts: NatsClusterParts;
+      if (natsUrl) {
+        parts = await connectNatsCluster({ url: natsUrl, nodeId, logger: log });
+      } else {
+        if (mode !== "memory") throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
+        parts = { transport: new InProcessTransport(new InProcessHub()), membership: new LocalMembership(new LocalMembershipBoard()), close: async () => undefined };
+      }
+      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store: parts.store, mode: mode as StateMode, sources, sinks, http, logger: log, maxActors });
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, "signal received; draining");
+        node
+          .drain()
+          .then(() => parts.close())
+          .then(() => process.exit(0))
+          .catch((err: unknown) => {
+            log.error({ err }, "drain failed");
+            process.exit(1);
+          });
+      };
+      process.on("SIGTERM", () => shutdown("SIGTERM"));
+      process.on("SIGINT", () => shutdown("SIGINT"));
+      await node.start();
+      // Drain also ends the process when it was requested remotely (troupe drain).
+      const watch = setInterval(() => {
+        if (node.lifecycle === "stopped" && !stopping) {
+          clearInterval(watch);
+          void parts.close().then(() => process.exit(0));
+        }
+      }, 200);
+    });
+}

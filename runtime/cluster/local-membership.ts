@@ -1,0 +1,66 @@
+import type { Member, Membership, MembershipView } from "./membership.js";
+
+/** Membership for nodes in one process (the embedded cluster): a shared, totally ordered view. */
+export class LocalMembershipBoard {
+  private view: MembershipView = { epoch: 0, members: [] };
+  private seq = 0;
+  private readonly listeners = new Set<(view: MembershipView) => void>();
+
+  /** The latest view. */
+  current(): MembershipView {
+    return this.view;
+  }
+
+  /** Applies one change and announces the new epoch (synchronously, in order). */
+  change(mutate: (members: Member[]) => Member[]): MembershipView {
+    const members = mutate([...this.view.members]);
+    this.view = { epoch: this.view.epoch + 1, members };
+    for (const l of [...this.listeners]) l(this.view);
+    return this.view;
+  }
+
+  /** Next join sequence number. */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Subscribes to changes. */
+  subscribe(listener: (view: MembershipView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** One node's handle on a `LocalMembershipBoard`. */
+export class LocalMembership implements Membership {
+  private readonly offs: Array<() => void> = [];
+  constructor(private readonly board: LocalMembershipBoard) {}
+
+  async join(nodeId: string, info: { http?: string }): Promise<MembershipView> {
+    const joinedSeq = this.board.nextSeq();
+    return this.board.change((ms) => [...ms.filter((m) => m.id !== nodeId), { id: nodeId, joinedSeq, status: "up", ...info }]);
+  }
+
+  async markLeaving(nodeId: string): Promise<void> {
+    this.board.change((ms) => ms.map((m) => (m.id === nodeId ? { ...m, status: "leaving" as const } : m)));
+  }
+
+  async leave(nodeId: string): Promise<void> {
+    this.board.change((ms) => ms.filter((m) => m.id !== nodeId));
+  }
+
+  current(): MembershipView {
+    return this.board.current();
+  }
+
+  subscribe(listener: (view: MembershipView) => void): () => void {
+    // Deliver on a later turn so that a change never re-enters the node that made it.
+    const off = this.board.subscribe((v) => setImmediate(() => listener(v)));
+    this.offs.push(off);
+    return off;
+  }
+
+  async close(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+  }
+}

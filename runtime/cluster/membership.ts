@@ -1,0 +1,90 @@
+import { LifecycleError } from "../errors.js";
+
+/** Statuses of a member: `up` members own slots; `leaving` members hand theirs off. */
+export const MEMBER_STATUSES = ["up", "leaving"] as const;
+/** A member's status. */
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+/** One node in the cluster view. */
+export interface Member {
+  readonly id: string;
+  /** Membership sequence at which the node joined (placement order). */
+  readonly joinedSeq: number;
+  readonly status: MemberStatus;
+  /** The node's HTTP address, if it serves one. */
+  readonly http?: string;
+}
+
+/** A versioned snapshot of the cluster: each change is a new epoch. */
+export interface MembershipView {
+  readonly epoch: number;
+  readonly members: readonly Member[];
+}
+
+/** Membership: a versioned snapshot plus a stream of changes, in epoch order. */
+export interface Membership {
+  /** Adds `nodeId` (status `up`) and resolves with the view that contains it. */
+  join(nodeId: string, info: { http?: string }): Promise<MembershipView>;
+  /** Marks `nodeId` as leaving: it keeps its membership but is given no slots. */
+  markLeaving(nodeId: string): Promise<void>;
+  /** Removes `nodeId` from the view. */
+  leave(nodeId: string): Promise<void>;
+  /** The latest view this process knows. */
+  current(): MembershipView;
+  /** Calls `listener` with every later view, in epoch order; returns an unsubscribe function. */
+  subscribe(listener: (view: MembershipView) => void): () => void;
+  /** Stops watching and heartbeating. */
+  close(): Promise<void>;
+}
+
+/** The members that own slots in a view. */
+export function slotOwners(view: MembershipView): Member[] {
+  return view.members.filter((m) => m.status === "up");
+}
+
+/** An async stream of the views after the current one (for `for await`). */
+export async function* membershipChanges(membership: Membership, signal?: AbortSignal): AsyncGenerator<MembershipView> {
+  const queue: MembershipView[] = [];
+  let wake: (() => void) | undefined;
+  const off = membership.subscribe((v) => {
+    queue.push(v);
+    wake?.();
+  });
+  try {
+    while (!signal?.aborted) {
+      const next = queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+      wake = undefined;
+    }
+  } finally {
+    off();
+  }
+}
+
+/** Node lifecycle states, in order. */
+export const NODE_STATES = ["created", "starting", "running", "draining", "stopping", "stopped"] as const;
+/** A node lifecycle state. */
+export type NodeState = (typeof NODE_STATES)[number];
+
+const LEGAL: Record<NodeState, readonly NodeState[]> = {
+  created: ["starting", "stopped"],
+  starting: ["running", "stopping"],
+  running: ["draining", "stopping"],
+  draining: ["stopping"],
+  stopping: ["stopped"],
+  stopped: [],
+};
+
+/** The one guard against illegal lifecycle transitions. */
+export function assertTransition(from: NodeState, to: NodeState): void {
+  if (!LEGAL[from].includes(to)) {
+    throw new LifecycleError(`a node cannot go from "${from}" to "${to}"; legal next states: ${LEGAL[from].join(", ") || "none"}`);
+  }
+}

@@ -1,0 +1,40 @@
+/** Slots per state partition unless the partition says otherwise. */
+export const DEFAULT_SLOTS = 256;
+/** Virtual points per node on the placement ring. */
+export const DEFAULT_VIRTUAL_POINTS = 64;
+/** Largest frame a TCP source accepts (bytes of payload). */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+/** Most concurrent connections one TCP source accepts. */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+/** Most bytes a source buffers for one connection before dropping it. */
+export const DEFAULT_MAX_CONNECTION_BUFFER_BYTES = 4 * 1024 * 1024;
+/** A source connection idle this long is closed (slow-loris guard). */
+export const DEFAULT_SOURCE_IDLE_TIMEOUT_MS = 5 * 60_000;
+/** Most envelopes in one outbound batch before it is flushed. */
+export const DEFAULT_BATCH_MAX_ENVELOPES = 1024;
+/** Longest an envelope waits in an outbound batch (0 = flush at the end of the I/O turn). */
+export const DEFAULT_BATCH_MAX_DELAY_MS = 0;
+/** Outbound envelopes in flight above which sources pause reading. */
+export const DEFAULT_HIGH_WATER_ENVELOPES = 64 * 1024;
+/** Sink bytes buffered above which sources pause reading. */
+export const DEFAULT_SINK_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+/** Most bytes a sink buffers while disconnected; beyond it frames are dropped and counted. */
+export const DEFAULT_SINK_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+/** First and largest reconnect delays of a sink. */
+export const DEFAULT_SINK_BACKOFF_MIN_MS = 50;
+export const DEFAULT_SINK_BACKOFF_MAX_MS = 5_000;
+/** Active actors per state partition per node (LRU bound). */
+export const DEFAULT_MAX_ACTORS = 1_000_000;
+/** At most this many log lines per second per dead-letter reason. */
+export const DEFAULT_DEAD_LETTER_LOGS_PER_SECOND = 5;
+/** How many recent dead letters a node keeps in memory for inspection. */
+export const DEFAULT_DEAD_LETTER_KEEP = 1000;
+/** Hops an envelope may be forwarded before it is parked as undeliverable. */
+export const DEFAULT_MAX_HOPS = 8;
+/** Heartbeat interval and the silence after which a member is removed. */
+export const DEFAULT_HEARTBEAT_MS = 1_000;
+export const DEFAULT_FAILURE_TIMEOUT_MS = 5_000;
+/** Deadline for one slot handoff before it is logged and retried. */
+export const DEFAULT_HANDOFF_TIMEOUT_MS = 5_000;
+/** Write-behind interval for snapshot state. */
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 1_000;

@@ -1,0 +1,87 @@
+/** Every error Troupe raises: a stable `code`, a message that says what to do, and `cause`. */
+export class TroupeError extends Error {
+  /** Stable machine-readable code, e.g. `TROUPE_BAD_FLAG`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An application definition is invalid (raised by `ApplicationBuilder.build`). */
+export class AppDefinitionError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_APP_DEFINITION", message, options);
+  }
+}
+
+/** An application module could not be found or loaded. */
+export class AppLoadError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_APP_LOAD", message, options);
+  }
+}
+
+/** A command-line flag, environment variable or option has a bad value. */
+export class ConfigError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_CONFIG", message, options);
+  }
+}
+
+/** A TCP frame violated the framing rules (oversized, truncated). */
+export class FrameError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_FRAME", message, options);
+  }
+}
+
+/** An application decoder threw on a frame. */
+export class DecodeError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_DECODE", message, options);
+  }
+}
+
+/** An application step threw or rejected. */
+export class StepError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_STEP", message, options);
+  }
+}
+
+/** A wire message (batch, envelope, control) could not be decoded. */
+export class WireError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_WIRE", message, options);
+  }
+}
+
+/** NATS could not be reached or a NATS operation failed. */
+export class NatsUnavailableError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_NATS_UNAVAILABLE", message, options);
+  }
+}
+
+/** A lifecycle method was called in a state that does not allow it. */
+export class LifecycleError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_LIFECYCLE", message, options);
+  }
+}
+
+/** A state store read or write failed (including a fenced, stale write). */
+export class StateStoreError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_STATE_STORE", message, options);
+  }
+}
+
+/** A write was rejected because a newer owner holds the slot (fencing). */
+export class FencedError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_FENCED", message, options);
+  }
+}

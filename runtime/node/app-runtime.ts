@@ -1,0 +1,200 @@
+import type { Application, PipelineDef, StageDef, StateStageDef } from "../builder/application.js";
+import type { StepContext } from "../builder/specs.js";
+import { ActorHost } from "../actors/actor-host.js";
+import type { Envelope } from "../cluster/envelope.js";
+import { slotOf } from "../placement/hash.js";
+import type { DeadLetters } from "../observability/dead-letters.js";
+import type { StateStore } from "../state/state-store.js";
+import { SlotTable } from "./slot-table.js";
+
+/** What an app runtime needs from its node. */
+export interface NodeServices {
+  readonly nodeId: string;
+  readonly store: StateStore;
+  readonly maxActors: number;
+  readonly deadLetters: DeadLetters;
+  /** The node's current epoch. */
+  epoch(): number;
+  /** Sends an envelope to the owner of its slot (locally or over the transport). */
+  route(env: Envelope, table: SlotTable): void;
+  /** Writes one output to a sink. */
+  writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void;
+  /** Called after each applied event (optional observer). */
+  applied?(app: string, partition: string, env: Envelope): void;
+}
+
+/** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
+export interface AppCounters {
+  readonly eventsIn: Map<string, number>;
+  readonly stageEvents: Float64Array;
+  readonly eventsOut: Map<string, number>;
+}
+
+const STATELESS_CTX: StepContext = { key: "", slot: -1, nodeId: "", unchanged: () => undefined };
+
+/** Runs one application's pipelines on one node: decode, stateless steps, routing, actors, sinks. */
+export class AppRuntime {
+  readonly name: string;
+  /** Actor host per partition index. */
+  readonly hosts: ActorHost[];
+  /** Slot ownership per partition index. */
+  readonly tables: SlotTable[];
+  readonly counters: AppCounters;
+  private readonly pipelineOfStage: PipelineDef[];
+  private readonly partitionByName: Map<string, number>;
+
+  constructor(
+    readonly app: Application,
+    private readonly node: NodeServices,
+  ) {
+    this.name = app.name;
+    this.partitionByName = new Map(app.partitions.map((p) => [p.name, p.index]));
+    this.tables = app.partitions.map((p) => new SlotTable(p.slots));
+    this.pipelineOfStage = [];
+    for (const p of app.pipelines) for (const id of p.stages) this.pipelineOfStage[id] = p;
+    this.counters = { eventsIn: new Map(), stageEvents: new Float64Array(app.stages.length), eventsOut: new Map() };
+    this.hosts = app.partitions.map(
+      (p) =>
+        new ActorHost(
+          p,
+          {
+            app: app.name,
+            nodeId: node.nodeId,
+            store: node.store,
+            inputOf: (env) => this.inputOf(env),
+            emit: (stage, out, env) => this.continueAfter(stage, out, env),
+            stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload),
+            stageOf: (env) => this.app.stages[env.stage] as StateStageDef,
+            storeFailed: (err, key) => this.node.deadLetters.record("store_error", app.name, key, err),
+            applied: node.applied ? (env) => node.applied!(app.name, this.app.partitions[(this.app.stages[env.stage] as StateStageDef).partition.index]!.name, env) : undefined,
+          },
+          node.maxActors,
+        ),
+    );
+  }
+
+  /** Partition index of a partition name, or undefined. */
+  partitionIndex(name: string): number | undefined {
+    return this.partitionByName.get(name);
+  }
+
+  /** Handles one frame accepted by source `source` on connection `connId` (its `seq`-th event). */
+  ingest(source: string, payload: Uint8Array, connId: string, seq: number, acceptedMs: number): void {
+    const entry = this.app.sources.get(source);
+    if (!entry) return;
+    this.counters.eventsIn.set(source, (this.counters.eventsIn.get(source) ?? 0) + 1);
+    let value: unknown;
+    try {
+      value = entry.decoder(payload);
+    } catch (err) {
+      this.node.deadLetters.record("decode_error", this.name, source, err, payload);
+      return;
+    }
+    const first = entry.pipeline.stages[0];
+    if (first === undefined) {
+      this.toSink(entry.pipeline, value, acceptedMs);
+      return;
+    }
+    this.runFrom(first, value, payload, connId, seq, acceptedMs);
+  }
+
+  /** Delivers an envelope addressed to a state stage of this app on this node (the owner check is the node's). */
+  deliverOwned(env: Envelope, partition: number): void {
+    this.counters.stageEvents[env.stage]!++;
+    this.hosts[partition]!.deliver(env);
+  }
+
+  private inputOf(env: Envelope): unknown {
+    const stage = this.app.stages[env.stage] as StateStageDef;
+    const bytes = env.payload;
+    if (!bytes) throw new Error(`envelope for stage ${stage.name} has neither a value nor a payload`);
+    const value = stage.input === "frame" ? this.app.sources.get(this.pipelineOfStage[stage.id]!.source.name)!.decoder(bytes) : stage.input.decode(bytes);
+    env.value = value;
+    return value;
+  }
+
+  private continueAfter(stage: StateStageDef, out: unknown, env: Envelope): void {
+    const next = stage.next;
+    if (next === undefined) {
+      this.toSink(this.pipelineOfStage[stage.id]!, out, env.acceptedMs);
+      return;
+    }
+    this.runFrom(next, out, undefined, env.source, env.seq, env.acceptedMs);
+  }
+
+  private runFrom(stageId: number, value: unknown, frame: Uint8Array | undefined, source: string, seq: number, acceptedMs: number): void {
+    let id: number | undefined = stageId;
+    let v = value;
+    while (id !== undefined) {
+      const stage: StageDef = this.app.stages[id]!;
+      if (stage.kind === "state") {
+        let key: string;
+        try {
+          key = stage.key(v);
+          if (typeof key !== "string") key = String(key);
+        } catch (err) {
+          this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name} (key)`, err, frame);
+          return;
+        }
+        const partition = stage.partition;
+        const env: Envelope = {
+          app: this.name,
+          stage: id,
+          slot: slotOf(key, partition.slots),
+          key,
+          value: v,
+          payload: stage.input === "frame" ? frame : undefined,
+          epoch: this.node.epoch(),
+          source,
+          seq,
+          hops: 0,
+          acceptedMs,
+        };
+        this.node.route(env, this.tables[partition.index]!);
+        return;
+      }
+      this.counters.stageEvents[id]!++;
+      let out: unknown;
+      try {
+        out = stage.fn(v, STATELESS_CTX);
+      } catch (err) {
+        this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame);
+        return;
+      }
+      if (out instanceof Promise) {
+        const after = stage.next;
+        out.then(
+          (o) => {
+            if (o === undefined) return;
+            if (after === undefined) this.toSink(this.pipelineOfStage[stage.id]!, o, acceptedMs);
+            else this.runFrom(after, o, undefined, source, seq, acceptedMs);
+          },
+          (err: unknown) => this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame),
+        );
+        return;
+      }
+      if (out === undefined) return;
+      v = out;
+      frame = undefined;
+      id = stage.next;
+      if (id === undefined) {
+        this.toSink(this.pipelineOfStage[stage.id]!, v, acceptedMs);
+        return;
+      }
+    }
+  }
+
+  private toSink(pipeline: PipelineDef, value: unknown, acceptedMs: number): void {
+    const sink = pipeline.sink;
+    if (!sink) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = sink.encoder(value);
+    } catch (err) {
+      this.node.deadLetters.record("step_error", this.name, `sink ${sink.name} (encoder)`, err);
+      return;
+    }
+    this.counters.eventsOut.set(sink.name, (this.counters.eventsOut.get(sink.name) ?? 0) + 1);
+    this.node.writeSink(sink.name, bytes, acceptedMs);
+  }
+}

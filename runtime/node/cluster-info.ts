@@ -1,0 +1,68 @@
+import type { Node } from "./node.js";
+
+/** One member as `/cluster` shows it. */
+export interface ClusterMemberInfo {
+  readonly id: string;
+  readonly status: string;
+  readonly http: string | undefined;
+  /** Slots this member owns in the current epoch, summed over partitions. */
+  readonly slots: number;
+}
+
+/** The JSON of `/cluster`. */
+export interface ClusterInfo {
+  readonly node: string;
+  readonly state: string;
+  readonly ready: boolean;
+  readonly epoch: number;
+  readonly members: readonly ClusterMemberInfo[];
+  readonly slotsOwned: number;
+  readonly slotsInHandoff: number;
+  readonly activeActors: number;
+  readonly eventsIn: number;
+  readonly eventsOut: number;
+  readonly forwards: number;
+  readonly parked: number;
+  readonly deadLetters: number;
+  readonly apps: ReadonlyArray<{ name: string; steps: Record<string, number>; partitions: ReadonlyArray<{ name: string; slots: number; owned: number; gaining: number; losing: number; actors: number }> }>;
+}
+
+/** Builds the `/cluster` picture of a node. */
+export function clusterInfo(node: Node): ClusterInfo {
+  const view = node.handoff.view;
+  const perMember = new Map<string, number>();
+  let eventsIn = 0;
+  let eventsOut = 0;
+  const apps = [...node.apps.values()].map((app) => {
+    for (const n of app.counters.eventsIn.values()) eventsIn += n;
+    for (const n of app.counters.eventsOut.values()) eventsOut += n;
+    const steps: Record<string, number> = {};
+    app.app.stages.forEach((s, i) => (steps[s.name] = (steps[s.name] ?? 0) + (app.counters.stageEvents[i] ?? 0)));
+    return {
+      name: app.name,
+      steps,
+      partitions: app.app.partitions.map((p) => {
+        const st = app.tables[p.index]!;
+        for (const o of st.owners) perMember.set(o, (perMember.get(o) ?? 0) + 1);
+        const c = st.counts();
+        return { name: p.name, slots: p.slots, owned: c.owned, gaining: c.gaining, losing: c.losing, actors: app.hosts[p.index]!.size };
+      }),
+    };
+  });
+  return {
+    node: node.id,
+    state: node.lifecycle,
+    ready: node.ready,
+    epoch: node.handoff.epoch,
+    members: view.members.map((m) => ({ id: m.id, status: m.status, http: m.http, slots: perMember.get(m.id) ?? 0 })),
+    slotsOwned: node.ownedSlots(),
+    slotsInHandoff: node.handoff.inTransition(),
+    activeActors: node.activeActors(),
+    eventsIn,
+    eventsOut,
+    forwards: node.forwards,
+    parked: node.parkedCount(),
+    deadLetters: node.deadLetters.total(),
+    apps,
+  };
+}

@@ -1,0 +1,270 @@
+import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import { slotOwners, type MembershipView } from "../cluster/membership.js";
+import type { Router } from "../cluster/router.js";
+import type { Logger } from "../logger.js";
+import { RoutingTable } from "../placement/routing-table.js";
+import type { Transport } from "../transport/transport.js";
+import type { AppRuntime } from "./app-runtime.js";
+import { SLOT_CODE, type SlotTable } from "./slot-table.js";
+
+/** State modes: where actor state lives and how a slot's state moves. */
+export type StateMode = "memory" | "snapshot" | "durable";
+
+/** What the coordinator needs from its node. */
+export interface HandoffHost {
+  readonly nodeId: string;
+  readonly log: Logger;
+  readonly apps: ReadonlyMap<string, AppRuntime>;
+  readonly transport: Transport;
+  readonly router: Router;
+  readonly mode: StateMode;
+  readonly timeoutMs: number;
+  /** Delivers an envelope through the node's owner check (after a transition ends). */
+  deliver(env: Envelope): void;
+  /** Reports how long a slot was paused by a handoff. */
+  paused(ms: number): void;
+  /** Called after every applied view (for parked envelopes and readiness). */
+  viewApplied(view: MembershipView): void;
+}
+
+type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
+
+const now = (): number => performance.now();
+
+/**
+ * Moves slots between owners when the placement epoch changes (DESIGN.md "Handoff").
+ * The old owner stops running a slot and holds what arrives for it; once every member
+ * has acknowledged the new epoch (so no stale sender can still reach it) and the slot's
+ * actors are idle, it sends the state and the held events in one `handoff-done`. The
+ * new owner holds events for the slot until that arrives (or the old owner is gone),
+ * then runs the handed-over events before its own.
+ */
+export class HandoffCoordinator {
+  /** Current placement epoch of this node (0 before it joined). */
+  epoch = 0;
+  view: MembershipView = { epoch: 0, members: [] };
+  table: RoutingTable = new RoutingTable(0, []);
+  private readonly acks = new Map<string, number>();
+  private readonly parked: HandoffDone[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly warned = new Set<string>();
+  /** Handoffs sent and received so far. */
+  sent = 0;
+  received = 0;
+
+  constructor(private readonly host: HandoffHost) {}
+
+  /** Applies a newer membership view: recomputes placement and starts every transition it implies. */
+  applyView(view: MembershipView): void {
+    if (view.epoch <= this.epoch) return;
+    const self = this.host.nodeId;
+    const first = this.epoch === 0;
+    const owners = slotOwners(view);
+    const table = new RoutingTable(view.epoch, owners);
+    const before = first ? new RoutingTable(view.epoch, owners.filter((m) => m.id !== self)) : this.table;
+    const members = new Set(view.members.map((m) => m.id));
+    const t = now();
+    let gained = 0;
+    let lost = 0;
+    for (const app of this.host.apps.values()) {
+      for (const p of app.app.partitions) {
+        const st = app.tables[p.index]!;
+        const next = table.owners(p.slots);
+        const prev = first ? before.owners(p.slots) : st.owners;
+        for (let slot = 0; slot < p.slots; slot++) {
+          const owner = next[slot] ?? "";
+          const code = st.code(slot);
+          if (owner === self) {
+            if (code === SLOT_CODE.FOREIGN) {
+              const from = prev[slot];
+              gained++;
+              if (from && from !== self && members.has(from)) {
+                st.set(slot, "gaining", t);
+                st.gainFrom[slot] = from;
+              } else st.set(slot, "owned");
+            } else if (code === SLOT_CODE.LOSING && !st.sending[slot]) {
+              st.set(slot, "owned");
+              this.release(st, slot);
+            } else if (code === SLOT_CODE.GAINING && !members.has(st.gainFrom[slot]!)) {
+              this.host.log.warn({ slot, partition: p.name, from: st.gainFrom[slot] }, "previous owner left before handing off; serving the slot from the store");
+              st.set(slot, "owned");
+              this.release(st, slot);
+            }
+          } else if (code === SLOT_CODE.OWNED) {
+            lost++;
+            st.set(slot, "losing", t);
+            st.lostAt[slot] = view.epoch;
+          } else if (code === SLOT_CODE.GAINING && !members.has(st.gainFrom[slot]!)) {
+            // Nothing to receive any more and not ours: pass what we held to the owner.
+            st.set(slot, "foreign");
+            this.release(st, slot);
+          }
+        }
+        st.owners = next;
+      }
+    }
+    this.view = view;
+    this.table = table;
+    this.epoch = view.epoch;
+    this.host.router.flush();
+    // Everything this node sent under older epochs is now ahead of this ack on each channel.
+    for (const m of view.members) if (m.id !== self) this.host.transport.sendControl(m.id, { type: "epoch-ack", epoch: view.epoch, from: self });
+    this.host.log.info({ epoch: view.epoch, members: view.members.map((m) => `${m.id}:${m.status}`), slotsGained: gained, slotsLost: lost }, "epoch changed");
+    const parked = this.parked.splice(0);
+    for (const msg of parked) this.onHandoffDone(msg);
+    this.host.viewApplied(view);
+    this.pump();
+  }
+
+  /** Records that `from` has applied `epoch`. */
+  onAck(from: string, epoch: number): void {
+    if ((this.acks.get(from) ?? 0) < epoch) this.acks.set(from, epoch);
+    this.pump();
+  }
+
+  /** Receives a slot from its old owner. */
+  onHandoffDone(msg: HandoffDone): void {
+    if (msg.epoch > this.epoch) {
+      this.parked.push(msg);
+      return;
+    }
+    const app = this.host.apps.get(msg.app);
+    const pi = app?.partitionIndex(msg.partition);
+    if (!app || pi === undefined) {
+      this.host.log.error({ app: msg.app, partition: msg.partition }, "handoff for an unknown app or partition; is every node running the same apps?");
+      return;
+    }
+    this.received++;
+    const st = app.tables[pi]!;
+    const slot = msg.slot;
+    app.hosts[pi]!.install(slot, msg.actors);
+    const held = st.takeHeld(slot);
+    const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
+    const wasGaining = st.code(slot) === SLOT_CODE.GAINING;
+    if (wasGaining) this.host.paused(now() - st.since[slot]!);
+    if (st.owners[slot] === this.host.nodeId) {
+      st.set(slot, "owned");
+      for (const env of events) this.host.deliver(env);
+    } else {
+      // The slot moved on while it was in flight: hand everything on to its current owner.
+      st.set(slot, "losing", now());
+      st.lostAt[slot] = this.epoch;
+      for (const env of events) st.hold(slot, env);
+      this.pump();
+    }
+  }
+
+  /** Slots in transition on this node (gaining or losing). */
+  inTransition(): number {
+    let n = 0;
+    for (const app of this.host.apps.values())
+      for (const st of app.tables) {
+        const c = st.counts();
+        n += c.gaining + c.losing;
+      }
+    return n;
+  }
+
+  /** Sends every handoff that is ready and checks deadlines; reschedules itself while work remains. */
+  pump = (): void => {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const t = now();
+    let pending = 0;
+    for (const app of this.host.apps.values()) {
+      for (const p of app.app.partitions) {
+        const st = app.tables[p.index]!;
+        for (let slot = 0; slot < p.slots; slot++) {
+          const code = st.code(slot);
+          if (code === SLOT_CODE.LOSING) {
+            pending++;
+            if (st.sending[slot]) continue;
+            const target = st.owners[slot];
+            if (!target) continue;
+            const late = t - st.since[slot]! > this.host.timeoutMs;
+            if (!this.allAcked(st.lostAt[slot]!) && !late) continue;
+            if (!app.hosts[p.index]!.isSlotIdle(slot) && !late) continue;
+            if (late) this.warnOnce(`lose:${app.name}:${p.name}:${slot}`, { slot, partition: p.name, target }, "handoff deadline passed before every member acknowledged the epoch; sending anyway");
+            st.sending[slot] = 1;
+            this.send(app, p.index, slot).catch((err: unknown) => {
+              st.sending[slot] = 0;
+              this.host.log.error({ err, slot, partition: p.name }, "handoff failed; retrying");
+            });
+          } else if (code === SLOT_CODE.GAINING) {
+            pending++;
+            const waited = t - st.since[slot]!;
+            if (waited > this.host.timeoutMs * 3) {
+              this.host.log.error({ slot, partition: p.name, from: st.gainFrom[slot], waitedMs: Math.round(waited) }, "handoff never arrived; taking the slot over from the store");
+              st.set(slot, "owned");
+              this.release(st, slot);
+            } else if (waited > this.host.timeoutMs) {
+              this.warnOnce(`gain:${app.name}:${p.name}:${slot}`, { slot, partition: p.name, from: st.gainFrom[slot] }, "handoff is late; still waiting");
+            }
+          }
+        }
+      }
+    }
+    if (pending > 0) this.timer = setTimeout(this.pump, 5);
+  };
+
+  /** Stops the deadline timer. */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private allAcked(epoch: number): boolean {
+    for (const m of this.view.members) {
+      if (m.id === this.host.nodeId) continue;
+      if ((this.acks.get(m.id) ?? 0) < epoch) return false;
+    }
+    return true;
+  }
+
+  private async send(app: AppRuntime, partition: number, slot: number): Promise<void> {
+    const st = app.tables[partition]!;
+    const host = app.hosts[partition]!;
+    const p = app.app.partitions[partition]!;
+    let actors: Array<{ key: string; state: unknown }> = [];
+    if (this.host.mode === "memory") {
+      actors = (await host.takeSlot(slot)).map(([key, state]) => ({ key, state }));
+    } else {
+      await host.flushDirty(slot);
+      host.dropSlot(slot);
+    }
+    const held = st.takeHeld(slot);
+    const target = st.owners[slot];
+    if (target === this.host.nodeId || !target) {
+      host.install(slot, actors);
+      st.set(slot, target ? "owned" : "losing", now());
+      for (const env of held) target ? this.host.deliver(env) : st.hold(slot, env);
+      return;
+    }
+    this.host.router.flush();
+    this.host.transport.sendControl(target, {
+      type: "handoff-done",
+      app: app.name,
+      partition: p.name,
+      slot,
+      epoch: this.epoch,
+      from: this.host.nodeId,
+      actors,
+      buffered: held,
+    });
+    this.sent++;
+    this.host.paused(now() - st.since[slot]!);
+    st.set(slot, "foreign");
+  }
+
+  private release(st: SlotTable, slot: number): void {
+    for (const env of st.takeHeld(slot)) this.host.deliver(env);
+  }
+
+  private warnOnce(id: string, fields: Record<string, unknown>, msg: string): void {
+    if (this.warned.has(id)) return;
+    this.warned.add(id);
+    this.host.log.warn(fields, msg);
+  }
+}

@@ -1,0 +1,60 @@
+import type { LevelWithSilent } from "pino";
+import type { Application } from "../builder/application.js";
+import type { Membership } from "../cluster/membership.js";
+import type { SinkWriter } from "../io/sink-writer.js";
+import type { Logger } from "../logger.js";
+import type { DeadLetter } from "../observability/dead-letters.js";
+import type { StateStore } from "../state/state-store.js";
+import type { Transport } from "../transport/transport.js";
+import type { StateMode } from "./handoff.js";
+
+/** A host and port. */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where a sink writes: a TCP address, stdout, or a writer you provide. */
+export type SinkTarget = Address | { readonly kind: "stdout" } | SinkWriter;
+
+/** Everything a node is made of; `Node.create` fills in defaults. */
+export interface NodeOptions {
+  readonly nodeId: string;
+  readonly apps: readonly Application[];
+  readonly transport: Transport;
+  readonly membership: Membership;
+  readonly store?: StateStore;
+  readonly mode?: StateMode;
+  /** Sources this node listens on, by source name. */
+  readonly sources?: Readonly<Record<string, Address>>;
+  /** Sink targets by sink name; every sink an app uses needs one. */
+  readonly sinks?: Readonly<Record<string, SinkTarget>>;
+  /** HTTP address for /metrics, /healthz, /readyz, /cluster. */
+  readonly http?: Address;
+  readonly logger?: Logger;
+  readonly logLevel?: LevelWithSilent;
+  /** Active actors per state partition (LRU bound). */
+  readonly maxActors?: number;
+  readonly maxFrameBytes?: number;
+  readonly maxConnections?: number;
+  readonly batchMaxEnvelopes?: number;
+  readonly batchMaxDelayMs?: number;
+  /** Outbound envelopes in flight above which sources pause. */
+  readonly highWaterEnvelopes?: number;
+  readonly handoffTimeoutMs?: number;
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
+  /** Observer of every applied event (tests of single ownership and order). */
+  readonly onApplied?: (info: AppliedEvent) => void;
+}
+
+/** One applied event, as `onApplied` sees it. */
+export interface AppliedEvent {
+  readonly node: string;
+  readonly app: string;
+  readonly partition: string;
+  readonly slot: number;
+  readonly epoch: number;
+  readonly key: string;
+  readonly source: string;
+  readonly seq: number;
+}

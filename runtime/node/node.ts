@@ -1,0 +1,408 @@
+import type { Application, StateStageDef } from "../builder/application.js";
+import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import { assertTransition, type MembershipView, type NodeState } from "../cluster/membership.js";
+import { Router } from "../cluster/router.js";
+import {
+  DEFAULT_BATCH_MAX_DELAY_MS,
+  DEFAULT_BATCH_MAX_ENVELOPES,
+  DEFAULT_HANDOFF_TIMEOUT_MS,
+  DEFAULT_HIGH_WATER_ENVELOPES,
+  DEFAULT_MAX_ACTORS,
+  DEFAULT_MAX_HOPS,
+} from "../defaults.js";
+import { ConfigError } from "../errors.js";
+import { Backpressure } from "../io/backpressure.js";
+import type { SinkWriter } from "../io/sink-writer.js";
+import { StdoutSink } from "../io/stdout-sink.js";
+import { TcpSink } from "../io/tcp-sink.js";
+import { TcpSource, type SourceConnection } from "../io/tcp-source.js";
+import { createLogger, type Logger } from "../logger.js";
+import { DeadLetters } from "../observability/dead-letters.js";
+import { HttpServer } from "../observability/http-server.js";
+import { LatencyHistogram } from "../observability/latency-histogram.js";
+import { NodeMetrics } from "../observability/metrics.js";
+import { MemoryStateStore, type StateStore } from "../state/state-store.js";
+import type { WireContext } from "../transport/transport.js";
+import { AppRuntime } from "./app-runtime.js";
+import { HandoffCoordinator, type StateMode } from "./handoff.js";
+import type { Address, NodeOptions } from "./node-options.js";
+import { SLOT_CODE, type SlotTable } from "./slot-table.js";
+import { clusterInfo, type ClusterInfo } from "./cluster-info.js";
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * One cluster node: the composition root. `Node.create()` wires the parts;
+ * `start()` joins and serves, `drain()` hands every slot off and leaves, `stop()` stops.
+ */
+export class Node {
+  readonly id: string;
+  readonly log: Logger;
+  readonly apps = new Map<string, AppRuntime>();
+  readonly store: StateStore;
+  readonly mode: StateMode;
+  readonly deadLetters: DeadLetters;
+  readonly latency = new LatencyHistogram();
+  readonly backpressure = new Backpressure();
+  readonly router: Router;
+  readonly handoff: HandoffCoordinator;
+  readonly metrics: NodeMetrics;
+  private state: NodeState = "created";
+  private readonly sinks = new Map<string, SinkWriter>();
+  private readonly sources: TcpSource[] = [];
+  private readonly sourceAddresses = new Map<string, Address>();
+  private http: HttpServer | undefined;
+  private readonly parked: Envelope[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private readonly maxHops = DEFAULT_MAX_HOPS;
+  private readonly connections = new WeakMap<SourceConnection, { id: string; seq: number }>();
+  private pressureTimer: NodeJS.Timeout | undefined;
+  /** Envelopes forwarded to another owner. */
+  forwards = 0;
+
+  private constructor(private readonly options: NodeOptions) {
+    this.id = options.nodeId;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(this.id)) {
+      throw new ConfigError(`node id "${this.id}" is invalid: use letters, digits, '_', '.', '-' (1-64 chars, no spaces)`);
+    }
+    this.log = (options.logger ?? createLogger(options.logLevel ?? "info")).child({ node: this.id });
+    this.store = options.store ?? new MemoryStateStore();
+    this.mode = options.mode ?? "memory";
+    this.deadLetters = new DeadLetters(this.log.child({ component: "dead-letters" }), options.onDeadLetter);
+    this.router = new Router(options.transport, {
+      maxBatch: options.batchMaxEnvelopes ?? DEFAULT_BATCH_MAX_ENVELOPES,
+      maxDelayMs: options.batchMaxDelayMs ?? DEFAULT_BATCH_MAX_DELAY_MS,
+    });
+    const services = {
+      nodeId: this.id,
+      store: this.store,
+      maxActors: options.maxActors ?? DEFAULT_MAX_ACTORS,
+      deadLetters: this.deadLetters,
+      epoch: () => this.handoff.epoch,
+      route: (env: Envelope, st: SlotTable) => this.route(env, st),
+      writeSink: (sink: string, payload: Uint8Array, acceptedMs: number) => this.writeSink(sink, payload, acceptedMs),
+      applied: options.onApplied
+        ? (app: string, partition: string, env: Envelope) =>
+            options.onApplied!({ node: this.id, app, partition, slot: env.slot, epoch: this.handoff.epoch, key: env.key, source: env.source, seq: env.seq })
+        : undefined,
+    };
+    const names = new Set<string>();
+    for (const app of options.apps) {
+      if (this.apps.has(app.name)) throw new ConfigError(`app "${app.name}" is registered twice on node ${this.id}`);
+      for (const s of app.sources.keys()) {
+        if (names.has(s)) throw new ConfigError(`source "${s}" is declared by two apps; source names must be unique on a node`);
+        names.add(s);
+      }
+      this.apps.set(app.name, new AppRuntime(app, services));
+    }
+    this.handoff = new HandoffCoordinator({
+      nodeId: this.id,
+      log: this.log.child({ component: "handoff" }),
+      apps: this.apps,
+      transport: options.transport,
+      router: this.router,
+      mode: this.mode,
+      timeoutMs: options.handoffTimeoutMs ?? DEFAULT_HANDOFF_TIMEOUT_MS,
+      deliver: (env) => this.deliver(env),
+      paused: (ms) => this.metrics.handoffPause.observe(ms / 1000),
+      viewApplied: (view) => this.viewApplied(view),
+    });
+    this.metrics = new NodeMetrics(this);
+    const hwm = options.highWaterEnvelopes ?? DEFAULT_HIGH_WATER_ENVELOPES;
+    this.backpressure.addProbe(() => options.transport.inFlight() + this.router.queued() > hwm);
+  }
+
+  /** Creates a node (nothing runs until `start`). */
+  static create(options: NodeOptions): Node {
+    return new Node(options);
+  }
+
+  /** Lifecycle state. */
+  get lifecycle(): NodeState {
+    return this.state;
+  }
+
+  /** True once joined, serving and holding no slot in a pending handoff. */
+  get ready(): boolean {
+    return this.state === "running" && this.handoff.epoch > 0 && this.handoff.inTransition() === 0;
+  }
+
+  /** Where each source listens (after start). */
+  get sourceAddressesBound(): ReadonlyMap<string, Address> {
+    return this.sourceAddresses;
+  }
+
+  /** Where the HTTP server listens (after start), if any. */
+  get httpAddress(): Address | undefined {
+    return this.http?.address;
+  }
+
+  /** Starts every stage in order: sinks, transport, membership, sources, HTTP. */
+  async start(): Promise<void> {
+    assertTransition(this.state, "starting");
+    this.state = "starting";
+    this.log.info({ apps: [...this.apps.keys()], mode: this.mode, transport: this.options.transport.kind }, "node starting");
+    try {
+      this.openSinks();
+      for (const s of this.sinks.values()) await s.start();
+      await this.options.transport.start(this.id, { onBatch: (from, envs) => this.onBatch(from, envs), onControl: (from, msg) => this.onControl(from, msg) }, this.wireContext());
+      this.unsubscribe = this.options.membership.subscribe((view) => this.handoff.applyView(view));
+      const view = await this.options.membership.join(this.id, { http: this.options.http ? `${this.options.http.host}:${this.options.http.port}` : undefined });
+      this.handoff.applyView(view);
+      await this.openSources();
+      if (this.options.http) {
+        this.http = new HttpServer(this, this.log.child({ component: "http" }));
+        await this.http.start(this.options.http);
+      }
+    } catch (err) {
+      this.log.error({ err }, "node failed to start; stopping what started");
+      this.state = "stopping";
+      await this.teardown();
+      this.state = "stopped";
+      throw err;
+    }
+    this.state = "running";
+    this.log.info({ epoch: this.handoff.epoch, sources: Object.fromEntries(this.sourceAddresses) }, "node started");
+  }
+
+  /** Graceful leave: stop accepting, hand every slot off, flush sinks, leave the cluster, stop. */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    assertTransition(this.state, "draining");
+    this.state = "draining";
+    const t0 = performance.now();
+    this.log.info("draining");
+    await Promise.all(this.sources.map((s) => s.close()));
+    this.router.flush();
+    await this.options.membership.markLeaving(this.id);
+    const deadline = Date.now() + timeoutMs;
+    const others = () => this.handoff.view.members.some((m) => m.id !== this.id && m.status === "up");
+    while (Date.now() < deadline) {
+      const owned = this.ownedSlots();
+      if (this.handoff.view.members.find((m) => m.id === this.id)?.status === "leaving" && owned === 0 && this.handoff.inTransition() === 0) break;
+      if (!others()) break; // last node: nobody to hand to
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty();
+    this.router.flush();
+    await this.options.transport.flush(Math.max(0, deadline - Date.now()));
+    for (const s of this.sinks.values()) await s.flush(Math.max(100, deadline - Date.now()));
+    await this.options.membership.leave(this.id);
+    this.log.info({ ms: Math.round(performance.now() - t0) }, "drained");
+    await this.stop();
+  }
+
+  /** Stops every stage in reverse order. Actor state not yet handed off or stored is lost (use drain). */
+  async stop(): Promise<void> {
+    if (this.state === "stopped" || this.state === "stopping") return;
+    assertTransition(this.state === "created" ? "created" : this.state, this.state === "created" ? "stopped" : "stopping");
+    this.state = "stopping";
+    await this.teardown();
+    this.state = "stopped";
+    this.log.info("node stopped");
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** A JSON-able picture of this node and its view of the cluster (`/cluster`). */
+  clusterInfo(): ClusterInfo {
+    return clusterInfo(this);
+  }
+
+  /** Slots this node owns now, across apps and partitions. */
+  ownedSlots(): number {
+    let n = 0;
+    for (const app of this.apps.values()) for (const st of app.tables) n += st.counts().owned;
+    return n;
+  }
+
+  /** Active actors across apps and partitions. */
+  activeActors(): number {
+    let n = 0;
+    for (const app of this.apps.values()) for (const h of app.hosts) n += h.size;
+    return n;
+  }
+
+  /** The sink writers (by sink name). */
+  sinkWriters(): ReadonlyMap<string, SinkWriter> {
+    return this.sinks;
+  }
+
+  /** The TCP sources (after start). */
+  tcpSources(): readonly TcpSource[] {
+    return this.sources;
+  }
+
+  /** Envelopes parked until this node's view catches up or a slot has an owner. */
+  parkedCount(): number {
+    return this.parked.length;
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.pressureTimer) clearInterval(this.pressureTimer);
+    await this.http?.close().catch(() => undefined);
+    await Promise.all(this.sources.map((s) => s.close().catch(() => undefined)));
+    this.unsubscribe?.();
+    this.handoff.close();
+    this.router.close();
+    await this.options.membership.close().catch((err: unknown) => this.log.warn({ err }, "membership close failed"));
+    await this.options.transport.close().catch((err: unknown) => this.log.warn({ err }, "transport close failed"));
+    await Promise.all([...this.sinks.values()].map((s) => s.close().catch(() => undefined)));
+    for (const app of this.apps.values()) for (const h of app.hosts) h.clear();
+    await this.store.close().catch(() => undefined);
+  }
+
+  private openSinks(): void {
+    const targets = this.options.sinks ?? {};
+    for (const app of this.apps.values()) {
+      for (const name of app.app.sinks.keys()) {
+        if (this.sinks.has(name)) continue;
+        const t = targets[name];
+        if (!t) {
+          throw new ConfigError(`app "${app.name}" writes to sink "${name}" but no target was given: pass --sink ${name}=HOST:PORT (or ${name}=stdout)`);
+        }
+        const log = this.log.child({ component: "sink", sink: name });
+        let writer: SinkWriter;
+        if ("write" in t) writer = t;
+        else if ("kind" in t) writer = new StdoutSink({ name, format: (p: Uint8Array) => Buffer.from(p).toString("base64") });
+        else writer = new TcpSink({ name, host: t.host, port: t.port, logger: log, backpressure: this.backpressure });
+        if ("write" in t || "kind" in t) this.backpressure.addProbe(() => writer.isHigh());
+        this.sinks.set(name, writer);
+      }
+    }
+  }
+
+  private async openSources(): Promise<void> {
+    for (const [name, addr] of Object.entries(this.options.sources ?? {})) {
+      const app = [...this.apps.values()].find((a) => a.app.sources.has(name));
+      if (!app) {
+        const known = [...this.apps.values()].flatMap((a) => [...a.app.sources.keys()]);
+        throw new ConfigError(`no app declares source "${name}"; known sources: ${known.join(", ") || "none"}`);
+      }
+      const source = new TcpSource({
+        name,
+        host: addr.host,
+        port: addr.port,
+        maxFrameBytes: this.options.maxFrameBytes,
+        maxConnections: this.options.maxConnections,
+        logger: this.log,
+        backpressure: this.backpressure,
+        onFrame: (payload, conn) => {
+          let c = this.connections.get(conn);
+          if (!c) this.connections.set(conn, (c = { id: `${this.id}/${name}/${conn.id}`, seq: 0 }));
+          app.ingest(name, payload, c.id, ++c.seq, nowMs());
+        },
+        onBadInput: (reason, conn, detail) => this.deadLetters.record(reason, app.name, `${name} ${conn.remote}`, detail),
+      });
+      const bound = await source.start();
+      this.sources.push(source);
+      this.sourceAddresses.set(name, bound);
+    }
+    // Sources pause when outbound work is over the high-water mark; this wakes them when it falls.
+    this.pressureTimer = setInterval(() => {
+      if (!this.backpressure.isHigh()) this.backpressure.notifyLow();
+    }, 5);
+    this.pressureTimer.unref();
+  }
+
+  private route(env: Envelope, st: SlotTable): void {
+    const owner = st.owners[env.slot];
+    if (owner === this.id) this.deliverTo(env, st);
+    else if (owner) this.router.send(owner, env);
+    else this.parked.push(env);
+  }
+
+  private deliver(env: Envelope): void {
+    const app = this.apps.get(env.app);
+    const stage = app?.app.stages[env.stage];
+    if (!app || !stage || stage.kind !== "state") {
+      this.deadLetters.record("undeliverable", env.app, `stage ${env.stage}`, "no such app or state stage on this node; is every node running the same app version?", env.payload);
+      return;
+    }
+    if (env.epoch > this.handoff.epoch) {
+      this.parked.push(env);
+      return;
+    }
+    this.deliverTo(env, app.tables[(stage as StateStageDef).partition.index]!);
+  }
+
+  private deliverTo(env: Envelope, st: SlotTable): void {
+    const code = st.code(env.slot);
+    if (code === SLOT_CODE.OWNED) {
+      const app = this.apps.get(env.app)!;
+      app.deliverOwned(env, (app.app.stages[env.stage] as StateStageDef).partition.index);
+    } else if (code === SLOT_CODE.GAINING || code === SLOT_CODE.LOSING) {
+      st.hold(env.slot, env);
+    } else {
+      const owner = st.owners[env.slot];
+      if (!owner) {
+        this.parked.push(env);
+        return;
+      }
+      if (env.hops >= this.maxHops) {
+        this.deadLetters.record("hop_limit", env.app, `slot ${env.slot}`, `forwarded ${env.hops} times without reaching its owner`, env.payload);
+        return;
+      }
+      env.hops++;
+      env.epoch = this.handoff.epoch;
+      this.forwards++;
+      this.router.send(owner, env);
+    }
+  }
+
+  private onBatch(_from: string, envs: Envelope[]): void {
+    for (let i = 0; i < envs.length; i++) this.deliver(envs[i]!);
+  }
+
+  private onControl(from: string, msg: ControlMessage): void {
+    switch (msg.type) {
+      case "epoch-ack":
+        this.handoff.onAck(from, msg.epoch);
+        break;
+      case "handoff-done":
+        this.handoff.onHandoffDone(msg);
+        break;
+      case "drain":
+        if (msg.nodeId === this.id && this.state === "running") {
+          this.log.info({ from }, "drain requested");
+          this.drain().catch((err: unknown) => this.log.error({ err }, "drain failed"));
+        }
+        break;
+    }
+  }
+
+  private viewApplied(view: MembershipView): void {
+    if (this.parked.length === 0) return;
+    const parked = this.parked.splice(0);
+    for (const env of parked) {
+      if (env.epoch > view.epoch) this.parked.push(env);
+      else this.deliver(env);
+    }
+  }
+
+  private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {
+    this.sinks.get(sink)!.write(payload);
+    this.latency.record(nowMs() - acceptedMs);
+  }
+
+  private wireContext(): WireContext {
+    return {
+      payloadOf: (env) => {
+        if (env.payload) return env.payload;
+        const stage = this.apps.get(env.app)!.app.stages[env.stage] as StateStageDef;
+        if (stage.input === "frame") throw new Error(`envelope for ${env.app} stage ${stage.name} lost its frame`);
+        return (env.payload = stage.input.encode(env.value));
+      },
+      encodeState: (app, partition, state) => this.partitionOf(app, partition).state.codec.encode(state),
+      decodeState: (app, partition, bytes) => this.partitionOf(app, partition).state.codec.decode(bytes),
+    };
+  }
+
+  private partitionOf(app: string, partition: string): Application["partitions"][number] {
+    const a = this.apps.get(app);
+    const p = a?.app.partitions.find((x) => x.name === partition);
+    if (!p) throw new ConfigError(`app "${app}" has no state partition "${partition}" on node ${this.id}`);
+    return p;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Envelope } from "../cluster/envelope.js";
+
+/** Ownership state of one slot on this node. */
+export const SLOT_STATES = ["foreign", "owned", "gaining", "losing"] as const;
+/** Ownership state of one slot: foreign (someone else's), owned, gaining (awaiting handoff), losing (handing off). */
+export type SlotState = (typeof SLOT_STATES)[number];
+
+const FOREIGN = 0;
+const OWNED = 1;
+const GAINING = 2;
+const LOSING = 3;
+
+/** Per-slot ownership of one state partition on one node, with the buffers a handoff needs. */
+export class SlotTable {
+  /** Owner of each slot in the current epoch ("" when the cluster has no owner). */
+  owners: readonly string[];
+  private readonly states: Uint8Array;
+  private readonly buffers: Array<Envelope[] | undefined>;
+  /** For gaining slots: the node expected to hand the slot over. */
+  readonly gainFrom: Array<string | undefined>;
+  /** For gaining and losing slots: when the transition began (ms), for the pause metric and deadlines. */
+  readonly since: Float64Array;
+  /** For losing slots: the epoch in which the slot was lost. */
+  readonly lostAt: Float64Array;
+  /** Losing slots whose handoff is being sent. */
+  readonly sending: Uint8Array;
+
+  constructor(readonly slots: number) {
+    this.owners = [];
+    this.states = new Uint8Array(slots);
+    this.buffers = new Array(slots).fill(undefined);
+    this.gainFrom = new Array(slots).fill(undefined);
+    this.since = new Float64Array(slots);
+    this.lostAt = new Float64Array(slots);
+    this.sending = new Uint8Array(slots);
+  }
+
+  /** State code of a slot (hot path): 0 foreign, 1 owned, 2 gaining, 3 losing. */
+  code(slot: number): number {
+    return this.states[slot]!;
+  }
+
+  /** State of a slot. */
+  state(slot: number): SlotState {
+    return SLOT_STATES[this.states[slot]!]!;
+  }
+
+  /** Sets a slot's state. */
+  set(slot: number, state: SlotState, now = 0): void {
+    const code = SLOT_STATES.indexOf(state);
+    if (code === GAINING || code === LOSING) this.since[slot] = now;
+    if (code !== LOSING) this.sending[slot] = 0;
+    this.states[slot] = code;
+  }
+
+  /** Holds `env` until the slot's transition ends. */
+  hold(slot: number, env: Envelope): void {
+    (this.buffers[slot] ??= []).push(env);
+  }
+
+  /** Takes (and clears) the events held for a slot. */
+  takeHeld(slot: number): Envelope[] {
+    const b = this.buffers[slot] ?? [];
+    this.buffers[slot] = undefined;
+    return b;
+  }
+
+  /** Counts slots per state. */
+  counts(): Record<SlotState, number> {
+    const c = { foreign: 0, owned: 0, gaining: 0, losing: 0 };
+    for (let i = 0; i < this.slots; i++) c[SLOT_STATES[this.states[i]!]!]++;
+    return c;
+  }
+
+  /** Slots in a given state. */
+  list(state: SlotState): number[] {
+    const code = SLOT_STATES.indexOf(state);
+    const out: number[] = [];
+    for (let i = 0; i < this.slots; i++) if (this.states[i] === code) out.push(i);
+    return out;
+  }
+}
+
+export const SLOT_CODE = { FOREIGN, OWNED, GAINING, LOSING } as const;

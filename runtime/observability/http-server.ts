@@ -1,0 +1,69 @@
+import { createServer, type Server } from "node:http";
+import { ConfigError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { Node } from "../node/node.js";
+import type { Address } from "../node/node-options.js";
+
+/** Serves `/metrics`, `/healthz`, `/readyz` and `/cluster` for one node. */
+export class HttpServer {
+  private server: Server | undefined;
+  /** The bound address (after start). */
+  address: Address | undefined;
+
+  constructor(
+    private readonly node: Node,
+    private readonly log: Logger,
+  ) {}
+
+  /** Listens on `addr` (port 0 picks a free port). */
+  async start(addr: Address): Promise<void> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      const send = (code: number, type: string, body: string) => {
+        res.writeHead(code, { "content-type": type });
+        res.end(body);
+      };
+      switch (path) {
+        case "/metrics":
+          this.node.metrics.text().then(
+            (t) => send(200, this.node.metrics.registry.contentType, t),
+            (err: unknown) => send(500, "text/plain", String(err)),
+          );
+          return;
+        case "/healthz": {
+          const ok = this.node.lifecycle === "running" || this.node.lifecycle === "draining" || this.node.lifecycle === "starting";
+          send(ok ? 200 : 503, "application/json", JSON.stringify({ status: ok ? "ok" : "down", state: this.node.lifecycle }));
+          return;
+        }
+        case "/readyz": {
+          const ready = this.node.ready;
+          send(ready ? 200 : 503, "application/json", JSON.stringify({ ready, state: this.node.lifecycle, epoch: this.node.handoff.epoch, slotsInHandoff: this.node.handoff.inTransition() }));
+          return;
+        }
+        case "/cluster":
+          send(200, "application/json", JSON.stringify(this.node.clusterInfo(), null, 2));
+          return;
+        default:
+          send(404, "text/plain", "not found: try /metrics, /healthz, /readyz or /cluster\n");
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (err: NodeJS.ErrnoException) =>
+        reject(new ConfigError(`cannot serve HTTP on ${addr.host}:${addr.port}: ${err.code === "EADDRINUSE" ? "address in use; choose another --http port" : err.message}`, { cause: err })),
+      );
+      server.listen(addr.port, addr.host, () => resolve());
+    });
+    const a = server.address();
+    this.address = typeof a === "object" && a ? { host: addr.host, port: a.port } : addr;
+    this.server = server;
+    this.log.info({ http: this.address }, "http listening");
+  }
+
+  /** Stops serving. */
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}

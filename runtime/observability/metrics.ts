@@ -1,0 +1,90 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Node } from "../node/node.js";
+
+/**
+ * The Prometheus metrics of one node. Hot-path counts are plain numbers on the
+ * node; the metrics read them at scrape time (`collect`), so events cost no metric calls.
+ */
+export class NodeMetrics {
+  readonly registry = new Registry();
+  /** Seconds each slot was paused by a handoff. */
+  readonly handoffPause: Histogram;
+  /** Envelopes per outbound batch. */
+  readonly batchSize: Histogram;
+
+  constructor(node: Node) {
+    const r = this.registry;
+    r.setDefaultLabels({ node: node.id });
+    const counter = (name: string, help: string, labelNames: string[], read: (set: (labels: Record<string, string>, v: number) => void) => void) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers: [r],
+        collect() {
+          this.reset();
+          read((labels, v) => this.inc(labels, v));
+        },
+      });
+    const gauge = (name: string, help: string, labelNames: string[], read: (set: (labels: Record<string, string>, v: number) => void) => void) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [r],
+        collect() {
+          this.reset();
+          read((labels, v) => this.set(labels, v));
+        },
+      });
+    counter("troupe_events_in_total", "Events accepted per source", ["app", "source"], (set) => {
+      for (const a of node.apps.values()) for (const [s, n] of a.counters.eventsIn) set({ app: a.name, source: s }, n);
+    });
+    counter("troupe_step_events_total", "Events run per step", ["app", "pipeline", "step"], (set) => {
+      for (const a of node.apps.values())
+        a.app.stages.forEach((st, i) => set({ app: a.name, pipeline: st.pipeline, step: st.name }, a.counters.stageEvents[i] ?? 0));
+    });
+    counter("troupe_events_out_total", "Outputs written per sink", ["app", "sink"], (set) => {
+      for (const a of node.apps.values()) for (const [s, n] of a.counters.eventsOut) set({ app: a.name, sink: s }, n);
+    });
+    counter("troupe_sink_dropped_total", "Outputs a sink dropped because its buffer was full", ["sink"], (set) => {
+      for (const [name, s] of node.sinkWriters()) set({ sink: name }, s.stats.dropped);
+    });
+    counter("troupe_dead_letters_total", "Dead letters per reason", ["reason"], (set) => {
+      for (const [reason, n] of node.deadLetters.counts) set({ reason }, n);
+    });
+    counter("troupe_forwards_total", "Envelopes forwarded to their owner", [], (set) => set({}, node.forwards));
+    counter("troupe_batches_sent_total", "Batches sent to other nodes", [], (set) => set({}, node.router.batches));
+    counter("troupe_passivations_total", "Actors passivated to the state store", ["app", "partition"], (set) => {
+      for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.passivations));
+    });
+    gauge("troupe_actors_active", "Active actors", ["app", "partition"], (set) => {
+      for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.size));
+    });
+    gauge("troupe_slots_owned", "Slots this node owns", ["app", "partition"], (set) => {
+      for (const a of node.apps.values()) a.tables.forEach((t, i) => set({ app: a.name, partition: a.app.partitions[i]!.name }, t.counts().owned));
+    });
+    gauge("troupe_slots_in_handoff", "Slots being handed to or from this node", [], (set) => set({}, node.handoff.inTransition()));
+    gauge("troupe_epoch", "Current placement epoch", [], (set) => set({}, node.handoff.epoch));
+    gauge("troupe_members", "Members in this node's view", [], (set) => set({}, node.handoff.view.members.length));
+    gauge("troupe_parked_envelopes", "Envelopes parked until the view catches up", [], (set) => set({}, node.parkedCount()));
+    this.handoffPause = new Histogram({
+      name: "troupe_handoff_pause_seconds",
+      help: "How long each slot was paused by a handoff",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [r],
+    });
+    this.batchSize = new Histogram({
+      name: "troupe_batch_envelopes",
+      help: "Envelopes per outbound batch",
+      buckets: [1, 4, 16, 64, 256, 1024, 4096],
+      registers: [r],
+    });
+    node.router.onBatch = (n) => this.batchSize.observe(n);
+  }
+
+  /** The metrics in Prometheus text format. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * 32-bit FNV-1a over the UTF-8 bytes of `s`, without allocating: the same value on
+ * every node and every version (it is part of the placement contract).
+ */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      h = Math.imul(h ^ c, 0x01000193);
+      continue;
+    }
+    if (c < 0x800) {
+      h = Math.imul(h ^ (0xc0 | (c >> 6)), 0x01000193);
+    } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo < 0xe000) {
+        i++;
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        h = Math.imul(h ^ (0xf0 | (c >> 18)), 0x01000193);
+        h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), 0x01000193);
+      } else {
+        h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
+        h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
+      }
+    } else {
+      h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
+    }
+    h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
+  }
+  // FNV's low bits mix poorly for short keys that differ in the last byte; a final avalanche fixes `mod S`.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The slot of a key in a partition of `slots` slots. */
+export function slotOf(key: string, slots: number): number {
+  return hash32(key) % slots;
+}

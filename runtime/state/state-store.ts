@@ -1,0 +1,54 @@
+/** A value that may be ready now or later: the hot path avoids a promise when it can. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Where actor state lives while its actor is passive (and, in snapshot mode, across owners). */
+export interface StateStore {
+  readonly kind: "memory" | "jetstream-kv";
+  /** The stored state of `key`, or undefined if the key has none. */
+  load(app: string, partition: string, slot: number, key: string): MaybePromise<unknown>;
+  /** Stores the state of `key` (write-behind callers batch these). */
+  save(app: string, partition: string, slot: number, key: string, state: unknown): MaybePromise<void>;
+  /** Removes and returns every stored actor of a slot (memory mode hands these off directly). */
+  takeSlot(app: string, partition: string, slot: number): MaybePromise<Array<[string, unknown]>>;
+  /** Releases resources. */
+  close(): Promise<void>;
+}
+
+/** State kept in this process's memory: fast, and gone with the process. */
+export class MemoryStateStore implements StateStore {
+  readonly kind = "memory" as const;
+  private readonly slots = new Map<string, Map<string, unknown>>();
+
+  load(app: string, partition: string, slot: number, key: string): unknown {
+    return this.slots.get(slotId(app, partition, slot))?.get(key);
+  }
+
+  save(app: string, partition: string, slot: number, key: string, state: unknown): void {
+    const id = slotId(app, partition, slot);
+    let m = this.slots.get(id);
+    if (!m) this.slots.set(id, (m = new Map()));
+    m.set(key, state);
+  }
+
+  takeSlot(app: string, partition: string, slot: number): Array<[string, unknown]> {
+    const id = slotId(app, partition, slot);
+    const m = this.slots.get(id);
+    this.slots.delete(id);
+    return m ? [...m] : [];
+  }
+
+  /** Number of stored (passive) actors. */
+  size(): number {
+    let n = 0;
+    for (const m of this.slots.values()) n += m.size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.slots.clear();
+  }
+}
+
+function slotId(app: string, partition: string, slot: number): string {
+  return `${app}\u0000${partition}\u0000${slot}`;
+}

@@ -1,0 +1,89 @@
+import { messageCodec } from "./proto-root.js";
+
+// TypeScript shapes of proto/runtime.proto. The binary format itself lives only in the .proto file.
+
+/** An event addressed to a stage (and actor) on its owner node, as it crosses the wire. */
+export interface WireEnvelope {
+  app: string;
+  stage: number;
+  slot: number;
+  key: string;
+  payload: Uint8Array;
+  epoch: number;
+  source: string;
+  seq: number;
+  hops: number;
+  acceptedMs: number;
+}
+
+/** Events for one destination, one per flush. */
+export interface WireBatch {
+  envelopes: WireEnvelope[];
+}
+
+/** One actor's encoded state during a handoff. */
+export interface WireActorState {
+  key: string;
+  state: Uint8Array;
+}
+
+/** The old owner's last word on a slot. */
+export interface WireHandoffDone {
+  app: string;
+  partition: string;
+  slot: number;
+  epoch: number;
+  from: string;
+  actors: WireActorState[];
+  buffered: WireEnvelope[];
+}
+
+/** Control messages between nodes (exactly one field set). */
+export interface WireControl {
+  handoffDone?: WireHandoffDone;
+  epochAck?: { epoch: number };
+  drain?: { nodeId: string };
+}
+
+/** Everything one node publishes to another (exactly one of batch, control, ack). */
+export interface WireNodeMessage {
+  from: string;
+  incarnation: string;
+  seq: number;
+  batch?: WireBatch;
+  control?: WireControl;
+  ack?: { seq: number; incarnation: string };
+}
+
+/** A member as stored in the membership bucket. */
+export interface WireMemberRecord {
+  nodeId: string;
+  joinedSeq: number;
+  status: string;
+  heartbeatMs: number;
+  http: string;
+  incarnation: string;
+}
+
+/** The cluster view record. */
+export interface WireClusterView {
+  members: WireMemberRecord[];
+}
+
+/** A persisted actor state. */
+export interface WireStoredState {
+  state: Uint8Array;
+  ownerEpoch: number;
+  appliedSeq: number;
+}
+
+/** Codec for `troupe.NodeMessage`. */
+export const nodeMessageCodec = messageCodec<WireNodeMessage>("runtime.proto", "troupe.NodeMessage");
+/** Codec for `troupe.Control` (the drain command is published on its own). */
+export const controlCodec = messageCodec<WireControl>("runtime.proto", "troupe.Control");
+/** Codec for `troupe.ClusterView`. */
+export const clusterViewCodec = messageCodec<WireClusterView>("runtime.proto", "troupe.ClusterView");
+/** Codec for `troupe.MemberRecord`. */
+export const memberRecordCodec = messageCodec<WireMemberRecord>("runtime.proto", "troupe.MemberRecord");
+/** Codec for `troupe.StoredState`. */
+export const storedStateCodec = messageCodec<WireStoredState>("runtime.proto", "troupe.StoredState");
