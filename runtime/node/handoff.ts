@@ -239,7 +239,10 @@ export class HandoffCoordinator {
     if (target === this.host.nodeId || !target) {
       host.install(slot, actors);
       st.set(slot, target ? "owned" : "losing", now());
-      for (const env of held) target ? this.host.deliver(env) : st.hold(slot, env);
+      for (const env of held) {
+        if (target) this.host.deliver(env);
+        else st.hold(slot, env);
+      }
       return;
     }
     this.host.router.flush();

@@ -1,0 +1,15 @@
+/** Something outputs are written to: a TCP sink, stdout, or your own. */
+export interface SinkWriter {
+  readonly name: string;
+  /** Begins connecting; does not fail when the far side is down (it retries). */
+  start(): Promise<void> | void;
+  /** Writes one output frame (buffered, never blocking). */
+  write(payload: Uint8Array): void;
+  /** True while buffered output is over the high-water mark (sources pause). */
+  isHigh(): boolean;
+  /** Resolves true once everything buffered was handed to the OS, false after `timeoutMs`. */
+  flush(timeoutMs: number): Promise<boolean>;
+  /** Flushes briefly and closes. */
+  close(): Promise<void>;
+  readonly stats: { framesOut: number; dropped: number };
+}

@@ -1,0 +1,157 @@
+import { connect, type Socket } from "node:net";
+import {
+  DEFAULT_SINK_BACKOFF_MAX_MS,
+  DEFAULT_SINK_BACKOFF_MIN_MS,
+  DEFAULT_SINK_HIGH_WATER_BYTES,
+  DEFAULT_SINK_MAX_BUFFER_BYTES,
+} from "../defaults.js";
+import { LogRateLimiter, type Logger } from "../logger.js";
+import type { Backpressure } from "./backpressure.js";
+import { FRAME_HEADER_BYTES } from "./frame-decoder.js";
+import type { SinkWriter } from "./sink-writer.js";
+
+/** Options of a TCP sink. */
+export interface TcpSinkOptions {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** Most bytes held while disconnected; beyond it outputs are dropped and counted. */
+  readonly maxBufferedBytes?: number;
+  readonly backoffMinMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly highWaterBytes?: number;
+  readonly logger: Logger;
+  readonly backpressure?: Backpressure;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * A framed TCP connection to an outside service. Frames are packed into 64 KiB chunks
+ * and written once per event-loop turn; while disconnected, chunks are held up to a
+ * bound and the sink reconnects with exponential backoff and jitter.
+ */
+export class TcpSink implements SinkWriter {
+  readonly name: string;
+  /** Counters (plain numbers, read by metrics). */
+  readonly stats = { framesOut: 0, bytesOut: 0, dropped: 0, reconnects: 0, buffered: 0 };
+  private socket: Socket | undefined;
+  private connected = false;
+  private closed = false;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private chunk = Buffer.allocUnsafe(CHUNK);
+  private fill = 0;
+  private scheduled = false;
+  private backoff: number;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly limiter = new LogRateLimiter(2);
+  private readonly maxBuffered: number;
+  private readonly highWater: number;
+
+  constructor(private readonly options: TcpSinkOptions) {
+    this.name = options.name;
+    this.log = options.logger.child({ component: "tcp-sink", sink: options.name, target: `${options.host}:${options.port}` });
+    this.backoff = options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS;
+    this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_SINK_MAX_BUFFER_BYTES;
+    this.highWater = options.highWaterBytes ?? DEFAULT_SINK_HIGH_WATER_BYTES;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  write(payload: Uint8Array): void {
+    const size = FRAME_HEADER_BYTES + payload.length;
+    if (this.heldBytes + this.fill + size > this.maxBuffered) {
+      this.stats.dropped++;
+      const s = this.limiter.allow();
+      if (s >= 0) this.log.warn({ held: this.heldBytes, max: this.maxBuffered, suppressed: s }, "sink buffer full; output dropped");
+      return;
+    }
+    if (this.fill + size > this.chunk.length) this.seal(size);
+    this.chunk.writeUInt32BE(payload.length, this.fill);
+    this.chunk.set(payload, this.fill + FRAME_HEADER_BYTES);
+    this.fill += size;
+    this.stats.framesOut++;
+    this.stats.bytesOut += size;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.pump);
+    }
+  }
+
+  isHigh(): boolean {
+    return this.heldBytes + this.fill + (this.socket?.writableLength ?? 0) > this.highWater;
+  }
+
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    this.pump();
+    while (this.heldBytes + this.fill > 0 || (this.socket?.writableLength ?? 0) > 0) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 2));
+      this.pump();
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.flush(1000);
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    const s = this.socket;
+    if (s) await new Promise<void>((resolve) => s.end(() => resolve()));
+    s?.destroy();
+  }
+
+  private seal(next: number): void {
+    if (this.fill > 0) {
+      this.held.push(this.chunk.subarray(0, this.fill));
+      this.heldBytes += this.fill;
+    }
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, next));
+    this.fill = 0;
+    this.stats.buffered = this.held.length;
+  }
+
+  private readonly pump = (): void => {
+    this.scheduled = false;
+    if (this.fill > 0) this.seal(0);
+    if (!this.connected || !this.socket) return;
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    this.stats.buffered = 0;
+    for (const b of held) this.socket.write(b);
+  };
+
+  private connect(): void {
+    if (this.closed) return;
+    const socket = connect({ host: this.options.host, port: this.options.port, noDelay: true });
+    this.socket = socket;
+    socket.on("connect", () => {
+      this.connected = true;
+      this.backoff = this.options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS;
+      this.log.info("sink connected");
+      this.pump();
+    });
+    socket.on("drain", () => this.options.backpressure?.notifyLow());
+    socket.on("error", (err) => {
+      const s = this.limiter.allow();
+      if (s >= 0) this.log.warn({ err: err.message, retryMs: this.backoff, suppressed: s }, "sink connection failed; retrying");
+    });
+    socket.on("close", () => {
+      const was = this.connected;
+      this.connected = false;
+      if (was) this.log.warn("sink disconnected; buffering and reconnecting");
+      // Bytes the socket had not yet sent are lost with it; a receiver must tolerate gaps or repeats by id.
+      if (this.closed) return;
+      this.stats.reconnects++;
+      const jitter = this.backoff * (0.5 + Math.random() * 0.5);
+      this.retry = setTimeout(() => this.connect(), jitter);
+      this.backoff = Math.min(this.backoff * 2, this.options.backoffMaxMs ?? DEFAULT_SINK_BACKOFF_MAX_MS);
+    });
+  }
+}
