@@ -98,7 +98,7 @@ export class TcpSink implements SinkWriter {
   }
 
   async close(): Promise<void> {
-    await this.flush(1000);
+    await this.flush(this.connected ? 1000 : 0);
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     const s = this.socket;
