@@ -140,6 +140,13 @@ export class ActorHost {
     }
   }
 
+  /** The state of `key` without activating it (active, passivating or stored), for inspection and tests. */
+  peek(key: string, slot: number): unknown {
+    const a = this.lru.peek(key) ?? this.evicting.get(key);
+    if (a) return a.state;
+    return this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
+  }
+
   /** Keys of active actors per slot (for /cluster and tests). */
   activeSlots(): Map<number, number> {
     const m = new Map<number, number>();
