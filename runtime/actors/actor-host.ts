@@ -19,7 +19,7 @@ export interface ActorHostContext {
   stageOf(env: Envelope): StateStageDef;
   /** A passivation write to the store failed. */
   storeFailed(error: unknown, key: string): void;
-  /** Called once per applied event (for fencing and tests); may be a no-op. */
+  /** Called as a step starts running on an event (single-owner tests); optional. */
   applied?(env: Envelope): void;
 }
 
@@ -122,6 +122,19 @@ export class ActorHost {
     return n;
   }
 
+  /** Takes the events queued (not yet started) in the actors of `slot`, per key in order, so that a slot being handed off runs nothing more here. */
+  detachQueued(slot: number): Envelope[] {
+    const out: Envelope[] = [];
+    const take = (a: Actor) => {
+      if (a.slot !== slot || !a.queue) return;
+      out.push(...a.queue);
+      a.queue = undefined;
+    };
+    for (const a of this.lru.values()) take(a);
+    for (const a of this.evicting.values()) take(a);
+    return out;
+  }
+
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
     const keys: string[] = [];
@@ -201,6 +214,7 @@ export class ActorHost {
     try {
       const input = env.value !== undefined ? env.value : this.ctx.inputOf(env);
       actor.skipWrite = false;
+      this.ctx.applied?.(env);
       out = stage.fn(input, actor.state, actor);
     } catch (err) {
       this.ctx.stepFailed(stage, env, err);
@@ -228,7 +242,6 @@ export class ActorHost {
   private done(actor: Actor, stage: StateStageDef, env: Envelope, out: unknown): void {
     this.applied++;
     if (!actor.skipWrite) actor.dirty = true;
-    this.ctx.applied?.(env);
     if (out !== undefined) this.ctx.emit(stage, out, env);
   }
 

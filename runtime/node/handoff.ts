@@ -85,19 +85,25 @@ export class HandoffCoordinator {
             } else if (code === SLOT_CODE.LOSING && !st.sending[slot]) {
               st.set(slot, "owned");
               this.release(st, slot);
-            } else if (code === SLOT_CODE.GAINING && !members.has(st.gainFrom[slot]!)) {
-              this.host.log.warn({ slot, partition: p.name, from: st.gainFrom[slot] }, "previous owner left before handing off; serving the slot from the store");
-              st.set(slot, "owned");
-              this.release(st, slot);
+            } else if (code === SLOT_CODE.GAINING) {
+              st.lostTo[slot] = undefined; // it came back to us while in flight
+              if (!members.has(st.gainFrom[slot]!)) {
+                this.host.log.warn({ slot, partition: p.name, from: st.gainFrom[slot] }, "previous owner left before handing off; serving the slot from the store");
+                st.set(slot, "owned");
+                this.release(st, slot);
+              }
             }
           } else if (code === SLOT_CODE.OWNED) {
             lost++;
-            st.set(slot, "losing", t);
-            st.lostAt[slot] = view.epoch;
-          } else if (code === SLOT_CODE.GAINING && !members.has(st.gainFrom[slot]!)) {
-            // Nothing to receive any more and not ours: pass what we held to the owner.
-            st.set(slot, "foreign");
-            this.release(st, slot);
+            st.lose(slot, view.epoch, owner, t);
+            st.holdFirst(slot, app.hosts[p.index]!.detachQueued(slot));
+          } else if (code === SLOT_CODE.GAINING) {
+            // Still in flight to us, but it has moved on: we stay a link of the chain and pass it on when it arrives.
+            if (st.lostTo[slot] === undefined && owner) {
+              st.lostTo[slot] = owner;
+              st.lostAt[slot] = view.epoch;
+            }
+            if (!members.has(st.gainFrom[slot]!)) st.lose(slot, st.lostAt[slot] || view.epoch, st.lostTo[slot] ?? owner, t);
           }
         }
         st.owners = next;
@@ -140,18 +146,18 @@ export class HandoffCoordinator {
     app.hosts[pi]!.install(slot, msg.actors);
     const held = st.takeHeld(slot);
     const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
-    const wasGaining = st.code(slot) === SLOT_CODE.GAINING;
-    if (wasGaining) this.host.paused(now() - st.since[slot]!);
-    if (st.owners[slot] === this.host.nodeId) {
+    const code = st.code(slot);
+    if (code === SLOT_CODE.GAINING) this.host.paused(now() - st.since[slot]!);
+    if ((code === SLOT_CODE.GAINING && st.lostTo[slot] === undefined && st.owners[slot] === this.host.nodeId) || code === SLOT_CODE.OWNED) {
       st.set(slot, "owned");
       for (const env of events) this.host.deliver(env);
-    } else {
-      // The slot moved on while it was in flight: hand everything on to its current owner.
-      st.set(slot, "losing", now());
-      st.lostAt[slot] = this.epoch;
-      for (const env of events) st.hold(slot, env);
-      this.pump();
+      return;
     }
+    // Not ours (any more): pass state and events on, older events first.
+    if (code !== SLOT_CODE.LOSING && st.lostTo[slot] === undefined) st.lose(slot, this.epoch, st.owners[slot] ?? "", now());
+    else if (code === SLOT_CODE.GAINING) st.lose(slot, st.lostAt[slot]!, st.lostTo[slot]!, now());
+    for (const env of events) st.hold(slot, env);
+    this.pump();
   }
 
   /** Slots in transition on this node (gaining or losing). */
@@ -181,7 +187,7 @@ export class HandoffCoordinator {
           if (code === SLOT_CODE.LOSING) {
             pending++;
             if (st.sending[slot]) continue;
-            const target = st.owners[slot];
+            const target = this.targetOf(st, slot);
             if (!target) continue;
             const late = t - st.since[slot]! > this.host.timeoutMs;
             if (!this.allAcked(st.lostAt[slot]!) && !late) continue;
@@ -196,9 +202,11 @@ export class HandoffCoordinator {
             pending++;
             const waited = t - st.since[slot]!;
             if (waited > this.host.timeoutMs * 3) {
-              this.host.log.error({ slot, partition: p.name, from: st.gainFrom[slot], waitedMs: Math.round(waited) }, "handoff never arrived; taking the slot over from the store");
-              st.set(slot, "owned");
-              this.release(st, slot);
+              this.host.log.error({ slot, partition: p.name, from: st.gainFrom[slot], waitedMs: Math.round(waited) }, "handoff never arrived; going on from the store");
+              if (st.owners[slot] === this.host.nodeId && st.lostTo[slot] === undefined) {
+                st.set(slot, "owned");
+                this.release(st, slot);
+              } else st.lose(slot, st.lostAt[slot] || this.epoch, st.lostTo[slot] ?? st.owners[slot] ?? "", t);
             } else if (waited > this.host.timeoutMs) {
               this.warnOnce(`gain:${app.name}:${p.name}:${slot}`, { slot, partition: p.name, from: st.gainFrom[slot] }, "handoff is late; still waiting");
             }
@@ -235,7 +243,7 @@ export class HandoffCoordinator {
       host.dropSlot(slot);
     }
     const held = st.takeHeld(slot);
-    const target = st.owners[slot];
+    const target = this.targetOf(st, slot);
     if (target === this.host.nodeId || !target) {
       host.install(slot, actors);
       st.set(slot, target ? "owned" : "losing", now());
@@ -259,6 +267,13 @@ export class HandoffCoordinator {
     this.sent++;
     this.host.paused(now() - st.since[slot]!);
     st.set(slot, "foreign");
+  }
+
+  // The next link of the chain: the owner in the epoch we lost the slot, while it is still a member.
+  private targetOf(st: SlotTable, slot: number): string | undefined {
+    const to = st.lostTo[slot];
+    if (to && this.view.members.some((m) => m.id === to)) return to;
+    return st.owners[slot] || undefined;
   }
 
   private release(st: SlotTable, slot: number): void {

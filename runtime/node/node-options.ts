@@ -43,7 +43,7 @@ export interface NodeOptions {
   readonly highWaterEnvelopes?: number;
   readonly handoffTimeoutMs?: number;
   readonly onDeadLetter?: (letter: DeadLetter) => void;
-  /** Observer of every applied event (tests of single ownership and order). */
+  /** Observer called as a step starts on an event, with the epoch it runs under (single-owner and order tests). */
   readonly onApplied?: (info: AppliedEvent) => void;
 }
 

@@ -20,8 +20,10 @@ export class SlotTable {
   readonly gainFrom: Array<string | undefined>;
   /** For gaining and losing slots: when the transition began (ms), for the pause metric and deadlines. */
   readonly since: Float64Array;
-  /** For losing slots: the epoch in which the slot was lost. */
+  /** For losing slots (and gaining slots that moved on): the epoch in which the slot was lost. */
   readonly lostAt: Float64Array;
+  /** ... and the node that owned it in that epoch: the next link of the handoff chain. */
+  readonly lostTo: Array<string | undefined>;
   /** Losing slots whose handoff is being sent. */
   readonly sending: Uint8Array;
 
@@ -32,6 +34,7 @@ export class SlotTable {
     this.gainFrom = new Array(slots).fill(undefined);
     this.since = new Float64Array(slots);
     this.lostAt = new Float64Array(slots);
+    this.lostTo = new Array(slots).fill(undefined);
     this.sending = new Uint8Array(slots);
   }
 
@@ -50,12 +53,27 @@ export class SlotTable {
     const code = SLOT_STATES.indexOf(state);
     if (code === GAINING || code === LOSING) this.since[slot] = now;
     if (code !== LOSING) this.sending[slot] = 0;
+    if (code === OWNED || code === FOREIGN) this.lostTo[slot] = undefined;
     this.states[slot] = code;
   }
 
   /** Holds `env` until the slot's transition ends. */
   hold(slot: number, env: Envelope): void {
     (this.buffers[slot] ??= []).push(env);
+  }
+
+  /** Marks a slot as lost in `epoch` to `to` (the next owner in the handoff chain). */
+  lose(slot: number, epoch: number, to: string, now: number): void {
+    this.set(slot, "losing", now);
+    this.lostAt[slot] = epoch;
+    this.lostTo[slot] = to;
+  }
+
+  /** Holds `envs` ahead of what is already held (they are older). */
+  holdFirst(slot: number, envs: readonly Envelope[]): void {
+    if (envs.length === 0) return;
+    const b = this.buffers[slot];
+    this.buffers[slot] = b ? [...envs, ...b] : [...envs];
   }
 
   /** Takes (and clears) the events held for a slot. */

@@ -32,9 +32,9 @@ describe("bad input never takes a node down", () => {
       nodes: 2,
       nodeOptions: (id) => ({
         sinks: { out: { host: out.host, port: out.port } },
-        sources: id === "node-1" ? { numbers: { host: "127.0.0.1", port: 0 } } : {},
+        ...(id === "node-1" ? { sources: { numbers: { host: "127.0.0.1", port: 0 } } } : {}),
         maxFrameBytes: 64,
-        onDeadLetter: (l) => letters.push(l),
+        onDeadLetter: (l) => void letters.push(l),
       }),
     });
     const node = cluster.nodes.get("node-1")!;

@@ -19,7 +19,7 @@ describe("loyalty join on an embedded 3-node cluster", () => {
       nodes: 3,
       nodeOptions: (id) => ({
         sinks: { emails: addr },
-        sources: id === "node-1" ? { loyal: { host: "127.0.0.1", port: 0 } } : id === "node-2" ? { clicks: { host: "127.0.0.1", port: 0 } } : {},
+        sources: id === "node-1" ? { loyal: { host: "127.0.0.1", port: 0 } } : id === "node-2" ? { clicks: { host: "127.0.0.1", port: 0 } } : undefined,
       }),
     });
     const n1 = cluster.nodes.get("node-1")!;
