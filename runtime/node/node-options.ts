@@ -26,7 +26,7 @@ export interface NodeOptions {
   readonly store?: StateStore;
   readonly mode?: StateMode;
   /** Sources this node listens on, by source name. */
-  readonly sources?: Readonly<Record<string, Address>>;
+  readonly sources?: Readonly<Partial<Record<string, Address>>>;
   /** Sink targets by sink name; every sink an app uses needs one. */
   readonly sinks?: Readonly<Record<string, SinkTarget>>;
   /** HTTP address for /metrics, /healthz, /readyz, /cluster. */

@@ -275,6 +275,7 @@ export class Node {
 
   private async openSources(): Promise<void> {
     for (const [name, addr] of Object.entries(this.options.sources ?? {})) {
+      if (!addr) continue;
       const app = [...this.apps.values()].find((a) => a.app.sources.has(name));
       if (!app) {
         const known = [...this.apps.values()].flatMap((a) => [...a.app.sources.keys()]);
