@@ -24,7 +24,7 @@ export const DEFAULT_SINK_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_SINK_BACKOFF_MIN_MS = 50;
 export const DEFAULT_SINK_BACKOFF_MAX_MS = 5_000;
 /** Active actors per state partition per node (LRU bound). */
-export const DEFAULT_MAX_ACTORS = 1_000_000;
+export const DEFAULT_MAX_ACTORS = 250_000;
 /** At most this many log lines per second per dead-letter reason. */
 export const DEFAULT_DEAD_LETTER_LOGS_PER_SECOND = 5;
 /** How many recent dead letters a node keeps in memory for inspection. */

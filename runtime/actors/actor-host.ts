@@ -31,6 +31,8 @@ class Actor implements StepContext {
   loading = false;
   evicted = false;
   dirty = false;
+  /** Host tick at which the LRU last saw this actor. */
+  touched = 0;
   skipWrite = false;
   constructor(
     readonly key: string,
@@ -48,7 +50,14 @@ class Actor implements StepContext {
  * actors, and passivation of evicted actors into the state store.
  */
 export class ActorHost {
+  // lru-cache owns the bound and the eviction order; `active` is the per-event lookup. lru-cache's
+  // get() costs an options object per call, so recency is refreshed every `refreshEvery` accesses:
+  // between two refreshes of an actor at most `refreshEvery` others can pass it, so a busy actor
+  // is never the least recent while the bound is larger than that.
   private readonly lru: LRUCache<string, Actor>;
+  private readonly active = new Map<string, Actor>();
+  private readonly refreshEvery: number;
+  private tick = 0;
   // Evicted actors that still had work in flight; they passivate when idle.
   private readonly evicting = new Map<string, Actor>();
   /** Actors passivated so far. */
@@ -63,9 +72,11 @@ export class ActorHost {
     private readonly ctx: ActorHostContext,
     maxActors: number,
   ) {
+    this.refreshEvery = Math.max(1, maxActors >> 2);
     this.lru = new LRUCache<string, Actor>({
       max: maxActors,
-      dispose: (actor, _key, reason) => {
+      dispose: (actor, key, reason) => {
+        if (this.active.get(key) === actor) this.active.delete(key);
         if (reason === "evict") this.passivate(actor);
       },
     });
@@ -78,8 +89,13 @@ export class ActorHost {
 
   /** Runs `env` on the actor of its key, now if the actor is idle, else after what is queued. */
   deliver(env: Envelope): void {
-    let actor = this.lru.get(env.key);
+    const t = ++this.tick;
+    let actor = this.active.get(env.key);
     if (!actor) actor = this.activate(env.key, env.slot);
+    else if (t - actor.touched >= this.refreshEvery) {
+      actor.touched = t;
+      this.lru.get(env.key);
+    }
     if (actor.busy || actor.loading || actor.queue) {
       (actor.queue ??= []).push(env);
       return;
@@ -149,13 +165,13 @@ export class ActorHost {
       const a = new Actor(key, slot, this.ctx.nodeId);
       a.state = state;
       a.dirty = true;
-      this.lru.set(key, a);
+      this.insert(key, a);
     }
   }
 
   /** The state of `key` without activating it (active, passivating or stored), for inspection and tests. */
   peek(key: string, slot: number): unknown {
-    const a = this.lru.peek(key) ?? this.evicting.get(key);
+    const a = this.active.get(key) ?? this.evicting.get(key);
     if (a) return a.state;
     return this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
   }
@@ -170,7 +186,14 @@ export class ActorHost {
   /** Drops every actor without writing (used when a node stops). */
   clear(): void {
     this.lru.clear();
+    this.active.clear();
     this.evicting.clear();
+  }
+
+  private insert(key: string, actor: Actor): void {
+    actor.touched = this.tick;
+    this.lru.set(key, actor);
+    this.active.set(key, actor);
   }
 
   private activate(key: string, slot: number): Actor {
@@ -178,12 +201,12 @@ export class ActorHost {
     if (back) {
       this.evicting.delete(key);
       back.evicted = false;
-      this.lru.set(key, back);
+      this.insert(key, back);
       return back;
     }
     const actor = new Actor(key, slot, this.ctx.nodeId);
     this.activations++;
-    this.lru.set(key, actor);
+    this.insert(key, actor);
     const loaded = this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
     if (loaded instanceof Promise) {
       actor.loading = true;

@@ -61,7 +61,7 @@ export class TcpSource {
   private readonly maxBuffered: number;
   private readonly idleMs: number;
   /** Counters (plain numbers, read by metrics). */
-  readonly stats = { connectionsOpened: 0, connectionsClosed: 0, framesIn: 0, bytesIn: 0, badInput: 0, handlerErrors: 0 };
+  readonly stats = { connectionsOpened: 0, connectionsClosed: 0, framesIn: 0, bytesIn: 0, badInput: 0, handlerErrors: 0, pauses: 0 };
 
   constructor(private readonly options: TcpSourceOptions) {
     this.log = options.logger.child({ component: "tcp-source", source: options.name });
@@ -198,6 +198,7 @@ export class TcpSource {
 
   private pause(): void {
     this.paused = true;
+    this.stats.pauses++;
     for (const c of this.conns) c.socket.pause();
   }
 
