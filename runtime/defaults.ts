@@ -38,3 +38,9 @@ export const DEFAULT_FAILURE_TIMEOUT_MS = 5_000;
 export const DEFAULT_HANDOFF_TIMEOUT_MS = 5_000;
 /** Write-behind interval for snapshot state. */
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 1_000;
+/** Cluster name: separates the subjects and buckets of clusters sharing one NATS. */
+export const DEFAULT_CLUSTER_NAME = "troupe";
+/** Unacknowledged node-to-node messages are resent after this long. */
+export const DEFAULT_ACK_TIMEOUT_MS = 250;
+/** Out-of-order messages a receiver holds per sender while it waits for a gap to fill. */
+export const DEFAULT_REORDER_WINDOW = 4096;

@@ -9,6 +9,8 @@ export interface ActorHostContext {
   readonly app: string;
   readonly nodeId: string;
   readonly store: StateStore;
+  /** The node's current epoch. */
+  epoch(): number;
   /** The input value of an envelope (decoding its payload if it came over the wire); throws on bad input. */
   inputOf(env: Envelope): unknown;
   /** Receives a step's output (undefined outputs are not passed). */
@@ -38,7 +40,11 @@ class Actor implements StepContext {
     readonly key: string,
     readonly slot: number,
     readonly nodeId: string,
+    private readonly epochOf: () => number,
   ) {}
+  get epoch(): number {
+    return this.epochOf();
+  }
   unchanged(): void {
     this.skipWrite = true;
   }
@@ -162,7 +168,7 @@ export class ActorHost {
   /** Installs actor states received in a handoff (they become active, LRU permitting). */
   install(slot: number, actors: ReadonlyArray<{ key: string; state: unknown }>): void {
     for (const { key, state } of actors) {
-      const a = new Actor(key, slot, this.ctx.nodeId);
+      const a = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
       a.state = state;
       a.dirty = true;
       this.insert(key, a);
@@ -204,7 +210,7 @@ export class ActorHost {
       this.insert(key, back);
       return back;
     }
-    const actor = new Actor(key, slot, this.ctx.nodeId);
+    const actor = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
     this.activations++;
     this.insert(key, actor);
     const loaded = this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);

@@ -67,6 +67,8 @@ export interface StepContext {
   readonly slot: number;
   /** Id of the node running the step. */
   readonly nodeId: string;
+  /** The placement epoch the step runs under. */
+  readonly epoch: number;
   /** Marks the state as unchanged so it is not written back (an optimisation). */
   unchanged(): void;
 }

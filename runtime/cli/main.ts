@@ -4,6 +4,7 @@ import { registerDemoCommand } from "./demo-command.js";
 import { registerEmailSinkCommand } from "./email-sink-command.js";
 import { registerLoadgenCommand } from "./loadgen-command.js";
 import { registerNodeCommand } from "./node-command.js";
+import { registerStatusCommands } from "./status-command.js";
 
 const program = new Command("troupe").description("Troupe: a distributed actor runtime for stateful stream processing").showHelpAfterError();
 program.exitOverride();
@@ -11,6 +12,7 @@ registerNodeCommand(program);
 registerDemoCommand(program);
 registerLoadgenCommand(program);
 registerEmailSinkCommand(program);
+registerStatusCommands(program);
 
 try {
   await program.parseAsync(process.argv);

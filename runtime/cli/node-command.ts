@@ -26,6 +26,10 @@ export function registerNodeCommand(program: Command): void {
     .option("--http <host:port>", "serve /metrics, /healthz, /readyz, /cluster (env TROUPE_HTTP)")
     .option("--state <mode>", "state mode: memory | snapshot | durable (env TROUPE_STATE)")
     .option("--max-actors <n>", "active actors per partition before passivation (env TROUPE_MAX_ACTORS)")
+    .option("--cluster <name>", "cluster name: separates clusters sharing one NATS (env TROUPE_CLUSTER)")
+    .option("--heartbeat-ms <ms>", "heartbeat interval (env TROUPE_HEARTBEAT_MS)")
+    .option("--failure-timeout-ms <ms>", "silence after which a member is removed (env TROUPE_FAILURE_TIMEOUT_MS)")
+    .option("--advertise-http <host:port>", "HTTP address other machines use to reach this node (env TROUPE_ADVERTISE_HTTP)")
     .option("--log-level <level>", "trace | debug | info | warn | error | silent (env TROUPE_LOG_LEVEL)")
     .action(async (flags: Record<string, string | string[] | undefined>) => {
       const level = (flags.logLevel as string | undefined) ?? process.env.TROUPE_LOG_LEVEL ?? "info";
@@ -41,18 +45,28 @@ export function registerNodeCommand(program: Command): void {
       const httpFlag = (flags.http as string | undefined) ?? process.env.TROUPE_HTTP;
       const http = httpFlag ? parseAddress(httpFlag, "--http") : undefined;
       const mode = (flags.state as string | undefined) ?? process.env.TROUPE_STATE ?? (natsUrl ? "snapshot" : "memory");
+      if (mode !== "memory" && !natsUrl) throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
       if (!(STATE_MODES as readonly string[]).includes(mode)) throw new ConfigError(`--state: "${mode}" is not one of ${STATE_MODES.join(", ")}`);
       const maxActorsFlag = (flags.maxActors as string | undefined) ?? process.env.TROUPE_MAX_ACTORS;
       const maxActors = maxActorsFlag ? parseIntFlag(maxActorsFlag, "--max-actors") : undefined;
 
       let parts: NatsClusterParts;
       if (natsUrl) {
-        parts = await connectNatsCluster({ url: natsUrl, nodeId, logger: log });
+        const hb = (flags.heartbeatMs as string | undefined) ?? process.env.TROUPE_HEARTBEAT_MS;
+        const ft = (flags.failureTimeoutMs as string | undefined) ?? process.env.TROUPE_FAILURE_TIMEOUT_MS;
+        parts = await connectNatsCluster({
+          url: natsUrl,
+          nodeId,
+          logger: log,
+          cluster: (flags.cluster as string | undefined) ?? process.env.TROUPE_CLUSTER,
+          heartbeatMs: hb ? parseIntFlag(hb, "--heartbeat-ms", 10) : undefined,
+          failureTimeoutMs: ft ? parseIntFlag(ft, "--failure-timeout-ms", 100) : undefined,
+        });
       } else {
-        if (mode !== "memory") throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
         parts = { transport: new InProcessTransport(new InProcessHub()), membership: new LocalMembership(new LocalMembershipBoard()), close: async () => undefined };
       }
-      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store: parts.store, mode: mode as StateMode, sources, sinks, http, logger: log, maxActors });
+      const advertiseHttp = (flags.advertiseHttp as string | undefined) ?? process.env.TROUPE_ADVERTISE_HTTP;
+      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store: parts.store, mode: mode as StateMode, sources, sinks, http, advertiseHttp, logger: log, maxActors });
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

@@ -35,6 +35,8 @@ export interface Membership {
   subscribe(listener: (view: MembershipView) => void): () => void;
   /** Stops watching and heartbeating. */
   close(): Promise<void>;
+  /** Calls `listener` when this node finds itself removed, or cannot renew its liveness (optional). */
+  onEvicted?(listener: () => void): () => void;
 }
 
 /** The members that own slots in a view. */

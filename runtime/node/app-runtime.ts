@@ -30,7 +30,7 @@ export interface AppCounters {
   readonly eventsOut: Map<string, number>;
 }
 
-const STATELESS_CTX: StepContext = { key: "", slot: -1, nodeId: "", unchanged: () => undefined };
+const STATELESS_CTX: StepContext = { key: "", slot: -1, nodeId: "", epoch: 0, unchanged: () => undefined };
 
 /** Runs one application's pipelines on one node: decode, stateless steps, routing, actors, sinks. */
 export class AppRuntime {
@@ -61,6 +61,7 @@ export class AppRuntime {
             app: app.name,
             nodeId: node.nodeId,
             store: node.store,
+            epoch: () => node.epoch(),
             inputOf: (env) => this.inputOf(env),
             emit: (stage, out, env) => this.continueAfter(stage, out, env),
             stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload),

@@ -143,12 +143,18 @@ export class HandoffCoordinator {
     this.received++;
     const st = app.tables[pi]!;
     const slot = msg.slot;
-    app.hosts[pi]!.install(slot, msg.actors);
     const held = st.takeHeld(slot);
     const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
     const code = st.code(slot);
     if (code === SLOT_CODE.GAINING) this.host.paused(now() - st.since[slot]!);
-    if ((code === SLOT_CODE.GAINING && st.lostTo[slot] === undefined && st.owners[slot] === this.host.nodeId) || code === SLOT_CODE.OWNED) {
+    if (code === SLOT_CODE.OWNED) {
+      // We already serve this slot (its old owner was given up for dead): its state is stale, its events are not.
+      this.host.log.warn({ slot, partition: msg.partition, from: msg.from, actors: msg.actors.length }, "late handoff for a slot already served; applying its events, not its state");
+      for (const env of events) this.host.deliver(env);
+      return;
+    }
+    app.hosts[pi]!.install(slot, msg.actors);
+    if (code === SLOT_CODE.GAINING && st.lostTo[slot] === undefined && st.owners[slot] === this.host.nodeId) {
       st.set(slot, "owned");
       for (const env of events) this.host.deliver(env);
       return;
@@ -158,6 +164,29 @@ export class HandoffCoordinator {
     else if (code === SLOT_CODE.GAINING) st.lose(slot, st.lostAt[slot]!, st.lostTo[slot]!, now());
     for (const env of events) st.hold(slot, env);
     this.pump();
+  }
+
+  /**
+   * Fencing after this node was removed from the view (or could not renew its liveness):
+   * it stops running every slot at once, keeps nothing it could write back, and returns the
+   * events it held so the node can route them again after it rejoins.
+   */
+  fence(): Envelope[] {
+    const held: Envelope[] = [];
+    for (const app of this.host.apps.values()) {
+      app.app.partitions.forEach((p) => {
+        const st = app.tables[p.index]!;
+        const host = app.hosts[p.index]!;
+        for (let slot = 0; slot < p.slots; slot++) {
+          held.push(...host.detachQueued(slot), ...st.takeHeld(slot));
+          st.set(slot, "foreign");
+        }
+        st.owners = []; // route nothing anywhere until the next view: events park
+        host.clear();
+      });
+    }
+    this.epoch = 0; // the next view is applied as a fresh join
+    return held;
   }
 
   /** Slots in transition on this node (gaining or losing). */

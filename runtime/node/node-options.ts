@@ -31,6 +31,8 @@ export interface NodeOptions {
   readonly sinks?: Readonly<Record<string, SinkTarget>>;
   /** HTTP address for /metrics, /healthz, /readyz, /cluster. */
   readonly http?: Address;
+  /** The HTTP address other machines should use (default: `http`, with 0.0.0.0 replaced by the host name). */
+  readonly advertiseHttp?: string;
   readonly logger?: Logger;
   readonly logLevel?: LevelWithSilent;
   /** Active actors per state partition (LRU bound). */

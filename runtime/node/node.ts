@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Application, StateStageDef } from "../builder/application.js";
 import type { ControlMessage, Envelope } from "../cluster/envelope.js";
 import { assertTransition, type MembershipView, type NodeState } from "../cluster/membership.js";
@@ -54,6 +55,10 @@ export class Node {
   private http: HttpServer | undefined;
   private readonly parked: Envelope[] = [];
   private unsubscribe: (() => void) | undefined;
+  private offEvicted: (() => void) | undefined;
+  private rejoining = false;
+  /** Times this node fenced itself after being removed from the view. */
+  evictions = 0;
   private readonly maxHops = DEFAULT_MAX_HOPS;
   private readonly connections = new WeakMap<SourceConnection, { id: string; seq: number }>();
   private pressureTimer: NodeJS.Timeout | undefined;
@@ -147,7 +152,8 @@ export class Node {
       for (const s of this.sinks.values()) await s.start();
       await this.options.transport.start(this.id, { onBatch: (from, envs) => this.onBatch(from, envs), onControl: (from, msg) => this.onControl(from, msg) }, this.wireContext());
       this.unsubscribe = this.options.membership.subscribe((view) => this.handoff.applyView(view));
-      const view = await this.options.membership.join(this.id, { http: this.options.http ? `${this.options.http.host}:${this.options.http.port}` : undefined });
+      this.offEvicted = this.options.membership.onEvicted?.(() => this.evicted());
+      const view = await this.options.membership.join(this.id, { http: this.advertisedHttp() });
       this.handoff.applyView(view);
       await this.openSources();
       if (this.options.http) {
@@ -244,6 +250,7 @@ export class Node {
     await this.http?.close().catch(() => undefined);
     await Promise.all(this.sources.map((s) => s.close().catch(() => undefined)));
     this.unsubscribe?.();
+    this.offEvicted?.();
     this.handoff.close();
     this.router.close();
     await this.options.membership.close().catch((err: unknown) => this.log.warn({ err }, "membership close failed"));
@@ -373,13 +380,53 @@ export class Node {
     }
   }
 
+  // Removed from the view while running: stop acting as an owner at once, then join again.
+  private evicted(): void {
+    if (this.state !== "running" || this.rejoining) return;
+    this.rejoining = true;
+    this.evictions++;
+    const held = this.handoff.fence();
+    this.parked.push(...held);
+    this.log.warn({ held: held.length }, "removed from the cluster view: fenced (no steps, no sink writes); rejoining");
+    const http = this.advertisedHttp();
+    const retry = (): void => {
+      this.options.membership
+        .join(this.id, { http })
+        .then((view) => {
+          this.rejoining = false;
+          this.handoff.applyView(view);
+        })
+        .catch((err: unknown) => {
+          this.log.warn({ err }, "rejoin failed; retrying");
+          setTimeout(retry, 500);
+        });
+    };
+    retry();
+  }
+
   private viewApplied(view: MembershipView): void {
+    for (const id of this.departed(view)) this.options.transport.forget?.(id);
     if (this.parked.length === 0) return;
     const parked = this.parked.splice(0);
     for (const env of parked) {
       if (env.epoch > view.epoch) this.parked.push(env);
       else this.deliver(env);
     }
+  }
+
+  private advertisedHttp(): string | undefined {
+    if (this.options.advertiseHttp) return this.options.advertiseHttp;
+    const h = this.options.http;
+    if (!h) return undefined;
+    return `${h.host === "0.0.0.0" || h.host === "::" ? hostname() : h.host}:${h.port}`;
+  }
+
+  private knownMembers = new Set<string>();
+  private departed(view: MembershipView): string[] {
+    const now = new Set(view.members.map((m) => m.id));
+    const gone = [...this.knownMembers].filter((id) => !now.has(id));
+    this.knownMembers = now;
+    return gone;
   }
 
   private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {

@@ -22,6 +22,7 @@ function hostFor(step: StateStep<Ev, Seen, unknown>, maxActors: number, store = 
       app: "t",
       nodeId: "n1",
       store,
+      epoch: () => 1,
       inputOf: (env) => env.value,
       emit: () => undefined,
       stepFailed: (_s, _e, err) => failures.push(err),

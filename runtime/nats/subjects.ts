@@ -1,0 +1,59 @@
+// Every NATS subject and bucket name Troupe uses is built here.
+
+/** Checks a cluster name: it becomes part of subjects and bucket names. */
+export function checkClusterName(cluster: string): string {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(cluster)) throw new Error(`cluster name "${cluster}" must be 1-32 letters, digits, '_' or '-'`);
+  return cluster;
+}
+
+/** The subject a node receives everything on (batches, control, acks): one subject keeps per-sender order. */
+export function nodeInbox(cluster: string, nodeId: string): string {
+  return `troupe.${cluster}.node.${nodeId}`;
+}
+
+/** The KV bucket holding the cluster view (one key; its revision is the epoch). */
+export function viewBucket(cluster: string): string {
+  return `troupe_${cluster}_view`;
+}
+
+/** The key of the view record in the view bucket. */
+export const VIEW_KEY = "view";
+
+/** The KV bucket of heartbeats (a key per node). */
+export function heartbeatBucket(cluster: string): string {
+  return `troupe_${cluster}_heartbeats`;
+}
+
+/** A KV key for a node id (node ids are already subject-safe: letters, digits, '_', '.', '-'). */
+export function heartbeatKey(nodeId: string): string {
+  return nodeId.replaceAll(".", "_");
+}
+
+/** The KV bucket of actor state of one app and partition (snapshot and durable modes). */
+export function stateBucket(cluster: string, app: string, partition: string): string {
+  return `troupe_${cluster}_state_${safe(app)}_${safe(partition)}`;
+}
+
+/** The JetStream stream of one app's accepted events (durable mode). */
+export function eventStream(cluster: string, app: string): string {
+  return `troupe_${cluster}_events_${safe(app)}`;
+}
+
+/** The subject of one slot's events in the durable event stream. */
+export function eventSubject(cluster: string, app: string, partition: number, slot: number): string {
+  return `troupe.${cluster}.events.${safe(app)}.${partition}.${slot}`;
+}
+
+/** The JetStream stream of dead letters. */
+export function deadLetterStream(cluster: string): string {
+  return `troupe_${cluster}_dlq`;
+}
+
+/** The subject of dead letters of one app. */
+export function deadLetterSubject(cluster: string, app: string): string {
+  return `troupe.${cluster}.dlq.${safe(app)}`;
+}
+
+function safe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, (c) => `-${c.charCodeAt(0).toString(16)}`);
+}
