@@ -44,7 +44,7 @@ export function registerNodeCommand(program: Command): void {
       const sinks = parseSinks((flags.sink as string[]).length ? (flags.sink as string[]) : envList("TROUPE_SINKS"));
       const httpFlag = (flags.http as string | undefined) ?? process.env.TROUPE_HTTP;
       const http = httpFlag ? parseAddress(httpFlag, "--http") : undefined;
-      const mode = (flags.state as string | undefined) ?? process.env.TROUPE_STATE ?? (natsUrl ? "snapshot" : "memory");
+      const mode = (flags.state as string | undefined) ?? process.env.TROUPE_STATE ?? "memory";
       if (mode !== "memory" && !natsUrl) throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
       if (!(STATE_MODES as readonly string[]).includes(mode)) throw new ConfigError(`--state: "${mode}" is not one of ${STATE_MODES.join(", ")}`);
       const maxActorsFlag = (flags.maxActors as string | undefined) ?? process.env.TROUPE_MAX_ACTORS;

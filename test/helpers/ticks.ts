@@ -16,7 +16,7 @@ export function checkApplied(frames: readonly Uint8Array[]): { applied: Applied[
     const id = `${a.key}/${a.stream}`;
     const list = perStream.get(id) ?? [];
     const last = list.length ? list[list.length - 1]! : 0;
-    if ((a.prev ?? 0) !== last && errors.length < 10) errors.push(`${id}: seq ${a.seq} saw prev ${a.prev ?? 0}, expected ${last}`);
+    if ((a.prev ?? 0) !== last && errors.length < 10) errors.push(`${id}: seq ${a.seq} saw prev ${a.prev ?? 0}, expected ${last} (on ${a.node}, epoch ${a.epoch ?? 0}, slot ${a.slot ?? 0})`);
     list.push(a.seq);
     perStream.set(id, list);
   }
