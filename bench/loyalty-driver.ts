@@ -16,7 +16,7 @@ export interface DriverStart {
   type: "start";
   spec: WorkloadSpec;
   loyal: { host: string; port: number };
-  clicks: { host: string; port: number };
+  clicks: { host: string; port: number } | Array<{ host: string; port: number }>;
   rate: number;
   connections: number;
 }
@@ -44,7 +44,10 @@ async function main(): Promise<void> {
         const per = Math.ceil(clickFrames.length / msg.connections);
         // Several connections: each keeps per-key order for its own share of the clicks.
         const sent = await Promise.all(
-          Array.from({ length: msg.connections }, (_, i) => sendAll(msg.clicks, clickFrames.slice(i * per, (i + 1) * per), msg.rate / msg.connections)),
+          Array.from({ length: msg.connections }, (_, i) => {
+            const targets = Array.isArray(msg.clicks) ? msg.clicks : [msg.clicks];
+            return sendAll(targets[i % targets.length]!, clickFrames.slice(i * per, (i + 1) * per), msg.rate / msg.connections);
+          }),
         );
         await sink!.waitForAll(120_000, 100);
         const s = sink!.summary();

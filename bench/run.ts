@@ -5,6 +5,9 @@ import { writeFileSync } from "node:fs";
 import { bytesPerActor } from "./actor-memory.js";
 import { runEmbeddedLoyalty } from "./embedded-loyalty.js";
 import { topSelfTime } from "./profile-summary.js";
+import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
+import { runProcessLoyalty, runRebalance } from "./process-loyalty.js";
+import { startNatsServer, natsServerVersion } from "../runtime/testing/nats-server.js";
 
 const args = process.argv.slice(2);
 const want = (s: string) => args.filter((a) => !a.startsWith("--")).length === 0 || args.includes(s);
@@ -34,6 +37,43 @@ async function embedded(): Promise<void> {
   }
 }
 
-const sections: Array<[string, () => Promise<void>]> = [["embedded", embedded]];
+async function nats(): Promise<void> {
+  console.log(`\n== NATS (${natsServerVersion()}, one local server, same client as the cluster) ==`);
+  const server = await startNatsServer();
+  try {
+    const sizes = envelopeSizes(256);
+    const unbatched = await natsCeiling(server.url, sizes.single, 300_000);
+    console.log(`raw ceiling, unbatched: ${f(unbatched)} msgs/s of ${sizes.single} B (one envelope per message)`);
+    const batched = await natsCeiling(server.url, sizes.batch, 4_000);
+    console.log(`raw ceiling, batched:   ${f(batched)} msgs/s of ${f(sizes.batch)} B = ${f(batched * 256)} envelopes/s (256 per message)`);
+    const spec = { customers: 50_000, loyalFraction: 0.3, clicks: 300_000, seed: 5 };
+    for (const nodes of [1, 3]) {
+      const peak = await runProcessLoyalty(server.url, nodes, spec, 0);
+      console.log(`${nodes} node process(es), peak:      ${f(peak.eventsPerSecond)} events/s (emails ${f(peak.emails)}/${f(peak.expected)})`);
+      const half = await runProcessLoyalty(server.url, nodes, { ...spec, clicks: 150_000 }, Math.round(peak.eventsPerSecond / 2));
+      console.log(`${nodes} node process(es), half peak: ${f(half.eventsPerSecond)} events/s  p50 ${f(half.p50Ms, 2)} ms  p99 ${f(half.p99Ms, 2)} ms (emails ${f(half.emails)}/${f(half.expected)})`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function rebalance(): Promise<void> {
+  console.log("\n== Rebalance: 100k active actors on 1 node, a 2nd node joins under load (node processes, NATS, memory mode) ==");
+  const server = await startNatsServer();
+  try {
+    const r = await runRebalance(server.url, 100_000, 20_000);
+    console.log(`actors ${f(r.actors)}; whole move ${f(r.rebalanceMs)} ms; per-slot pause p50 ${f(r.pauseP50Ms, 1)} ms  p99 ${f(r.pauseP99Ms, 1)} ms  max ${f(r.pauseMaxMs, 1)} ms`);
+    console.log(`events/s during the move: ${f(r.eventsPerSecondDuringMove)} (offered 20,000/s); emails ${f(r.emails)}/${f(r.expected)}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+const sections: Array<[string, () => Promise<void>]> = [
+  ["embedded", embedded],
+  ["nats", nats],
+  ["rebalance", rebalance],
+];
 for (const [name, run] of sections) if (want(name)) await run();
 process.exit(0);

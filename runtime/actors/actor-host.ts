@@ -62,6 +62,8 @@ export class ActorHost {
   // is never the least recent while the bound is larger than that.
   private readonly lru: LRUCache<string, Actor>;
   private readonly active = new Map<string, Actor>();
+  // Active actors per slot: handoffs work a slot at a time and must not scan every actor.
+  private readonly bySlot = new Map<number, Set<Actor>>();
   private readonly refreshEvery: number;
   private tick = 0;
   // Evicted actors that still had work in flight; they passivate when idle.
@@ -83,6 +85,7 @@ export class ActorHost {
       max: maxActors,
       dispose: (actor, key, reason) => {
         if (this.active.get(key) === actor) this.active.delete(key);
+        this.bySlot.get(actor.slot)?.delete(actor);
         if (reason === "evict") this.passivate(actor);
       },
     });
@@ -111,7 +114,7 @@ export class ActorHost {
 
   /** True when no actor of `slot` has an event in flight or queued. */
   isSlotIdle(slot: number): boolean {
-    for (const a of this.lru.values()) if (a.slot === slot && (a.busy || a.loading || a.queue)) return false;
+    for (const a of this.slotActors(slot)) if (a.busy || a.loading || a.queue) return false;
     for (const a of this.evicting.values()) if (a.slot === slot) return false;
     return true;
   }
@@ -119,10 +122,7 @@ export class ActorHost {
   /** Removes every active and passive actor of `slot` and returns their states (for a handoff). */
   async takeSlot(slot: number): Promise<Array<[string, unknown]>> {
     const out: Array<[string, unknown]> = [];
-    for (const [key, a] of this.lru.entries()) {
-      if (a.slot !== slot) continue;
-      out.push([key, a.state]);
-    }
+    for (const a of this.slotActors(slot)) out.push([a.key, a.state]);
     for (const [key] of out) this.lru.delete(key);
     const stored = await this.ctx.store.takeSlot(this.ctx.app, this.partition.name, slot);
     const active = new Set(out.map(([k]) => k));
@@ -134,8 +134,8 @@ export class ActorHost {
   async flushDirty(slot?: number): Promise<number> {
     let n = 0;
     const writes: Array<Promise<void> | void> = [];
-    for (const a of this.lru.values()) {
-      if (!a.dirty || (slot !== undefined && a.slot !== slot)) continue;
+    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) {
+      if (!a.dirty) continue;
       a.dirty = false;
       writes.push(this.ctx.store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state));
       n++;
@@ -152,17 +152,16 @@ export class ActorHost {
       out.push(...a.queue);
       a.queue = undefined;
     };
-    for (const a of this.lru.values()) take(a);
+    for (const a of this.slotActors(slot)) take(a);
     for (const a of this.evicting.values()) take(a);
     return out;
   }
 
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
-    const keys: string[] = [];
-    for (const [key, a] of this.lru.entries()) if (a.slot === slot) keys.push(key);
-    for (const k of keys) this.lru.delete(k);
-    return keys.length;
+    const actors = this.slotActors(slot);
+    for (const a of actors) this.lru.delete(a.key);
+    return actors.length;
   }
 
   /** Installs actor states received in a handoff (they become active, LRU permitting). */
@@ -185,7 +184,7 @@ export class ActorHost {
   /** Keys of active actors per slot (for /cluster and tests). */
   activeSlots(): Map<number, number> {
     const m = new Map<number, number>();
-    for (const a of this.lru.values()) m.set(a.slot, (m.get(a.slot) ?? 0) + 1);
+    for (const [slot, set] of this.bySlot) if (set.size) m.set(slot, set.size);
     return m;
   }
 
@@ -193,6 +192,7 @@ export class ActorHost {
   clear(): void {
     this.lru.clear();
     this.active.clear();
+    this.bySlot.clear();
     this.evicting.clear();
   }
 
@@ -200,6 +200,14 @@ export class ActorHost {
     actor.touched = this.tick;
     this.lru.set(key, actor);
     this.active.set(key, actor);
+    let set = this.bySlot.get(actor.slot);
+    if (!set) this.bySlot.set(actor.slot, (set = new Set()));
+    set.add(actor);
+  }
+
+  private slotActors(slot: number): Actor[] {
+    const set = this.bySlot.get(slot);
+    return set ? [...set] : [];
   }
 
   private activate(key: string, slot: number): Actor {

@@ -24,6 +24,12 @@ export interface ClusterInfo {
   readonly forwards: number;
   readonly parked: number;
   readonly deadLetters: number;
+  /** Transport counters (NATS: messages, retransmitted, duplicatesDropped, undeliverable...). */
+  readonly transport: Readonly<Record<string, number>>;
+  /** Source-read to sink-write latency of outputs written by this node (ms). */
+  readonly latency: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number };
+  /** Per-slot handoff pauses seen by this node (ms), and the last rebalance's duration. */
+  readonly handoff: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly rebalances: number; readonly lastRebalanceMs: number };
   readonly apps: ReadonlyArray<{ name: string; steps: Record<string, number>; partitions: ReadonlyArray<{ name: string; slots: number; owned: number; gaining: number; losing: number; actors: number }> }>;
 }
 
@@ -63,6 +69,16 @@ export function clusterInfo(node: Node): ClusterInfo {
     forwards: node.forwards,
     parked: node.parkedCount(),
     deadLetters: node.deadLetters.total(),
+    transport: { ...(node.transportStats() ?? {}), inFlight: node.transportInFlight() },
+    latency: { count: node.latency.count, p50Ms: node.latency.quantile(0.5), p99Ms: node.latency.quantile(0.99) },
+    handoff: {
+      count: node.pauses.count,
+      p50Ms: node.pauses.quantile(0.5),
+      p99Ms: node.pauses.quantile(0.99),
+      maxMs: node.pauses.max,
+      rebalances: node.handoff.rebalances,
+      lastRebalanceMs: node.handoff.lastRebalanceMs,
+    },
     apps,
   };
 }

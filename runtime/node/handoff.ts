@@ -51,6 +51,11 @@ export class HandoffCoordinator {
   /** Handoffs sent and received so far. */
   sent = 0;
   received = 0;
+  // The rebalance in progress: when its first epoch arrived and what it moved.
+  private rebalance: { epoch: number; start: number; gained: number; lost: number } | undefined;
+  /** Rebalances completed on this node and the last one's duration (ms). */
+  rebalances = 0;
+  lastRebalanceMs = 0;
 
   constructor(private readonly host: HandoffHost) {}
 
@@ -116,6 +121,10 @@ export class HandoffCoordinator {
     // Everything this node sent under older epochs is now ahead of this ack on each channel.
     for (const m of view.members) if (m.id !== self) this.host.transport.sendControl(m.id, { type: "epoch-ack", epoch: view.epoch, from: self });
     this.host.log.info({ epoch: view.epoch, members: view.members.map((m) => `${m.id}:${m.status}`), slotsGained: gained, slotsLost: lost }, "epoch changed");
+    if (gained + lost > 0) {
+      const r = this.rebalance;
+      this.rebalance = { epoch: view.epoch, start: r?.start ?? t, gained: (r?.gained ?? 0) + gained, lost: (r?.lost ?? 0) + lost };
+    }
     const parked = this.parked.splice(0);
     for (const msg of parked) this.onHandoffDone(msg);
     this.host.viewApplied(view);
@@ -244,6 +253,13 @@ export class HandoffCoordinator {
       }
     }
     if (pending > 0) this.timer = setTimeout(this.pump, 5);
+    else if (this.rebalance) {
+      const r = this.rebalance;
+      this.rebalance = undefined;
+      this.rebalances++;
+      this.lastRebalanceMs = t - r.start;
+      this.host.log.info({ epoch: r.epoch, slotsGained: r.gained, slotsLost: r.lost, ms: Math.round(this.lastRebalanceMs) }, "rebalance complete");
+    }
   };
 
   /** Stops the deadline timer. */

@@ -44,6 +44,8 @@ export class Node {
   readonly mode: StateMode;
   readonly deadLetters: DeadLetters;
   readonly latency = new LatencyHistogram();
+  /** How long each slot was paused by a handoff (ms). */
+  readonly pauses = new LatencyHistogram();
   readonly backpressure = new Backpressure();
   readonly router: Router;
   readonly handoff: HandoffCoordinator;
@@ -109,7 +111,10 @@ export class Node {
       mode: this.mode,
       timeoutMs: options.handoffTimeoutMs ?? DEFAULT_HANDOFF_TIMEOUT_MS,
       deliver: (env) => this.deliver(env),
-      paused: (ms) => this.metrics.handoffPause.observe(ms / 1000),
+      paused: (ms) => {
+        this.pauses.record(ms);
+        this.metrics.handoffPause.observe(ms / 1000);
+      },
       viewApplied: (view) => this.viewApplied(view),
     });
     this.metrics = new NodeMetrics(this);
@@ -238,6 +243,16 @@ export class Node {
   /** The TCP sources (after start). */
   tcpSources(): readonly TcpSource[] {
     return this.sources;
+  }
+
+  /** The transport's counters, if it keeps any. */
+  transportStats(): Readonly<Record<string, number>> | undefined {
+    return this.options.transport.stats;
+  }
+
+  /** Envelopes sent and not yet acknowledged. */
+  transportInFlight(): number {
+    return this.options.transport.inFlight();
   }
 
   /** Envelopes parked until this node's view catches up or a slot has an owner. */

@@ -54,6 +54,9 @@ export class NodeMetrics {
       for (const [reason, n] of node.deadLetters.counts) set({ reason }, n);
     });
     counter("troupe_forwards_total", "Envelopes forwarded to their owner", [], (set) => set({}, node.forwards));
+    counter("troupe_transport_events_total", "Transport counters (messages, retransmitted, duplicatesDropped, undeliverable, ...)", ["counter"], (set) => {
+      for (const [k, v] of Object.entries(node.transportStats() ?? {})) set({ counter: k }, v);
+    });
     counter("troupe_batches_sent_total", "Batches sent to other nodes", [], (set) => set({}, node.router.batches));
     counter("troupe_passivations_total", "Actors passivated to the state store", ["app", "partition"], (set) => {
       for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.passivations));
@@ -66,6 +69,8 @@ export class NodeMetrics {
     });
     gauge("troupe_slots_in_handoff", "Slots being handed to or from this node", [], (set) => set({}, node.handoff.inTransition()));
     gauge("troupe_epoch", "Current placement epoch", [], (set) => set({}, node.handoff.epoch));
+    counter("troupe_rebalances_total", "Rebalances completed on this node", [], (set) => set({}, node.handoff.rebalances));
+    gauge("troupe_last_rebalance_seconds", "Duration of the last completed rebalance", [], (set) => set({}, node.handoff.lastRebalanceMs / 1000));
     gauge("troupe_members", "Members in this node's view", [], (set) => set({}, node.handoff.view.members.length));
     gauge("troupe_parked_envelopes", "Envelopes parked until the view catches up", [], (set) => set({}, node.parkedCount()));
     this.handoffPause = new Histogram({

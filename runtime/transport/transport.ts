@@ -31,6 +31,8 @@ export interface Transport {
   inFlight(): number;
   /** Resolves once everything sent has been delivered (or acknowledged), or after `timeoutMs` with false. */
   flush(timeoutMs: number): Promise<boolean>;
+  /** Counters of the transport (messages, retransmissions, repeats dropped...), for /cluster and metrics. */
+  readonly stats?: Readonly<Record<string, number>>;
   /** Drops unacknowledged messages for a node that left the cluster (optional). */
   forget?(nodeId: string): number;
   /** Stops receiving and releases resources. */

@@ -1,0 +1,139 @@
+// The loyalty workload through node processes on one NATS server, and a live 1 -> 2 rebalance.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { WorkloadSpec } from "../apps/loyalty/workload.js";
+import type { ClusterInfo } from "../runtime/node/cluster-info.js";
+import { ProcessCluster, type NodeProcess } from "../runtime/testing/process-cluster.js";
+import type { DriverMessage, DriverStart } from "./loyalty-driver.js";
+
+/** One measured run through node processes. */
+export interface ProcessRun {
+  eventsPerSecond: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  emails: number;
+  expected: number;
+}
+
+/** A driver child process and a way to await its messages. */
+export async function startDriver(spec: WorkloadSpec): Promise<{ child: ChildProcess; next: () => Promise<DriverMessage>; sink: { host: string; port: number } }> {
+  const child = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const queue: DriverMessage[] = [];
+  let wake: (() => void) | undefined;
+  child.on("message", (m: DriverMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  const next = async () => {
+    while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+    return queue.shift()!;
+  };
+  child.send({ type: "init", spec });
+  const sink = (await next()) as Extract<DriverMessage, { type: "sink" }>;
+  return { child, next, sink: { host: sink.host, port: sink.port } };
+}
+
+/** Sum of a step's applied count over node infos. */
+export function appliedOf(infos: readonly ClusterInfo[], step: string): number {
+  return infos.reduce((a, i) => a + i.apps.reduce((b, app) => b + (app.steps[step] ?? 0), 0), 0);
+}
+
+async function infos(nodes: Iterable<NodeProcess>): Promise<ClusterInfo[]> {
+  return Promise.all([...nodes].map((n) => n.info()));
+}
+
+/** Runs the clicks of `spec` through `nodes` node processes at `rate` (0: as fast as it goes). */
+export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, connections = 3): Promise<ProcessRun> {
+  const driver = await startDriver(spec);
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`] });
+  try {
+    for (let i = 0; i < nodes; i++) await cluster.addNode({ sources: i === 0 ? ["loyal", "clicks"] : ["clicks"] });
+    await cluster.waitForStable();
+    const ns = [...cluster.nodes.values()];
+    const start: DriverStart = {
+      type: "start",
+      spec,
+      loyal: { host: "127.0.0.1", port: ns[0]!.sources.loyal! },
+      clicks: ns.map((n) => ({ host: "127.0.0.1", port: n.sources.clicks! })),
+      rate,
+      connections,
+    };
+    driver.child.send(start);
+    const loyal = (await driver.next()) as Extract<DriverMessage, { type: "loyal-sent" }>;
+    while (appliedOf(await infos(ns), "saveLoyalCustomer") < loyal.count) await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    driver.child.send({ type: "clicks" });
+    while (appliedOf(await infos(ns), "checkLoyalClick") < spec.clicks) await new Promise((r) => setTimeout(r, 10));
+    const t1 = performance.now();
+    const done = (await driver.next()) as Extract<DriverMessage, { type: "done" }>;
+    const last = await infos(ns);
+    if (process.env.TROUPE_BENCH_DEBUG) console.log(JSON.stringify(last.map((i) => i.transport)));
+    return {
+      eventsPerSecond: spec.clicks / ((t1 - t0) / 1000),
+      seconds: (t1 - t0) / 1000,
+      p50Ms: Math.max(...last.map((i) => i.latency.p50Ms)),
+      p99Ms: Math.max(...last.map((i) => i.latency.p99Ms)),
+      emails: done.emails,
+      expected: done.expected,
+    };
+  } finally {
+    await cluster.stop();
+    driver.child.send({ type: "exit" });
+  }
+}
+
+/** What a live rebalance under load measured. */
+export interface RebalanceRun {
+  actors: number;
+  rebalanceMs: number;
+  pauseP50Ms: number;
+  pauseP99Ms: number;
+  pauseMaxMs: number;
+  eventsPerSecondDuringMove: number;
+  emails: number;
+  expected: number;
+}
+
+/** `actors` active actors on one node; clicks flow at `rate`; a second node joins; what did the move cost? */
+export async function runRebalance(natsUrl: string, actors: number, rate: number): Promise<RebalanceRun> {
+  const spec: WorkloadSpec = { customers: actors, loyalFraction: 1, clicks: rate * 8, seed: 3 };
+  const driver = await startDriver(spec);
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: process.env.TROUPE_BENCH_DEBUG ? "info" : "warn" }, args: ["--cluster", `rebal${Date.now() % 100000}`] });
+  try {
+    const n1 = await cluster.addNode({ sources: ["loyal", "clicks"] });
+    driver.child.send({ type: "start", spec, loyal: { host: "127.0.0.1", port: n1.sources.loyal! }, clicks: { host: "127.0.0.1", port: n1.sources.clicks! }, rate, connections: 1 } satisfies DriverStart);
+    const loyal = (await driver.next()) as Extract<DriverMessage, { type: "loyal-sent" }>;
+    while (appliedOf([await n1.info()], "saveLoyalCustomer") < loyal.count) await new Promise((r) => setTimeout(r, 20));
+    const active = (await n1.info()).activeActors;
+    driver.child.send({ type: "clicks" });
+    await new Promise((r) => setTimeout(r, 2000)); // steady load before the move
+    const before = appliedOf([await n1.info()], "checkLoyalClick");
+    const t0 = performance.now();
+    const n2 = await cluster.addNode({ waitReady: false });
+    let i1: ClusterInfo;
+    let i2: ClusterInfo;
+    for (;;) {
+      [i1, i2] = await Promise.all([n1.info(), n2.info().catch(() => undefined as unknown as ClusterInfo)]);
+      if (i2 && i1.epoch === i2.epoch && i1.members.length === 2 && i1.slotsInHandoff === 0 && i2.slotsInHandoff === 0 && i2.handoff.count > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const t1 = performance.now();
+    if (process.env.TROUPE_BENCH_DEBUG) for (const n of [n1, n2]) for (const l of n.logs) if (/epoch changed|rebalance complete|joined|node started/.test(l)) console.log(l.slice(0, 260));
+    const during = appliedOf([i1, i2], "checkLoyalClick") - before;
+    const done = (await driver.next()) as Extract<DriverMessage, { type: "done" }>;
+    return {
+      actors: active,
+      rebalanceMs: Math.max(i1.handoff.lastRebalanceMs, i2.handoff.lastRebalanceMs),
+      pauseP50Ms: i2.handoff.p50Ms,
+      pauseP99Ms: i2.handoff.p99Ms,
+      pauseMaxMs: i2.handoff.maxMs,
+      eventsPerSecondDuringMove: during / ((t1 - t0) / 1000),
+      emails: done.emails,
+      expected: done.expected,
+    };
+  } finally {
+    await cluster.stop();
+    driver.child.send({ type: "exit" });
+  }
+}

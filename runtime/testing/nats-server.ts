@@ -1,0 +1,72 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./ports.js";
+import { waitUntil } from "./wait.js";
+
+/** A real nats-server process with JetStream on, a temp store dir and a free port. */
+export interface NatsServer {
+  readonly url: string;
+  readonly port: number;
+  readonly storeDir: string;
+  /** Stops the server (SIGTERM) and starts it again on the same port and store. */
+  restart(downMs?: number): Promise<void>;
+  /** Stops it for good and removes the store. */
+  stop(): Promise<void>;
+}
+
+/** The version line of the nats-server on PATH, or throws saying what to install. */
+export function natsServerVersion(): string {
+  const r = spawnSync("nats-server", ["--version"], { encoding: "utf8" });
+  if (r.error) {
+    throw new Error("nats-server is not on PATH. Install it: `apt-get install -y nats-server` (Debian) or put a nats-server binary on PATH. `bash .ci/run` installs it.");
+  }
+  return r.stdout.trim();
+}
+
+/** Starts a nats-server and waits until it accepts connections. */
+export async function startNatsServer(): Promise<NatsServer> {
+  natsServerVersion();
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), "troupe-nats-"));
+  let proc: ChildProcess | undefined;
+  const launch = async () => {
+    proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], { stdio: "ignore" });
+    await waitUntil(() => accepts(port), 10_000, `nats-server on port ${port}`);
+  };
+  const halt = async () => {
+    const p = proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM");
+    await exited;
+  };
+  await launch();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    restart: async (downMs = 0) => {
+      await halt();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      await launch();
+    },
+    stop: async () => {
+      await halt();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ClusterInfo } from "../node/cluster-info.js";
+import { freePort } from "./ports.js";
+import { waitUntil } from "./wait.js";
+
+/** One `troupe node` child process. */
+export interface NodeProcess {
+  readonly id: string;
+  readonly http: string;
+  readonly sources: Record<string, number>;
+  readonly proc: ChildProcess;
+  /** Everything it wrote to stderr (pino JSON lines). */
+  readonly logs: string[];
+  exitCode: number | null;
+  /** GET /cluster. */
+  info(): Promise<ClusterInfo>;
+}
+
+/** Options for starting node processes against one NATS server. */
+export interface ProcessClusterOptions {
+  readonly nats: string;
+  readonly apps?: readonly string[];
+  readonly sinks?: Record<string, string>;
+  readonly env?: Record<string, string>;
+  readonly args?: readonly string[];
+}
+
+// bin/troupe.js of this package, whether this module runs from source or from dist/.
+const BIN = findBin();
+
+function findBin(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    const candidate = resolve(dir, "bin", "troupe.js");
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error("cannot find bin/troupe.js above " + fileURLToPath(import.meta.url));
+}
+
+/** Real node processes (`node bin/troupe.js node --nats ...`) for integration tests. */
+export class ProcessCluster {
+  readonly nodes = new Map<string, NodeProcess>();
+  private n = 0;
+
+  constructor(private readonly options: ProcessClusterOptions) {}
+
+  /** Starts a node process and waits until it serves /readyz. */
+  async addNode(opts: { id?: string; sources?: readonly string[]; args?: readonly string[]; waitReady?: boolean } = {}): Promise<NodeProcess> {
+    const id = opts.id ?? `node-${++this.n}`;
+    const httpPort = await freePort();
+    const sources: Record<string, number> = {};
+    for (const s of opts.sources ?? []) sources[s] = await freePort();
+    const args = [
+      BIN,
+      "node",
+      "--node-id",
+      id,
+      "--nats",
+      this.options.nats,
+      "--http",
+      `127.0.0.1:${httpPort}`,
+      ...(this.options.apps ?? ["loyalty"]).flatMap((a) => ["--app", a]),
+      ...Object.entries(sources).flatMap(([name, port]) => ["--source", `${name}=127.0.0.1:${port}`]),
+      ...Object.entries(this.options.sinks ?? {}).flatMap(([name, addr]) => ["--sink", `${name}=${addr}`]),
+      ...(this.options.args ?? []),
+      ...(opts.args ?? []),
+    ];
+    const proc = spawn(process.execPath, args, { env: { ...process.env, TROUPE_LOG_LEVEL: "info", ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const logs: string[] = [];
+    proc.stderr!.setEncoding("utf8").on("data", (d: string) => logs.push(...d.split("\n").filter(Boolean)));
+    proc.stdout!.resume();
+    const http = `http://127.0.0.1:${httpPort}`;
+    const node: NodeProcess = {
+      id,
+      http,
+      sources,
+      proc,
+      logs,
+      exitCode: null,
+      info: async () => (await (await fetch(`${http}/cluster`)).json()) as ClusterInfo,
+    };
+    proc.on("exit", (code, signal) => (node.exitCode = code ?? (signal ? 128 : -1)));
+    this.nodes.set(id, node);
+    if (opts.waitReady !== false) {
+      await waitUntil(
+        async () => {
+          if (node.exitCode !== null) throw new Error(`node ${id} exited with ${node.exitCode}:\n${logs.slice(-20).join("\n")}`);
+          return (await fetch(`${http}/readyz`).catch(() => undefined))?.ok === true;
+        },
+        30_000,
+        `node ${id} to be ready`,
+      );
+    }
+    return node;
+  }
+
+  /** SIGKILLs a node (a crash). */
+  kill(id: string): void {
+    this.nodes.get(id)?.proc.kill("SIGKILL");
+    this.nodes.delete(id);
+  }
+
+  /** SIGTERMs a node (graceful drain) and resolves with its exit code. */
+  async terminate(id: string, timeoutMs = 30_000): Promise<number> {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`no node ${id}`);
+    node.proc.kill("SIGTERM");
+    await waitUntil(() => node.exitCode !== null, timeoutMs, `node ${id} to exit after SIGTERM`);
+    this.nodes.delete(id);
+    return node.exitCode!;
+  }
+
+  /** Waits until every live node sees the same epoch, exactly the live nodes as members, and no handoff. */
+  async waitForStable(timeoutMs = 30_000): Promise<ClusterInfo[]> {
+    let infos: ClusterInfo[] = [];
+    await waitUntil(
+      async () => {
+        try {
+          infos = await Promise.all([...this.nodes.values()].map((n) => n.info()));
+        } catch {
+          return false;
+        }
+        const ids = [...this.nodes.keys()].sort().join(",");
+        const epoch = infos[0]?.epoch;
+        return infos.every((i) => i.epoch === epoch && i.members.map((m) => m.id).sort().join(",") === ids && i.slotsInHandoff === 0 && i.ready);
+      },
+      timeoutMs,
+      "the cluster to be stable",
+    );
+    return infos;
+  }
+
+  /** Kills every node process. */
+  async stop(): Promise<void> {
+    for (const n of this.nodes.values()) n.proc.kill("SIGKILL");
+    await waitUntil(() => [...this.nodes.values()].every((n) => n.exitCode !== null), 10_000, "node processes to exit").catch(() => undefined);
+    this.nodes.clear();
+  }
+}
