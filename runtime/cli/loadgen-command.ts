@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { connect } from "node:net";
+import { ConfigError } from "../errors.js";
 import { runLoadGenerator } from "../../apps/loyalty/load-generator.js";
+import { readClusterView } from "../nats/nats-cluster.js";
 import { parseAddress, parseIntFlag } from "./options.js";
 import { progressLine } from "./progress.js";
 import { workloadFlags, workloadOf } from "./workload-flags.js";
@@ -14,25 +17,59 @@ export function registerLoadgenCommand(program: Command): void {
       .requiredOption("--clicks-to <host:port>", "address of the clicks source (env TROUPE_CLICKS_TO)", process.env.TROUPE_CLICKS_TO)
       .option("--rate <n>", "events per second, 0 = unlimited (env TROUPE_RATE)", process.env.TROUPE_RATE ?? "0")
       .option("--cluster-http <urls>", "comma-separated node HTTP addresses; wait until they applied every loyal record before clicks")
-      .option("--settle-ms <ms>", "without --cluster-http: pause between loyal records and clicks", "2000"),
+      .option("--nats <url>", "find the nodes through NATS and wait until they applied every loyal record (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
+      .option("--settle-ms <ms>", "without --cluster-http: pause between loyal records and clicks", "2000")
+      .option("--min-nodes <n>", "with --nats: wait until this many nodes are members and ready (env TROUPE_MIN_NODES)", process.env.TROUPE_MIN_NODES ?? "1"),
   ).action(async (f: Record<string, string>) => {
     const spec = workloadOf(f);
-    const https = f.clusterHttp ? f.clusterHttp.split(",").map((s) => s.trim()) : [];
+    const fixed = f.clusterHttp ? f.clusterHttp.split(",").map((s) => s.trim()) : [];
+    const nodes = async (): Promise<string[]> => (f.nats ? (await readClusterView(f.nats)).members.flatMap((m) => (m.http ? [m.http] : [])) : fixed);
     const settle = parseIntFlag(f.settleMs!, "--settle-ms", 0);
+    const loyalTo = parseAddress(f.loyalTo!, "--loyal-to");
+    const clicksTo = parseAddress(f.clicksTo!, "--clicks-to");
+    if (f.nats) {
+      const want = parseIntFlag(f.minNodes!, "--min-nodes");
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const urls = await nodes().catch(() => []);
+        const ready = await Promise.all(urls.map((u) => fetch(`http://${u}/readyz`).then((r) => r.ok, () => false)));
+        if (ready.filter(Boolean).length >= want) break;
+        if (Date.now() > deadline) throw new ConfigError(`fewer than ${want} ready nodes after 120 s (found ${ready.filter(Boolean).length})`);
+        await new Promise((res) => setTimeout(res, 500));
+      }
+    }
+    for (const a of [loyalTo, clicksTo]) await waitConnectable(a, 120_000);
     const r = await runLoadGenerator({
-      loyal: parseAddress(f.loyalTo!, "--loyal-to"),
-      clicks: parseAddress(f.clicksTo!, "--clicks-to"),
+      loyal: loyalTo,
+      clicks: clicksTo,
       spec,
       rate: parseIntFlag(f.rate!, "--rate", 0),
       waitLoyalApplied: async (sent) => {
-        if (https.length === 0) return new Promise((res) => setTimeout(res, settle));
-        while ((await appliedAcross(https, "saveLoyalCustomer")) < sent) await new Promise((res) => setTimeout(res, 50));
+        if (!f.nats && fixed.length === 0) return new Promise((res) => setTimeout(res, settle));
+        while ((await appliedAcross(await nodes(), "saveLoyalCustomer")) < sent) await new Promise((res) => setTimeout(res, 100));
       },
       progress: (p) => progressLine(`${p.phase} ${p.sent}/${p.total}`, p.sent / Math.max(1, p.total)),
     });
     progressLine("", 1, true);
     process.stdout.write(`loadgen: sent ${r.loyalSent} loyal records and ${r.clicksSent} clicks in ${(r.ms / 1000).toFixed(2)} s\n`);
   });
+}
+
+async function waitConnectable(addr: { host: string; port: number }, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(addr.port, addr.host);
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new ConfigError(`cannot connect to ${addr.host}:${addr.port} after ${timeoutMs / 1000} s`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 async function appliedAcross(urls: string[], step: string): Promise<number> {

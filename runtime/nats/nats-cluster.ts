@@ -36,7 +36,8 @@ export interface NatsClusterParts {
 export async function connectNats(url: string, name: string, logger?: Logger): Promise<NatsConnection> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url.split(",").map((s) => s.trim()), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 10_000 });
+    // Short pings: a connection left half-open by a network cut is found stale in seconds and replaced.
+    nc = await connect({ servers: url.split(",").map((s) => s.trim()), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2 });
   } catch (err) {
     throw new NatsUnavailableError(
       `cannot connect to NATS at ${url}: ${(err as Error).message}. Start a server with JetStream (nats-server -js) or fix --nats / TROUPE_NATS_URL`,

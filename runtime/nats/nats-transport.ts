@@ -25,6 +25,8 @@ interface Outgoing {
 interface Peer {
   seq: number;
   readonly unacked: Outgoing[];
+  /** This process's stream to that peer: a new one (seq from 1) each time the peer is forgotten and met again. */
+  readonly session: string;
 }
 
 interface Incoming {
@@ -56,6 +58,7 @@ export class NatsTransport implements Transport {
   private timer: NodeJS.Timeout | undefined;
   private ackScheduled = false;
   private inFlightCount = 0;
+  private sessions = 0;
   private readonly log: Logger;
   private readonly limiter = new LogRateLimiter(5);
   /** Counters (plain numbers, read by metrics). */
@@ -130,9 +133,9 @@ export class NatsTransport implements Transport {
 
   private sendSequenced(to: string, body: Pick<WireNodeMessage, "batch" | "control">, envelopes: number): void {
     let peer = this.peers.get(to);
-    if (!peer) this.peers.set(to, (peer = { seq: 0, unacked: [] }));
+    if (!peer) this.peers.set(to, (peer = { seq: 0, unacked: [], session: `${this.incarnation}.${++this.sessions}` }));
     const seq = ++peer.seq;
-    const bytes = nodeMessageCodec.encode({ from: this.nodeId, incarnation: this.incarnation, seq, ...body });
+    const bytes = nodeMessageCodec.encode({ from: this.nodeId, incarnation: peer.session, seq, ...body });
     peer.unacked.push({ seq, bytes, envelopes, sentAt: performance.now() });
     this.inFlightCount += envelopes;
     this.publish(to, bytes);
@@ -184,7 +187,7 @@ export class NatsTransport implements Transport {
     }
     let inc = this.incoming.get(msg.from);
     if (!inc || inc.incarnation !== msg.incarnation) {
-      // A sender we have not heard from (or that restarted): its stream starts here.
+      // A sender we have not heard from, or a new stream from it (it restarted, or forgot us and met us again).
       inc = { incarnation: msg.incarnation, expected: inc && inc.incarnation !== msg.incarnation ? 1 : msg.seq, pending: new Map(), ackDue: false };
       this.incoming.set(msg.from, inc);
     }
@@ -235,10 +238,9 @@ export class NatsTransport implements Transport {
     });
   }
 
-  private onAck(from: string, seq: number, incarnation: string): void {
-    if (incarnation !== this.incarnation) return;
+  private onAck(from: string, seq: number, session: string): void {
     const peer = this.peers.get(from);
-    if (!peer) return;
+    if (!peer || session !== peer.session) return;
     let n = 0;
     let envs = 0;
     while (n < peer.unacked.length && peer.unacked[n]!.seq <= seq) envs += peer.unacked[n++]!.envelopes;

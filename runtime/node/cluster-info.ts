@@ -30,7 +30,7 @@ export interface ClusterInfo {
   readonly latency: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number };
   /** Per-slot handoff pauses seen by this node (ms), and the last rebalance's duration. */
   readonly handoff: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly rebalances: number; readonly lastRebalanceMs: number };
-  readonly apps: ReadonlyArray<{ name: string; steps: Record<string, number>; partitions: ReadonlyArray<{ name: string; slots: number; owned: number; gaining: number; losing: number; actors: number }> }>;
+  readonly apps: ReadonlyArray<{ name: string; steps: Record<string, number>; partitions: ReadonlyArray<{ name: string; slots: number; owned: number; gaining: number; losing: number; actors: number; ownedSlots: number[] }> }>;
 }
 
 /** Builds the `/cluster` picture of a node. */
@@ -51,7 +51,7 @@ export function clusterInfo(node: Node): ClusterInfo {
         const st = app.tables[p.index]!;
         for (const o of st.owners) perMember.set(o, (perMember.get(o) ?? 0) + 1);
         const c = st.counts();
-        return { name: p.name, slots: p.slots, owned: c.owned, gaining: c.gaining, losing: c.losing, actors: app.hosts[p.index]!.size };
+        return { name: p.name, slots: p.slots, owned: c.owned, gaining: c.gaining, losing: c.losing, actors: app.hosts[p.index]!.size, ownedSlots: st.list("owned") };
       }),
     };
   });

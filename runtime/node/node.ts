@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import type { Application, StateStageDef } from "../builder/application.js";
 import type { ControlMessage, Envelope } from "../cluster/envelope.js";
 import { assertTransition, type MembershipView, type NodeState } from "../cluster/membership.js";
@@ -433,7 +433,12 @@ export class Node {
     if (this.options.advertiseHttp) return this.options.advertiseHttp;
     const h = this.options.http;
     if (!h) return undefined;
-    return `${h.host === "0.0.0.0" || h.host === "::" ? hostname() : h.host}:${h.port}`;
+    if (h.host !== "0.0.0.0" && h.host !== "::") return `${h.host}:${h.port}`;
+    // Bound to every interface: advertise an address others can dial (a container's IP), not 0.0.0.0.
+    const ip = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+    return `${ip ?? hostname()}:${h.port}`;
   }
 
   private knownMembers = new Set<string>();
