@@ -29,6 +29,7 @@ export function registerNodeCommand(program: Command): void {
     .option("--cluster <name>", "cluster name: separates clusters sharing one NATS (env TROUPE_CLUSTER)")
     .option("--heartbeat-ms <ms>", "heartbeat interval (env TROUPE_HEARTBEAT_MS)")
     .option("--failure-timeout-ms <ms>", "silence after which a member is removed (env TROUPE_FAILURE_TIMEOUT_MS)")
+    .option("--kv-replicas <n>", "JetStream replicas of Troupe's buckets, 3 on a NATS cluster (env TROUPE_KV_REPLICAS)")
     .option("--advertise-http <host:port>", "HTTP address other machines use to reach this node (env TROUPE_ADVERTISE_HTTP)")
     .option("--log-level <level>", "trace | debug | info | warn | error | silent (env TROUPE_LOG_LEVEL)")
     .action(async (flags: Record<string, string | string[] | undefined>) => {
@@ -61,6 +62,7 @@ export function registerNodeCommand(program: Command): void {
           cluster: (flags.cluster as string | undefined) ?? process.env.TROUPE_CLUSTER,
           heartbeatMs: hb ? parseIntFlag(hb, "--heartbeat-ms", 10) : undefined,
           failureTimeoutMs: ft ? parseIntFlag(ft, "--failure-timeout-ms", 100) : undefined,
+          replicas: parseIntFlag((flags.kvReplicas as string | undefined) ?? process.env.TROUPE_KV_REPLICAS ?? "1", "--kv-replicas", 1, 5),
         });
       } else {
         parts = { transport: new InProcessTransport(new InProcessHub()), membership: new LocalMembership(new LocalMembershipBoard()), close: async () => undefined };

@@ -15,6 +15,8 @@ export interface KvMembershipOptions {
   readonly heartbeatMs?: number;
   /** A member silent this long is removed (one compare-and-set change). */
   readonly failureTimeoutMs?: number;
+  /** JetStream replicas of the membership buckets (3 on a NATS cluster). */
+  readonly replicas?: number;
 }
 
 /**
@@ -53,8 +55,9 @@ export class KvMembership implements Membership {
   async open(): Promise<void> {
     const kvm = new Kvm(this.options.nc);
     try {
-      this.view = await kvm.create(viewBucket(this.options.cluster), { history: 64 });
-      this.beats = await kvm.create(heartbeatBucket(this.options.cluster), { history: 1 });
+      const replicas = this.options.replicas ?? 1;
+      this.view = await kvm.create(viewBucket(this.options.cluster), { history: 64, replicas });
+      this.beats = await kvm.create(heartbeatBucket(this.options.cluster), { history: 1, replicas });
     } catch (err) {
       throw new NatsUnavailableError(
         `cannot open the membership buckets on NATS: ${(err as Error).message}. The server must run with JetStream enabled (nats-server -js)`,

@@ -21,6 +21,8 @@ export interface NatsClusterOptions {
   readonly heartbeatMs?: number;
   readonly failureTimeoutMs?: number;
   readonly ackTimeoutMs?: number;
+  /** JetStream replicas for Troupe's buckets (use 3 on a 3-server NATS cluster). */
+  readonly replicas?: number;
 }
 
 /** The NATS-backed parts of a node. */
@@ -62,7 +64,7 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<N
   const cluster = checkClusterName(options.cluster ?? DEFAULT_CLUSTER_NAME);
   const nc = await connectNats(options.url, `troupe-${options.nodeId}`, options.logger);
   try {
-    const membership = new KvMembership({ nc, cluster, logger: options.logger, heartbeatMs: options.heartbeatMs, failureTimeoutMs: options.failureTimeoutMs });
+    const membership = new KvMembership({ nc, cluster, logger: options.logger, heartbeatMs: options.heartbeatMs, failureTimeoutMs: options.failureTimeoutMs, replicas: options.replicas });
     await membership.open();
     const transport = new NatsTransport({ nc, cluster, logger: options.logger, ackTimeoutMs: options.ackTimeoutMs });
     return { transport, membership, nc, close: () => nc.drain().catch(() => nc.close()) };
