@@ -4,6 +4,8 @@ import { silentLogger, type Logger } from "./logger.js";
 import { Node } from "./node/node.js";
 import type { NodeOptions } from "./node/node-options.js";
 import { InProcessHub, InProcessTransport } from "./transport/in-process-transport.js";
+import type { Transport } from "./transport/transport.js";
+import type { Membership } from "./cluster/membership.js";
 
 /** Options of an embedded cluster: several nodes in one process on the in-process transport. */
 export interface EmbeddedClusterOptions {
@@ -13,6 +15,8 @@ export interface EmbeddedClusterOptions {
   readonly logger?: Logger;
   /** Extra options per node (sources, sinks, limits), by node id. */
   readonly nodeOptions?: (nodeId: string) => Partial<NodeOptions>;
+  /** Transport and membership per node (default: in-process); e.g. NATS connections for `demo --nats`. */
+  readonly connect?: (nodeId: string) => Promise<{ transport: Transport; membership: Membership; close(): Promise<void> }>;
 }
 
 /** Several nodes in one process, joined through an in-process membership board and transport hub. */
@@ -21,6 +25,7 @@ export class EmbeddedCluster {
   readonly board = new LocalMembershipBoard();
   readonly nodes = new Map<string, Node>();
   private counter = 0;
+  private readonly closers = new Map<string, () => Promise<void>>();
 
   private constructor(private readonly options: EmbeddedClusterOptions) {}
 
@@ -34,11 +39,15 @@ export class EmbeddedCluster {
 
   /** Adds and starts a node; it joins and takes its share of slots. */
   async addNode(id = `node-${++this.counter}`, extra: Partial<NodeOptions> = {}): Promise<Node> {
+    const parts = this.options.connect
+      ? await this.options.connect(id)
+      : { transport: new InProcessTransport(this.hub), membership: new LocalMembership(this.board), close: async () => undefined };
+    this.closers.set(id, parts.close);
     const node = Node.create({
       nodeId: id,
       apps: this.options.apps,
-      transport: new InProcessTransport(this.hub),
-      membership: new LocalMembership(this.board),
+      transport: parts.transport,
+      membership: parts.membership,
       logger: this.options.logger ?? silentLogger(),
       ...this.options.nodeOptions?.(id),
       ...extra,
@@ -67,8 +76,10 @@ export class EmbeddedCluster {
   async waitForStable(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const epoch = this.board.current().epoch;
-      if ([...this.nodes.values()].every((n) => n.handoff.epoch === epoch && n.handoff.inTransition() === 0)) return;
+      const nodes = [...this.nodes.values()];
+      const epoch = this.options.connect ? Math.max(...nodes.map((n) => n.handoff.epoch)) : this.board.current().epoch;
+      const members = nodes[0]?.handoff.view.members.length;
+      if (nodes.every((n) => n.handoff.epoch === epoch && n.handoff.inTransition() === 0 && n.handoff.view.members.length === members)) return;
       await new Promise((r) => setTimeout(r, 2));
     }
     throw new Error(`embedded cluster did not stabilise within ${timeoutMs} ms`);
@@ -78,6 +89,8 @@ export class EmbeddedCluster {
   async stop(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => n.stop()));
     this.nodes.clear();
+    await Promise.all([...this.closers.values()].map((c) => c().catch(() => undefined)));
+    this.closers.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

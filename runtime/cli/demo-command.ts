@@ -4,6 +4,8 @@ import { runLoadGenerator } from "../../apps/loyalty/load-generator.js";
 import { DEFAULT_WORKLOAD, expectedEmails, type WorkloadSpec } from "../../apps/loyalty/workload.js";
 import loyaltyApp from "../../apps/loyalty/app.js";
 import { EmbeddedCluster } from "../embedded-cluster.js";
+import { silentLogger } from "../logger.js";
+import { connectNatsCluster } from "../nats/nats-cluster.js";
 import { parseIntFlag, parseNumberFlag } from "./options.js";
 import { progressLine } from "./progress.js";
 
@@ -19,6 +21,7 @@ export function registerDemoCommand(program: Command): void {
     .option("--seed <n>", "workload seed", String(DEFAULT_WORKLOAD.seed))
     .option("--rate <n>", "events per second (0: unlimited)", "0")
     .option("--timeout <s>", "seconds to wait for every email", "120")
+    .option("--nats <url>", "run the nodes' transport and membership on this NATS server (JetStream) instead of in-process")
     .action(async (f: Record<string, string>) => {
       const spec: WorkloadSpec = {
         customers: parseIntFlag(f.customers!, "--customers"),
@@ -33,10 +36,14 @@ export function registerDemoCommand(program: Command): void {
       const sink = new EmailSinkReceiver(expected);
       const sinkAddr = await sink.start();
       const err = process.stderr;
-      err.write(`troupe demo: ${nodes} embedded nodes, ${spec.customers} customers (${Math.round(spec.loyalFraction * 100)}% loyal), ${spec.clicks} clicks\n`);
+      const nats = f.nats;
+      err.write(`troupe demo: ${nodes} nodes ${nats ? `over NATS at ${nats}` : "embedded (in-process transport)"}, ${spec.customers} customers (${Math.round(spec.loyalFraction * 100)}% loyal), ${spec.clicks} clicks\n`);
+      // A cluster name of its own, so a demo never mixes with a cluster already on that NATS server.
+      const clusterName = `demo-${process.pid}`;
       const cluster = await EmbeddedCluster.start({
         apps: [loyaltyApp],
         nodes,
+        connect: nats ? (nodeId) => connectNatsCluster({ url: nats, nodeId, logger: silentLogger(), cluster: clusterName }) : undefined,
         nodeOptions: (id) => ({
           sinks: { emails: sinkAddr },
           sources: {
@@ -65,6 +72,7 @@ export function registerDemoCommand(program: Command): void {
       progressLine("", 1, true);
       const s = sink.summary();
       const rows: Array<[string, string]> = [
+        ["transport", nats ? `NATS ${nats} (cluster "${clusterName}")` : "in-process"],
         ["events in: Loyal Customer Stream", String(gen.loyalSent)],
         ["events in: Click Stream", String(gen.clicksSent)],
         ["emails out (received, unique)", `${s.received}, ${s.unique}`],

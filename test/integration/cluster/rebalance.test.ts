@@ -6,6 +6,7 @@ import { startNatsServer, type NatsServer } from "../../helpers/nats-server.js";
 import { ProcessCluster, type NodeProcess } from "../../helpers/process-cluster.js";
 import { startSinkCollector, type SinkCollector } from "../../helpers/sink-collector.js";
 import { checkApplied, doubleOwners, tickFrames } from "../../helpers/ticks.js";
+import { openFrameSender } from "../../helpers/frames.js";
 import { waitUntil } from "../../helpers/wait.js";
 
 let nats: NatsServer;
@@ -108,15 +109,29 @@ describe("live rebalancing over NATS", () => {
         await cluster.terminate("node-2");
         await cluster.addNode();
       };
-      const sends = streams.map((s) => sendAll({ host: "127.0.0.1", port: n1.sources.ticks! }, tickFrames(s, 500, 40), 6000));
-      await Promise.all([churn(), ...sends]);
-      total = streams.length * 500 * 40;
+      // Traffic runs for as long as the churn does (and a little after), round by round: every round is one
+      // tick per key per stream, so each key must end with seqs 1..rounds in order.
+      let churning = true;
+      let rounds = 0;
+      const senders = await Promise.all(streams.map(() => openFrameSender("127.0.0.1", n1.sources.ticks!)));
+      const traffic = (async () => {
+        while (churning || rounds < 3) {
+          rounds++;
+          streams.forEach((s, i) => senders[i]!.sendMany(tickFrames(s, 500, 1, rounds)));
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await Promise.all(senders.map((x) => x.end()));
+      })();
+      await churn();
+      churning = false;
+      await traffic;
+      total = streams.length * 500 * rounds;
       await out.waitFor(total, 30_000);
       const { applied, errors, perStream } = checkApplied(out.frames);
       if (errors.length) for (const l of allLogs) if (/warn|error|"level":[45]0/.test(l) || /epoch changed/.test(l)) console.log(l.slice(0, 400));
       expect(errors).toEqual([]);
       expect(applied.length).toBe(total);
-      for (const seqs of perStream.values()) expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      for (const seqs of perStream.values()) expect(seqs).toEqual(Array.from({ length: rounds }, (_, i) => i + 1));
       expect(doubleOwners(applied)).toEqual([]);
       const epochs = new Set(applied.map((a) => a.epoch));
       console.log(`single owner: ${applied.length} events over ${epochs.size} epochs on ${new Set(applied.map((a) => a.node)).size} nodes, no (slot, epoch) applied by two nodes`);
