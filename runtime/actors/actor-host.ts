@@ -130,18 +130,28 @@ export class ActorHost {
     return out;
   }
 
-  /** Writes the state of every dirty actor of `slot` (or of all slots) to the store. */
-  async flushDirty(slot?: number): Promise<number> {
-    let n = 0;
-    const writes: Array<Promise<void> | void> = [];
-    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) {
-      if (!a.dirty) continue;
-      a.dirty = false;
-      writes.push(this.ctx.store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state));
-      n++;
-    }
-    await Promise.all(writes);
-    return n;
+  /** Writes the state of every dirty actor of `slot` (or of all slots) to the store, a bounded number at a time. */
+  async flushDirty(slot?: number, concurrency = 256): Promise<number> {
+    const dirty: Actor[] = [];
+    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) if (a.dirty) dirty.push(a);
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (next < dirty.length) {
+        const a = dirty[next++]!;
+        a.dirty = false;
+        try {
+          await this.ctx.store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state);
+        } catch (err) {
+          // Still dirty: a later flush (or the handoff's retry) writes it again.
+          a.dirty = true;
+          failure ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, dirty.length) }, worker));
+    if (failure !== undefined) throw failure;
+    return dirty.length;
   }
 
   /** Takes the events queued (not yet started) in the actors of `slot`, per key in order, so that a slot being handed off runs nothing more here. */

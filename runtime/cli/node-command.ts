@@ -6,6 +6,8 @@ import { LocalMembership, LocalMembershipBoard } from "../cluster/local-membersh
 import { Node } from "../node/node.js";
 import type { StateMode } from "../node/handoff.js";
 import { connectNatsCluster, type NatsClusterParts } from "../nats/nats-cluster.js";
+import { KvStateStore } from "../nats/kv-state-store.js";
+import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
 import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
 import { loadApp } from "./app-loader.js";
 import { collect, envList, parseAddress, parseIntFlag, parseNamedAddresses, parseSinks } from "./options.js";
@@ -29,6 +31,7 @@ export function registerNodeCommand(program: Command): void {
     .option("--cluster <name>", "cluster name: separates clusters sharing one NATS (env TROUPE_CLUSTER)")
     .option("--heartbeat-ms <ms>", "heartbeat interval (env TROUPE_HEARTBEAT_MS)")
     .option("--failure-timeout-ms <ms>", "silence after which a member is removed (env TROUPE_FAILURE_TIMEOUT_MS)")
+    .option("--snapshot-interval-ms <ms>", "write-behind interval of actor state in snapshot mode (env TROUPE_SNAPSHOT_INTERVAL_MS)")
     .option("--kv-replicas <n>", "JetStream replicas of Troupe's buckets, 3 on a NATS cluster (env TROUPE_KV_REPLICAS)")
     .option("--advertise-http <host:port>", "HTTP address other machines use to reach this node (env TROUPE_ADVERTISE_HTTP)")
     .option("--log-level <level>", "trace | debug | info | warn | error | silent (env TROUPE_LOG_LEVEL)")
@@ -45,7 +48,7 @@ export function registerNodeCommand(program: Command): void {
       const sinks = parseSinks((flags.sink as string[]).length ? (flags.sink as string[]) : envList("TROUPE_SINKS"));
       const httpFlag = (flags.http as string | undefined) ?? process.env.TROUPE_HTTP;
       const http = httpFlag ? parseAddress(httpFlag, "--http") : undefined;
-      const mode = (flags.state as string | undefined) ?? process.env.TROUPE_STATE ?? "memory";
+      const mode = (flags.state as string | undefined) ?? process.env.TROUPE_STATE ?? (natsUrl ? "snapshot" : "memory");
       if (mode !== "memory" && !natsUrl) throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
       if (!(STATE_MODES as readonly string[]).includes(mode)) throw new ConfigError(`--state: "${mode}" is not one of ${STATE_MODES.join(", ")}`);
       const maxActorsFlag = (flags.maxActors as string | undefined) ?? process.env.TROUPE_MAX_ACTORS;
@@ -68,7 +71,12 @@ export function registerNodeCommand(program: Command): void {
         parts = { transport: new InProcessTransport(new InProcessHub()), membership: new LocalMembership(new LocalMembershipBoard()), close: async () => undefined };
       }
       const advertiseHttp = (flags.advertiseHttp as string | undefined) ?? process.env.TROUPE_ADVERTISE_HTTP;
-      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store: parts.store, mode: mode as StateMode, sources, sinks, http, advertiseHttp, logger: log, maxActors });
+      if (mode === "durable") throw new ConfigError("--state durable is not available yet: use snapshot (JetStream KV write-behind) or memory");
+      let epochOf = () => 0;
+      const store = mode === "snapshot" && parts.nc ? new KvStateStore({ nc: parts.nc, cluster: (flags.cluster as string | undefined) ?? process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME, replicas: parseIntFlag((flags.kvReplicas as string | undefined) ?? process.env.TROUPE_KV_REPLICAS ?? "1", "--kv-replicas", 1, 5), epoch: () => epochOf() }) : parts.store;
+      const si = (flags.snapshotIntervalMs as string | undefined) ?? process.env.TROUPE_SNAPSHOT_INTERVAL_MS;
+      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store, mode: mode as StateMode, sources, sinks, http, advertiseHttp, logger: log, maxActors, snapshotIntervalMs: si ? parseIntFlag(si, "--snapshot-interval-ms", 10) : undefined });
+      epochOf = () => node.handoff.epoch;
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

@@ -144,8 +144,12 @@ export class KvMembership implements Membership {
 
   private publish(view: MembershipView): void {
     if (view.epoch <= this.latest.epoch) return;
+    const before = new Map(this.latest.members.map((m) => [m.id, m.joinedSeq]));
     this.latest = view;
-    for (const m of view.members) if (!this.lastSeen.has(m.id)) this.lastSeen.set(m.id, performance.now());
+    // A member that (re)joined gets a fresh grace period: a last-seen time left over from an earlier
+    // process with the same id must not get the new one removed before its first heartbeat arrives.
+    const now = performance.now();
+    for (const m of view.members) if (before.get(m.id) !== m.joinedSeq || !this.lastSeen.has(heartbeatKey(m.id))) this.lastSeen.set(heartbeatKey(m.id), now);
     for (const l of [...this.listeners]) l(view);
     if (this.nodeId && !this.leaving && !this.closed && !view.members.some((m) => m.id === this.nodeId)) {
       this.log.warn({ epoch: view.epoch }, "this node was removed from the cluster view");
@@ -199,7 +203,7 @@ export class KvMembership implements Membership {
     // A node that cannot renew its own heartbeat must not judge others: it is the one cut off.
     if (performance.now() - this.lastBeatOk > this.heartbeatMs * 2) return;
     const now = performance.now();
-    const dead = this.latest.members.filter((m) => m.id !== this.nodeId && now - (this.lastSeen.get(heartbeatKey(m.id)) ?? this.lastSeen.get(m.id) ?? now) > this.failureMs);
+    const dead = this.latest.members.filter((m) => m.id !== this.nodeId && now - (this.lastSeen.get(heartbeatKey(m.id)) ?? now) > this.failureMs);
     if (dead.length === 0) return;
     const ids = new Set(dead.map((m) => m.id));
     try {
@@ -213,7 +217,6 @@ export class KvMembership implements Membership {
         this.log.warn({ removed, silentForMs: this.failureMs }, "removed silent members");
       }
       for (const id of ids) {
-        this.lastSeen.delete(id);
         this.lastSeen.delete(heartbeatKey(id));
         await this.beats!.delete(heartbeatKey(id)).catch(() => undefined);
       }

@@ -19,6 +19,8 @@ interface Outgoing {
   readonly seq: number;
   readonly bytes: Uint8Array;
   readonly envelopes: number;
+  /** The events inside (batch or handed-off buffer), kept until acknowledged so they can be re-routed. */
+  readonly events: readonly Envelope[] | undefined;
   sentAt: number;
 }
 
@@ -62,7 +64,7 @@ export class NatsTransport implements Transport {
   private readonly log: Logger;
   private readonly limiter = new LogRateLimiter(5);
   /** Counters (plain numbers, read by metrics). */
-  readonly stats = { messagesSent: 0, messagesReceived: 0, retransmitted: 0, duplicatesDropped: 0, malformed: 0, undeliverable: 0, bytesSent: 0, bytesReceived: 0 };
+  readonly stats = { messagesSent: 0, messagesReceived: 0, retransmitted: 0, duplicatesDropped: 0, malformed: 0, rerouted: 0, bytesSent: 0, bytesReceived: 0 };
 
   constructor(private readonly options: NatsTransportOptions) {
     this.ackTimeout = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
@@ -92,29 +94,34 @@ export class NatsTransport implements Transport {
     const wire = this.wire!;
     const out: WireEnvelope[] = new Array(envelopes.length);
     for (let i = 0; i < envelopes.length; i++) out[i] = toWire(envelopes[i]!, wire);
-    this.sendSequenced(to, { batch: { envelopes: out } }, envelopes.length);
+    this.sendSequenced(to, { batch: { envelopes: out } }, envelopes);
   }
 
   sendControl(to: string, message: ControlMessage): void {
-    this.sendSequenced(to, { control: this.controlToWire(message) }, message.type === "handoff-done" ? message.buffered.length : 0);
+    this.sendSequenced(to, { control: this.controlToWire(message) }, message.type === "handoff-done" ? message.buffered : undefined);
   }
 
   inFlight(): number {
     return this.inFlightCount;
   }
 
-  /** Drops what is unacknowledged for a node that left the cluster (counted as undeliverable). */
-  forget(nodeId: string): number {
+  /**
+   * Forgets a node that left the cluster and returns the events it never acknowledged, so the
+   * node can route them to their new owners (at-least-once: it may have applied some of them).
+   */
+  forget(nodeId: string): Envelope[] {
     const peer = this.peers.get(nodeId);
     this.incoming.delete(nodeId);
-    if (!peer) return 0;
-    let dropped = 0;
-    for (const m of peer.unacked) dropped += Math.max(1, m.envelopes);
-    this.inFlightCount -= peer.unacked.reduce((a, m) => a + m.envelopes, 0);
-    this.stats.undeliverable += dropped;
+    if (!peer) return [];
+    const events: Envelope[] = [];
+    for (const m of peer.unacked) {
+      this.inFlightCount -= m.envelopes;
+      if (m.events) events.push(...m.events);
+    }
+    this.stats.rerouted += events.length;
     this.peers.delete(nodeId);
-    if (dropped > 0) this.log.warn({ peer: nodeId, dropped }, "node left with messages unacknowledged");
-    return dropped;
+    if (peer.unacked.length > 0) this.log.warn({ peer: nodeId, messages: peer.unacked.length, events: events.length }, "node left with messages unacknowledged; re-routing their events");
+    return events;
   }
 
   async flush(timeoutMs: number): Promise<boolean> {
@@ -131,12 +138,13 @@ export class NatsTransport implements Transport {
     this.sub?.unsubscribe();
   }
 
-  private sendSequenced(to: string, body: Pick<WireNodeMessage, "batch" | "control">, envelopes: number): void {
+  private sendSequenced(to: string, body: Pick<WireNodeMessage, "batch" | "control">, events: readonly Envelope[] | undefined): void {
+    const envelopes = events?.length ?? 0;
     let peer = this.peers.get(to);
     if (!peer) this.peers.set(to, (peer = { seq: 0, unacked: [], session: `${this.incarnation}.${++this.sessions}` }));
     const seq = ++peer.seq;
     const bytes = nodeMessageCodec.encode({ from: this.nodeId, incarnation: peer.session, seq, ...body });
-    peer.unacked.push({ seq, bytes, envelopes, sentAt: performance.now() });
+    peer.unacked.push({ seq, bytes, envelopes, events, sentAt: performance.now() });
     this.inFlightCount += envelopes;
     this.publish(to, bytes);
   }

@@ -24,6 +24,8 @@ export interface ClusterInfo {
   readonly forwards: number;
   readonly parked: number;
   readonly deadLetters: number;
+  /** State mode and actor states written by write-behind so far. */
+  readonly stateStore: { readonly mode: string; readonly writes: number };
   /** Transport counters (NATS: messages, retransmitted, duplicatesDropped, undeliverable...). */
   readonly transport: Readonly<Record<string, number>>;
   /** Source-read to sink-write latency of outputs written by this node (ms). */
@@ -69,6 +71,7 @@ export function clusterInfo(node: Node): ClusterInfo {
     forwards: node.forwards,
     parked: node.parkedCount(),
     deadLetters: node.deadLetters.total(),
+    stateStore: { mode: node.mode, writes: node.snapshotWrites },
     transport: { ...(node.transportStats() ?? {}), inFlight: node.transportInFlight() },
     latency: { count: node.latency.count, p50Ms: node.latency.quantile(0.5), p99Ms: node.latency.quantile(0.99) },
     handoff: {

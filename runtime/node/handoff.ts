@@ -23,6 +23,8 @@ export interface HandoffHost {
   deliver(env: Envelope): void;
   /** Reports how long a slot was paused by a handoff. */
   paused(ms: number): void;
+  /** Forgets store bookkeeping for a slot handed off (its next owner writes it). */
+  forgetSlot(app: string, partition: string, slot: number): void;
   /** Called after every applied view (for parked envelopes and readiness). */
   viewApplied(view: MembershipView): void;
 }
@@ -286,6 +288,7 @@ export class HandoffCoordinator {
     } else {
       await host.flushDirty(slot);
       host.dropSlot(slot);
+      this.host.forgetSlot(app.name, p.name, slot);
     }
     const held = st.takeHeld(slot);
     const target = this.targetOf(st, slot);

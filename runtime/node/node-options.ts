@@ -44,6 +44,8 @@ export interface NodeOptions {
   /** Outbound envelopes in flight above which sources pause. */
   readonly highWaterEnvelopes?: number;
   readonly handoffTimeoutMs?: number;
+  /** Write-behind interval of dirty actor state (snapshot and durable modes). */
+  readonly snapshotIntervalMs?: number;
   readonly onDeadLetter?: (letter: DeadLetter) => void;
   /** Observer called as a step starts on an event, with the epoch it runs under (single-owner and order tests). */
   readonly onApplied?: (info: AppliedEvent) => void;

@@ -10,6 +10,7 @@ import {
   DEFAULT_HIGH_WATER_ENVELOPES,
   DEFAULT_MAX_ACTORS,
   DEFAULT_MAX_HOPS,
+  DEFAULT_SNAPSHOT_INTERVAL_MS,
 } from "../defaults.js";
 import { ConfigError } from "../errors.js";
 import { Backpressure } from "../io/backpressure.js";
@@ -64,6 +65,10 @@ export class Node {
   private readonly maxHops = DEFAULT_MAX_HOPS;
   private readonly connections = new WeakMap<SourceConnection, { id: string; seq: number }>();
   private pressureTimer: NodeJS.Timeout | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private snapshotting = false;
+  /** Actor states written by write-behind so far. */
+  snapshotWrites = 0;
   /** Envelopes forwarded to another owner. */
   forwards = 0;
 
@@ -74,6 +79,7 @@ export class Node {
     }
     this.log = (options.logger ?? createLogger(options.logLevel ?? "info")).child({ node: this.id });
     this.store = options.store ?? new MemoryStateStore();
+    this.store.attach?.(options.apps);
     this.mode = options.mode ?? "memory";
     this.deadLetters = new DeadLetters(this.log.child({ component: "dead-letters" }), options.onDeadLetter);
     this.router = new Router(options.transport, {
@@ -116,6 +122,7 @@ export class Node {
         this.metrics.handoffPause.observe(ms / 1000);
       },
       viewApplied: (view) => this.viewApplied(view),
+      forgetSlot: (app, partition, slot) => this.store.forgetSlot?.(app, partition, slot),
     });
     this.metrics = new NodeMetrics(this);
     const hwm = options.highWaterEnvelopes ?? DEFAULT_HIGH_WATER_ENVELOPES;
@@ -173,6 +180,11 @@ export class Node {
       throw err;
     }
     this.state = "running";
+    if (this.mode !== "memory") {
+      const every = this.options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
+      this.snapshotTimer = setInterval(() => void this.snapshot(), every);
+      this.snapshotTimer.unref();
+    }
     this.log.info({ epoch: this.handoff.epoch, sources: Object.fromEntries(this.sourceAddresses) }, "node started");
   }
 
@@ -193,7 +205,7 @@ export class Node {
       if (!others()) break; // last node: nobody to hand to
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty();
+    if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty().catch((err: unknown) => this.log.error({ err }, "final state flush failed"));
     this.router.flush();
     await this.options.transport.flush(Math.max(0, deadline - Date.now()));
     for (const s of this.sinks.values()) await s.flush(Math.max(100, deadline - Date.now()));
@@ -260,8 +272,32 @@ export class Node {
     return this.parked.length;
   }
 
+  /** Write-behind: stores the state of every dirty actor (snapshot and durable modes). */
+  async snapshot(): Promise<number> {
+    if (this.snapshotting || this.handoff.epoch === 0) return 0;
+    this.snapshotting = true;
+    let n = 0;
+    try {
+      for (const app of this.apps.values()) {
+        for (let i = 0; i < app.hosts.length; i++) {
+          const host = app.hosts[i]!;
+          const st = app.tables[i]!;
+          // Only slots this node still owns: a losing slot's state is written by its handoff.
+          for (const slot of host.activeSlots().keys()) if (st.code(slot) === SLOT_CODE.OWNED) n += await host.flushDirty(slot);
+        }
+      }
+    } catch (err) {
+      this.deadLetters.record("store_error", "*", "write-behind", err);
+    } finally {
+      this.snapshotting = false;
+    }
+    this.snapshotWrites += n;
+    return n;
+  }
+
   private async teardown(): Promise<void> {
     if (this.pressureTimer) clearInterval(this.pressureTimer);
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     await this.http?.close().catch(() => undefined);
     await Promise.all(this.sources.map((s) => s.close().catch(() => undefined)));
     this.unsubscribe?.();
@@ -420,7 +456,8 @@ export class Node {
   }
 
   private viewApplied(view: MembershipView): void {
-    for (const id of this.departed(view)) this.options.transport.forget?.(id);
+    // Events a departed node never acknowledged go to the slots' new owners (it may have applied some: at-least-once).
+    for (const id of this.departed(view)) for (const env of this.options.transport.forget?.(id) ?? []) this.parked.push(env);
     if (this.parked.length === 0) return;
     const parked = this.parked.splice(0);
     for (const env of parked) {

@@ -1,3 +1,5 @@
+import type { Application } from "../builder/application.js";
+
 /** A value that may be ready now or later: the hot path avoids a promise when it can. */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -10,6 +12,10 @@ export interface StateStore {
   save(app: string, partition: string, slot: number, key: string, state: unknown): MaybePromise<void>;
   /** Removes and returns every stored actor of a slot (memory mode hands these off directly). */
   takeSlot(app: string, partition: string, slot: number): MaybePromise<Array<[string, unknown]>>;
+  /** Learns the apps whose state it stores (stores that encode state need their codecs). */
+  attach?(apps: readonly Application[]): void;
+  /** Forgets what it knows of a slot this node handed off (optional). */
+  forgetSlot?(app: string, partition: string, slot: number): void;
   /** Releases resources. */
   close(): Promise<void>;
 }

@@ -33,8 +33,8 @@ export interface Transport {
   flush(timeoutMs: number): Promise<boolean>;
   /** Counters of the transport (messages, retransmissions, repeats dropped...), for /cluster and metrics. */
   readonly stats?: Readonly<Record<string, number>>;
-  /** Drops unacknowledged messages for a node that left the cluster (optional). */
-  forget?(nodeId: string): number;
+  /** Forgets a node that left the cluster; returns the events it never acknowledged, for re-routing (optional). */
+  forget?(nodeId: string): Envelope[];
   /** Stops receiving and releases resources. */
   close(): Promise<void>;
 }

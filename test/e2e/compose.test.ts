@@ -6,7 +6,11 @@ import { waitUntil } from "../helpers/wait.js";
 
 // Each test brings the real deploy/docker-compose.yml up under its own project name.
 let project: ComposeProject | undefined;
-afterEach(async () => {
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail" && project) {
+    const logs = await project.compose(["logs", "--no-color", "--tail", "40", "worker"]).catch((e: Error) => e.message);
+    console.log(`worker logs (last 40 lines each):\n${logs}`);
+  }
   await project?.down();
   project = undefined;
 });

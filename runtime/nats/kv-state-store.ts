@@ -1,0 +1,118 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { Kvm, type KV } from "@nats-io/kv";
+import type { Application } from "../builder/application.js";
+import type { Codec } from "../builder/specs.js";
+import { FencedError, StateStoreError } from "../errors.js";
+import type { StateStore } from "../state/state-store.js";
+import { storedStateCodec } from "../wire/messages.js";
+import { stateBucket } from "./subjects.js";
+
+/** Options of the JetStream KV state store. */
+export interface KvStateStoreOptions {
+  readonly nc: NatsConnection;
+  readonly cluster: string;
+  readonly replicas?: number;
+  /** The owner epoch recorded with each write. */
+  readonly epoch?: () => number;
+}
+
+/**
+ * Actor state in JetStream KV: a bucket per app and state partition, keys `<slot>.<key>`.
+ * Every write is a compare-and-set on the revision this process last saw for the key
+ * (create when it saw none), so a writer that lost the key to a newer owner fails with
+ * `FencedError` instead of overwriting it.
+ */
+export class KvStateStore implements StateStore {
+  readonly kind = "jetstream-kv" as const;
+  private readonly buckets = new Map<string, Promise<KV>>();
+  private readonly revisions = new Map<string, number>();
+  private codecs = new Map<string, Codec<unknown>>();
+  /** Writes and reads so far, and writes rejected by compare-and-set. */
+  readonly stats = { reads: 0, writes: 0, fenced: 0 };
+
+  constructor(private readonly options: KvStateStoreOptions) {}
+
+  /** Learns the state codecs of the apps this node runs. */
+  attach(apps: readonly Application[]): void {
+    for (const app of apps) for (const p of app.partitions) this.codecs.set(`${app.name}\u0000${p.name}`, p.state.codec);
+  }
+
+  async load(app: string, partition: string, slot: number, key: string): Promise<unknown> {
+    const kv = await this.bucket(app, partition);
+    const k = kvKey(slot, key);
+    this.stats.reads++;
+    const e = await kv.get(k);
+    const id = revId(app, partition, k);
+    if (!e || e.operation !== "PUT") {
+      this.revisions.set(id, e?.revision ?? 0);
+      return undefined;
+    }
+    this.revisions.set(id, e.revision);
+    return this.codec(app, partition).decode(storedStateCodec.decode(e.value).state);
+  }
+
+  async save(app: string, partition: string, slot: number, key: string, state: unknown): Promise<void> {
+    const kv = await this.bucket(app, partition);
+    const k = kvKey(slot, key);
+    const id = revId(app, partition, k);
+    const bytes = storedStateCodec.encode({ state: this.codec(app, partition).encode(state), ownerEpoch: this.options.epoch?.() ?? 0, appliedSeq: 0 });
+    const seen = this.revisions.get(id);
+    this.stats.writes++;
+    try {
+      // Unknown revision: we never read the key (a fresh actor), so nobody else may have written it.
+      const rev = seen ? await kv.update(k, bytes, seen) : await kv.create(k, bytes);
+      this.revisions.set(id, rev);
+    } catch (err) {
+      const msg = (err as Error).message ?? "";
+      if (/wrong last sequence|key exists/i.test(msg)) {
+        this.stats.fenced++;
+        this.revisions.delete(id);
+        throw new FencedError(`state write for ${app}/${partition} key "${key}" rejected: another owner wrote it since this node read it (stale owner); the write is dropped`, { cause: err });
+      }
+      throw new StateStoreError(`state write for ${app}/${partition} key "${key}" failed: ${msg}; is JetStream reachable?`, { cause: err });
+    }
+  }
+
+  /** KV state is not handed over by the old owner: the new owner reads it from the bucket. */
+  takeSlot(): Array<[string, unknown]> {
+    return [];
+  }
+
+  /** Forgets the revisions of a slot this node no longer owns (its next owner writes them). */
+  forgetSlot(app: string, partition: string, slot: number): void {
+    const prefix = revId(app, partition, `${slot}.`);
+    for (const id of this.revisions.keys()) if (id.startsWith(prefix)) this.revisions.delete(id);
+  }
+
+  async close(): Promise<void> {
+    this.revisions.clear();
+  }
+
+  private codec(app: string, partition: string): Codec<unknown> {
+    const c = this.codecs.get(`${app}\u0000${partition}`);
+    if (!c) throw new StateStoreError(`no state codec for ${app}/${partition}: the store was not attached to this app`);
+    return c;
+  }
+
+  private bucket(app: string, partition: string): Promise<KV> {
+    const name = stateBucket(this.options.cluster, app, partition);
+    let b = this.buckets.get(name);
+    if (!b) {
+      b = new Kvm(this.options.nc).create(name, { history: 1, replicas: this.options.replicas ?? 1 }).catch((err: unknown) => {
+        this.buckets.delete(name);
+        throw new StateStoreError(`cannot open state bucket ${name}: ${(err as Error).message}. JetStream must be enabled (nats-server -js)`, { cause: err });
+      });
+      this.buckets.set(name, b);
+    }
+    return b;
+  }
+}
+
+// KV keys allow [-/_=.a-zA-Z0-9]: actor keys are base64url-encoded after their slot.
+function kvKey(slot: number, key: string): string {
+  return `${slot}.${Buffer.from(key, "utf8").toString("base64url") || "_"}`;
+}
+
+function revId(app: string, partition: string, k: string): string {
+  return `${app}\u0000${partition}\u0000${k}`;
+}
