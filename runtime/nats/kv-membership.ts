@@ -36,6 +36,8 @@ export class KvMembership implements Membership {
   private readonly heartbeatMs: number;
   private readonly failureMs: number;
   private nodeId: string | undefined;
+  // True once a view containing this node was seen: only then does its absence mean removal.
+  private member = false;
   private leaving = false;
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
@@ -73,6 +75,7 @@ export class KvMembership implements Membership {
   async join(nodeId: string, info: { http?: string }): Promise<MembershipView> {
     this.nodeId = nodeId;
     this.leaving = false;
+    this.member = false;
     const view = await this.change((members, rev) => [
       ...members.filter((m) => m.id !== nodeId),
       { id: nodeId, joinedSeq: rev + 1, status: "up" as const, ...(info.http ? { http: info.http } : {}) },
@@ -151,8 +154,11 @@ export class KvMembership implements Membership {
     const now = performance.now();
     for (const m of view.members) if (before.get(m.id) !== m.joinedSeq || !this.lastSeen.has(heartbeatKey(m.id))) this.lastSeen.set(heartbeatKey(m.id), now);
     for (const l of [...this.listeners]) l(view);
-    if (this.nodeId && !this.leaving && !this.closed && !view.members.some((m) => m.id === this.nodeId)) {
-      this.log.warn({ epoch: view.epoch }, "this node was removed from the cluster view");
+    const present = this.nodeId !== undefined && view.members.some((m) => m.id === this.nodeId);
+    if (present) this.member = true;
+    else if (this.member && !this.leaving && !this.closed) {
+      this.member = false;
+      this.log.warn({ node: this.nodeId, epoch: view.epoch }, "this node was removed from the cluster view");
       for (const l of [...this.evictedListeners]) l();
     }
   }

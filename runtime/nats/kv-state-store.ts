@@ -27,6 +27,8 @@ export class KvStateStore implements StateStore {
   private readonly buckets = new Map<string, Promise<KV>>();
   private readonly revisions = new Map<string, number>();
   private codecs = new Map<string, Codec<unknown>>();
+  // The last write per key: writes of one key run one after another, each with the revision the previous left.
+  private readonly writing = new Map<string, Promise<void>>();
   /** Writes and reads so far, and writes rejected by compare-and-set. */
   readonly stats = { reads: 0, writes: 0, fenced: 0 };
 
@@ -51,7 +53,18 @@ export class KvStateStore implements StateStore {
     return this.codec(app, partition).decode(storedStateCodec.decode(e.value).state);
   }
 
-  async save(app: string, partition: string, slot: number, key: string, state: unknown): Promise<void> {
+  save(app: string, partition: string, slot: number, key: string, state: unknown): Promise<void> {
+    const id = revId(app, partition, kvKey(slot, key));
+    const prev = this.writing.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.write(app, partition, slot, key, state));
+    this.writing.set(id, next);
+    void next.finally(() => {
+      if (this.writing.get(id) === next) this.writing.delete(id);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private async write(app: string, partition: string, slot: number, key: string, state: unknown): Promise<void> {
     const kv = await this.bucket(app, partition);
     const k = kvKey(slot, key);
     const id = revId(app, partition, k);

@@ -32,6 +32,7 @@ import { SLOT_CODE, type SlotTable } from "./slot-table.js";
 import { clusterInfo, type ClusterInfo } from "./cluster-info.js";
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
+const DRAIN_GRACE_MS = 300;
 
 /**
  * One cluster node: the composition root. `Node.create()` wires the parts;
@@ -210,6 +211,11 @@ export class Node {
     await this.options.transport.flush(Math.max(0, deadline - Date.now()));
     for (const s of this.sinks.values()) await s.flush(Math.max(100, deadline - Date.now()));
     await this.options.membership.leave(this.id);
+    // Stay reachable a moment after leaving: stragglers from senders that have not seen the leave yet
+    // are forwarded (and acknowledged) instead of being re-routed by them as unacknowledged.
+    await new Promise((r) => setTimeout(r, DRAIN_GRACE_MS));
+    this.router.flush();
+    await this.options.transport.flush(1000);
     this.log.info({ ms: Math.round(performance.now() - t0) }, "drained");
     await this.stop();
   }
@@ -400,7 +406,7 @@ export class Node {
         return;
       }
       if (env.hops >= this.maxHops) {
-        this.deadLetters.record("hop_limit", env.app, `slot ${env.slot}`, `forwarded ${env.hops} times without reaching its owner`, env.payload);
+        this.deadLetters.record("hop_limit", env.app, `slot ${env.slot}`, `forwarded ${env.hops} times without reaching its owner (last: ${this.id} at epoch ${this.handoff.epoch} says ${owner}; envelope epoch ${env.epoch})`, env.payload);
         return;
       }
       env.hops++;

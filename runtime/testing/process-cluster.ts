@@ -43,6 +43,8 @@ function findBin(): string {
 /** Real node processes (`node bin/troupe.js node --nats ...`) for integration tests. */
 export class ProcessCluster {
   readonly nodes = new Map<string, NodeProcess>();
+  /** Every node ever started, live or not (their logs stay readable after they exit). */
+  readonly history: NodeProcess[] = [];
   private n = 0;
 
   constructor(private readonly options: ProcessClusterOptions) {}
@@ -84,6 +86,7 @@ export class ProcessCluster {
     };
     proc.on("exit", (code, signal) => (node.exitCode = code ?? (signal ? 128 : -1)));
     this.nodes.set(id, node);
+    this.history.push(node);
     if (opts.waitReady !== false) {
       await waitUntil(
         async () => {
@@ -131,6 +134,12 @@ export class ProcessCluster {
       "the cluster to be stable",
     );
     return infos;
+  }
+
+  /** Warning and error log lines of every node ever started (for failure reports). */
+  problems(limit = 60): string[] {
+    const lines = this.history.flatMap((n) => n.logs.filter((l) => /"level":[456]0/.test(l)));
+    return lines.slice(-limit);
   }
 
   /** Kills every node process. */

@@ -74,7 +74,10 @@ describe("live rebalancing over NATS", () => {
         const before = emails.seen.size;
         const wantProbe = probe.filter(loyal).length;
         await sendAll(to(n1, "clicks"), clicksFor(probe, `p${step}`), 0);
-        await waitUntil(() => emails.seen.size - emails.unexpected >= expected.size, 30_000, `step ${step}: every expected email`);
+        await waitUntil(() => emails.seen.size - emails.unexpected >= expected.size, 30_000, `step ${step}: every expected email`).catch((err: unknown) => {
+          console.log(cluster.problems().join("\n"));
+          throw err;
+        });
         expect(emails.seen.size - before).toBeGreaterThanOrEqual(wantProbe);
         expect(emails.unexpected).toBe(0);
         console.log(`step ${step}: ${cluster.nodes.size} nodes, ${expected.size} emails expected so far, all arrived, 0 unexpected`);
