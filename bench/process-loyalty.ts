@@ -44,9 +44,9 @@ async function infos(nodes: Iterable<NodeProcess>): Promise<ClusterInfo[]> {
 }
 
 /** Runs the clicks of `spec` through `nodes` node processes at `rate` (0: as fast as it goes). */
-export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, connections = 3): Promise<ProcessRun> {
+export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, state: "memory" | "snapshot" = "memory", connections = 3): Promise<ProcessRun> {
   const driver = await startDriver(spec);
-  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`] });
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`, "--state", state] });
   try {
     for (let i = 0; i < nodes; i++) await cluster.addNode({ sources: i === 0 ? ["loyal", "clicks"] : ["clicks"] });
     await cluster.waitForStable();
@@ -99,7 +99,7 @@ export interface RebalanceRun {
 export async function runRebalance(natsUrl: string, actors: number, rate: number): Promise<RebalanceRun> {
   const spec: WorkloadSpec = { customers: actors, loyalFraction: 1, clicks: rate * 8, seed: 3 };
   const driver = await startDriver(spec);
-  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: process.env.TROUPE_BENCH_DEBUG ? "info" : "warn" }, args: ["--cluster", `rebal${Date.now() % 100000}`] });
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: process.env.TROUPE_BENCH_DEBUG ? "info" : "warn" }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", "memory"] });
   try {
     const n1 = await cluster.addNode({ sources: ["loyal", "clicks"] });
     driver.child.send({ type: "start", spec, loyal: { host: "127.0.0.1", port: n1.sources.loyal! }, clicks: { host: "127.0.0.1", port: n1.sources.clicks! }, rate, connections: 1 } satisfies DriverStart);
