@@ -44,3 +44,13 @@ export const DEFAULT_CLUSTER_NAME = "troupe";
 export const DEFAULT_ACK_TIMEOUT_MS = 250;
 /** Out-of-order messages a receiver holds per sender while it waits for a gap to fill. */
 export const DEFAULT_REORDER_WINDOW = 4096;
+/** Durable mode: JetStream de-duplicates a repeated event id within this window. */
+export const DEFAULT_DEDUP_WINDOW_MS = 2 * 60_000;
+/** Durable mode: an append not acknowledged by JetStream this long is published again (same id: stored once). */
+export const DEFAULT_APPEND_RETRY_MS = 2_000;
+/** Durable mode: trim a slot's events below its checkpoint at most this often. */
+export const DEFAULT_TRIM_INTERVAL_MS = 5_000;
+/** Acknowledged source protocol: frames a client keeps unacknowledged before it waits. */
+export const DEFAULT_CLIENT_WINDOW = 16_384;
+/** Acknowledged source protocol: longest a source delays a cumulative acknowledgement. */
+export const DEFAULT_SOURCE_ACK_DELAY_MS = 2;

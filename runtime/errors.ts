@@ -85,3 +85,17 @@ export class FencedError extends TroupeError {
     super("TROUPE_FENCED", message, options);
   }
 }
+
+/** The durable event log (JetStream stream) refused or lost an append, or could not be read. */
+export class EventLogError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_EVENT_LOG", message, options);
+  }
+}
+
+/** A client of the acknowledged source protocol broke it (bad hello). */
+export class SourceProtocolError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_SOURCE_PROTOCOL", message, options);
+  }
+}

@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { StepContext } from "../builder/specs.js";
 import type { Envelope } from "../cluster/envelope.js";
-import type { StateStore } from "../state/state-store.js";
+import type { MaybePromise, StateStore, StoredActor } from "../state/state-store.js";
 
 /** What the host needs from the node around it. */
 export interface ActorHostContext {
@@ -23,6 +23,11 @@ export interface ActorHostContext {
   storeFailed(error: unknown, key: string): void;
   /** Called as a step starts running on an event (single-owner tests); optional. */
   applied?(env: Envelope): void;
+  /**
+   * Durable mode: runs between taking a copy of the states to write and writing them, so that the
+   * outputs of every event a written state reflects are out first (a replay skips those events).
+   */
+  beforeWrite?(): Promise<unknown>;
 }
 
 /** One virtual actor: a key's private state and its queue of pending events. */
@@ -36,6 +41,10 @@ class Actor implements StepContext {
   /** Host tick at which the LRU last saw this actor. */
   touched = 0;
   skipWrite = false;
+  /** Durable mode: the offset of the last stream event started (events at or below it are repeats). */
+  seq = 0;
+  /** ... and of the last one finished: what a stored state reflects. */
+  doneSeq = 0;
   constructor(
     readonly key: string,
     readonly slot: number,
@@ -74,6 +83,10 @@ export class ActorHost {
   activations = 0;
   /** Events applied so far. */
   applied = 0;
+  /** Durable mode: replayed events skipped because the actor's state already reflected them. */
+  repeatsSkipped = 0;
+  // Passivation writes in flight: a flush waits for them, so a checkpoint never runs ahead of the store.
+  private readonly persisting = new Set<Promise<void>>();
 
   constructor(
     readonly partition: PartitionDef,
@@ -134,14 +147,20 @@ export class ActorHost {
   async flushDirty(slot?: number, concurrency = 256): Promise<number> {
     const dirty: Actor[] = [];
     for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) if (a.dirty) dirty.push(a);
+    const store = this.ctx.store;
+    const encoded = this.ctx.beforeWrite && store.saveEncoded ? dirty.map((a) => this.partition.state.codec.encode(a.state)) : undefined;
+    const seqs = dirty.map((a) => a.doneSeq);
+    for (const a of dirty) a.dirty = false;
+    if (encoded && dirty.length) await this.ctx.beforeWrite!();
     let next = 0;
     let failure: unknown;
     const worker = async () => {
       while (next < dirty.length) {
-        const a = dirty[next++]!;
-        a.dirty = false;
+        const i = next++;
+        const a = dirty[i]!;
         try {
-          await this.ctx.store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state);
+          if (encoded) await store.saveEncoded!(this.ctx.app, this.partition.name, a.slot, a.key, encoded[i]!, seqs[i]!);
+          else await store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state, seqs[i]);
         } catch (err) {
           // Still dirty: a later flush (or the handoff's retry) writes it again.
           a.dirty = true;
@@ -150,6 +169,7 @@ export class ActorHost {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, dirty.length) }, worker));
+    if (this.persisting.size) await Promise.allSettled([...this.persisting]);
     if (failure !== undefined) throw failure;
     return dirty.length;
   }
@@ -231,12 +251,14 @@ export class ActorHost {
     const actor = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
     this.activations++;
     this.insert(key, actor);
-    const loaded = this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
+    const store = this.ctx.store;
+    const loaded = store.loadEntry ? store.loadEntry(this.ctx.app, this.partition.name, slot, key) : wrap(store.load(this.ctx.app, this.partition.name, slot, key));
     if (loaded instanceof Promise) {
       actor.loading = true;
       loaded.then(
         (s) => {
-          actor.state = s === undefined ? this.partition.state.create() : s;
+          actor.state = s === undefined ? this.partition.state.create() : s.state;
+          actor.seq = actor.doneSeq = s?.seq ?? 0;
           actor.loading = false;
           this.resume(actor);
         },
@@ -250,12 +272,21 @@ export class ActorHost {
         },
       );
     } else {
-      actor.state = loaded === undefined ? this.partition.state.create() : loaded;
+      actor.state = loaded === undefined ? this.partition.state.create() : loaded.state;
+      actor.seq = actor.doneSeq = loaded?.seq ?? 0;
     }
     return actor;
   }
 
   private run(actor: Actor, env: Envelope): void {
+    if (env.offset !== 0) {
+      // Replayed from the event stream: the stored state already has it (exactly-once state effects).
+      if (env.offset <= actor.seq) {
+        this.repeatsSkipped++;
+        return;
+      }
+      actor.seq = env.offset;
+    }
     const stage = this.ctx.stageOf(env);
     let out: unknown;
     try {
@@ -264,6 +295,7 @@ export class ActorHost {
       this.ctx.applied?.(env);
       out = stage.fn(input, actor.state, actor);
     } catch (err) {
+      if (env.offset > actor.doneSeq) actor.doneSeq = env.offset;
       this.ctx.stepFailed(stage, env, err);
       return;
     }
@@ -276,6 +308,7 @@ export class ActorHost {
           this.resume(actor);
         },
         (err: unknown) => {
+          if (env.offset > actor.doneSeq) actor.doneSeq = env.offset;
           this.ctx.stepFailed(stage, env, err);
           actor.busy = false;
           this.resume(actor);
@@ -288,6 +321,7 @@ export class ActorHost {
 
   private done(actor: Actor, stage: StateStageDef, env: Envelope, out: unknown): void {
     this.applied++;
+    if (env.offset > actor.doneSeq) actor.doneSeq = env.offset;
     if (!actor.skipWrite) actor.dirty = true;
     if (out !== undefined) this.ctx.emit(stage, out, env);
   }
@@ -315,7 +349,21 @@ export class ActorHost {
 
   private persist(actor: Actor): void {
     this.passivations++;
-    const r = this.ctx.store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state);
-    if (r instanceof Promise) r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key));
+    const store = this.ctx.store;
+    let r: MaybePromise<void>;
+    if (this.ctx.beforeWrite && store.saveEncoded) {
+      const bytes = this.partition.state.codec.encode(actor.state);
+      const seq = actor.doneSeq;
+      r = this.ctx.beforeWrite().then(() => store.saveEncoded!(this.ctx.app, this.partition.name, actor.slot, actor.key, bytes, seq));
+    } else r = store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state, actor.doneSeq);
+    if (r instanceof Promise) {
+      const p = r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key)).finally(() => this.persisting.delete(p));
+      this.persisting.add(p);
+    }
   }
+}
+
+function wrap(loaded: MaybePromise<unknown>): MaybePromise<StoredActor | undefined> {
+  if (loaded instanceof Promise) return loaded.then((state) => (state === undefined ? undefined : { state, seq: 0 }));
+  return loaded === undefined ? undefined : { state: loaded, seq: 0 };
 }

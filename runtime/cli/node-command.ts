@@ -7,6 +7,7 @@ import { Node } from "../node/node.js";
 import type { StateMode } from "../node/handoff.js";
 import { connectNatsCluster, type NatsClusterParts } from "../nats/nats-cluster.js";
 import { KvStateStore } from "../nats/kv-state-store.js";
+import { JetStreamEventLog } from "../nats/jetstream-event-log.js";
 import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
 import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
 import { loadApp } from "./app-loader.js";
@@ -31,7 +32,7 @@ export function registerNodeCommand(program: Command): void {
     .option("--cluster <name>", "cluster name: separates clusters sharing one NATS (env TROUPE_CLUSTER)")
     .option("--heartbeat-ms <ms>", "heartbeat interval (env TROUPE_HEARTBEAT_MS)")
     .option("--failure-timeout-ms <ms>", "silence after which a member is removed (env TROUPE_FAILURE_TIMEOUT_MS)")
-    .option("--snapshot-interval-ms <ms>", "write-behind interval of actor state in snapshot mode (env TROUPE_SNAPSHOT_INTERVAL_MS)")
+    .option("--snapshot-interval-ms <ms>", "write-behind interval of actor state (and checkpoints in durable mode) (env TROUPE_SNAPSHOT_INTERVAL_MS)")
     .option("--kv-replicas <n>", "JetStream replicas of Troupe's buckets, 3 on a NATS cluster (env TROUPE_KV_REPLICAS)")
     .option("--advertise-http <host:port>", "HTTP address other machines use to reach this node (env TROUPE_ADVERTISE_HTTP)")
     .option("--log-level <level>", "trace | debug | info | warn | error | silent (env TROUPE_LOG_LEVEL)")
@@ -71,11 +72,13 @@ export function registerNodeCommand(program: Command): void {
         parts = { transport: new InProcessTransport(new InProcessHub()), membership: new LocalMembership(new LocalMembershipBoard()), close: async () => undefined };
       }
       const advertiseHttp = (flags.advertiseHttp as string | undefined) ?? process.env.TROUPE_ADVERTISE_HTTP;
-      if (mode === "durable") throw new ConfigError("--state durable is not available yet: use snapshot (JetStream KV write-behind) or memory");
       let epochOf = () => 0;
-      const store = mode === "snapshot" && parts.nc ? new KvStateStore({ nc: parts.nc, cluster: (flags.cluster as string | undefined) ?? process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME, replicas: parseIntFlag((flags.kvReplicas as string | undefined) ?? process.env.TROUPE_KV_REPLICAS ?? "1", "--kv-replicas", 1, 5), epoch: () => epochOf() }) : parts.store;
+      const cluster = (flags.cluster as string | undefined) ?? process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME;
+      const replicas = parseIntFlag((flags.kvReplicas as string | undefined) ?? process.env.TROUPE_KV_REPLICAS ?? "1", "--kv-replicas", 1, 5);
+      const store = mode !== "memory" && parts.nc ? new KvStateStore({ nc: parts.nc, cluster, replicas, epoch: () => epochOf() }) : parts.store;
+      const eventLog = mode === "durable" && parts.nc ? new JetStreamEventLog({ nc: parts.nc, cluster, replicas, logger: log }) : undefined;
       const si = (flags.snapshotIntervalMs as string | undefined) ?? process.env.TROUPE_SNAPSHOT_INTERVAL_MS;
-      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store, mode: mode as StateMode, sources, sinks, http, advertiseHttp, logger: log, maxActors, snapshotIntervalMs: si ? parseIntFlag(si, "--snapshot-interval-ms", 10) : undefined });
+      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store, eventLog, mode: mode as StateMode, sources, sinks, http, advertiseHttp, logger: log, maxActors, snapshotIntervalMs: si ? parseIntFlag(si, "--snapshot-interval-ms", 10) : undefined });
       epochOf = () => node.handoff.epoch;
       let stopping = false;
       const shutdown = (signal: string) => {

@@ -18,6 +18,8 @@ export interface Envelope {
   hops: number;
   /** Wall-clock ms (fractional) at which the source accepted the event. */
   readonly acceptedMs: number;
+  /** Durable mode: the event's sequence in its app's event stream (0 when it did not come from the stream). */
+  offset: number;
 }
 
 /** The state of one actor moving to a new owner. */

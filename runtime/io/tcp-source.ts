@@ -3,22 +3,36 @@ import {
   DEFAULT_MAX_CONNECTION_BUFFER_BYTES,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_SOURCE_ACK_DELAY_MS,
   DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
 } from "../defaults.js";
 import { ConfigError, FrameError } from "../errors.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import type { Backpressure } from "./backpressure.js";
 import { FrameDecoder } from "./frame-decoder.js";
+import { sourceHelloCodec } from "../wire/messages.js";
+import { ACKED_SOURCE_MARKER, SourceAcks } from "./source-acks.js";
 
 /** One client connection of a source. */
 export interface SourceConnection {
   readonly id: number;
   readonly remote: string;
   readonly source: string;
+  /** Acknowledged protocol: the client's stable id (undefined on a plain connection). */
+  readonly clientId: string | undefined;
+  /** Acknowledged protocol: numbering and acknowledgements of the client's frames. */
+  readonly acks: SourceAcks | undefined;
 }
 
 /** Why a source dropped input or a connection. */
-export type SourceBadInput = "oversized_frame" | "buffer_overflow" | "idle_timeout" | "truncated_frame" | "too_many_connections";
+export type SourceBadInput = "oversized_frame" | "buffer_overflow" | "idle_timeout" | "truncated_frame" | "too_many_connections" | "bad_hello";
+
+const CLIENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+// Protocol of a connection: not known until its first 4 bytes, plain, awaiting the hello frame, acknowledged.
+const UNDECIDED = 0;
+const PLAIN = 1;
+const HELLO = 2;
+const ACKED = 3;
 
 /** Options of a TCP source. */
 export interface TcpSourceOptions {
@@ -44,12 +58,18 @@ interface Conn extends SourceConnection {
   readonly decoder: FrameDecoder;
   midFrameSince: number;
   dropped: boolean;
+  protocol: number;
+  prefix: Buffer | undefined;
+  clientId: string | undefined;
+  acks: SourceAcks | undefined;
 }
 
 /** Listens for length-prefixed frames and hands each to `onFrame`; bad input closes only its connection. */
 export class TcpSource {
   private server: Server | undefined;
   private readonly conns = new Set<Conn>();
+  private readonly ackDue = new Set<Conn>();
+  private ackScheduled = false;
   private nextId = 0;
   private paused = false;
   private sweep: NodeJS.Timeout | undefined;
@@ -61,7 +81,7 @@ export class TcpSource {
   private readonly maxBuffered: number;
   private readonly idleMs: number;
   /** Counters (plain numbers, read by metrics). */
-  readonly stats = { connectionsOpened: 0, connectionsClosed: 0, framesIn: 0, bytesIn: 0, badInput: 0, handlerErrors: 0, pauses: 0 };
+  readonly stats = { connectionsOpened: 0, connectionsClosed: 0, framesIn: 0, bytesIn: 0, badInput: 0, handlerErrors: 0, pauses: 0, ackedConnections: 0, acksSent: 0 };
 
   constructor(private readonly options: TcpSourceOptions) {
     this.log = options.logger.child({ component: "tcp-source", source: options.name });
@@ -120,6 +140,10 @@ export class TcpSource {
       decoder: new FrameDecoder(this.maxFrame),
       midFrameSince: 0,
       dropped: false,
+      protocol: UNDECIDED,
+      prefix: undefined,
+      clientId: undefined,
+      acks: undefined,
     };
     if (this.conns.size >= this.maxConns) {
       this.bad("too_many_connections", conn, `already ${this.conns.size} connections (max ${this.maxConns})`);
@@ -145,11 +169,53 @@ export class TcpSource {
     });
   }
 
+  /** Acknowledged protocol: the frame being handled on `conn` is accepted later; returns its number (0 on a plain connection). */
+  hold(conn: SourceConnection): number {
+    return conn.acks ? conn.acks.hold() : 0;
+  }
+
+  /** Acknowledged protocol: frame `seq` of `conn`, held earlier, is accepted. */
+  complete(conn: SourceConnection, seq: number): void {
+    if (!conn.acks) return;
+    conn.acks.complete(seq);
+    this.scheduleAck(conn as Conn);
+  }
+
+  /** Closes a connection whose frame could not be accepted: an acknowledged client resends what was not acknowledged. */
+  reject(conn: SourceConnection, detail: string): void {
+    const c = conn as Conn;
+    if (c.dropped || !this.conns.has(c)) return;
+    c.dropped = true;
+    if (this.limiter.allow() >= 0) this.log.warn({ conn: c.id, remote: c.remote, detail }, "frame not accepted; connection closed so the client resends");
+    c.socket.destroy();
+  }
+
   private onData(conn: Conn, chunk: Buffer): void {
     this.stats.bytesIn += chunk.length;
+    if (conn.protocol === UNDECIDED) {
+      const got: Buffer = conn.prefix ? Buffer.concat([conn.prefix, chunk]) : chunk;
+      if (got.length < ACKED_SOURCE_MARKER.length) {
+        conn.prefix = Buffer.from(got);
+        return;
+      }
+      conn.prefix = undefined;
+      if (got.subarray(0, ACKED_SOURCE_MARKER.length).equals(ACKED_SOURCE_MARKER)) {
+        conn.protocol = HELLO;
+        chunk = got.subarray(ACKED_SOURCE_MARKER.length);
+      } else {
+        conn.protocol = PLAIN;
+        chunk = got;
+      }
+    }
     try {
       conn.decoder.push(chunk, (payload) => {
+        if (conn.protocol === HELLO) {
+          this.hello(conn, payload);
+          return;
+        }
+        if (conn.dropped) return;
         this.stats.framesIn++;
+        conn.acks?.next();
         try {
           this.options.onFrame(payload, conn);
         } catch (err) {
@@ -157,6 +223,7 @@ export class TcpSource {
           if (this.limiter.allow() >= 0) this.log.error({ err, conn: conn.id }, "frame handler threw; continuing");
         }
       });
+      if (conn.acks) this.scheduleAck(conn);
     } catch (err) {
       if (err instanceof FrameError) {
         this.drop(conn, "oversized_frame", err.message);
@@ -172,6 +239,42 @@ export class TcpSource {
       }
     } else conn.midFrameSince = 0;
     if (!this.paused && this.options.backpressure?.isHigh()) this.pause();
+  }
+
+  private hello(conn: Conn, payload: Buffer): void {
+    let hello: { clientId: string; nextSeq: number };
+    try {
+      hello = sourceHelloCodec.decode(payload);
+    } catch (err) {
+      this.drop(conn, "bad_hello", `the frame after the acknowledged-protocol marker is not a SourceHello: ${(err as Error).message}`);
+      return;
+    }
+    if (!CLIENT_ID.test(hello.clientId) || hello.nextSeq < 1) {
+      this.drop(conn, "bad_hello", `SourceHello needs a client_id of 1-64 letters, digits, '_', '.', '-' and next_seq >= 1 (got "${hello.clientId}", ${hello.nextSeq})`);
+      return;
+    }
+    conn.protocol = ACKED;
+    conn.clientId = hello.clientId;
+    conn.acks = new SourceAcks(hello.nextSeq);
+    this.stats.ackedConnections++;
+    this.log.info({ conn: conn.id, client: hello.clientId, nextSeq: hello.nextSeq }, "acknowledged connection");
+  }
+
+  private scheduleAck(conn: Conn): void {
+    this.ackDue.add(conn);
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    setTimeout(() => {
+      this.ackScheduled = false;
+      for (const c of this.ackDue) {
+        const frame = c.dropped ? undefined : c.acks?.takeAckFrame();
+        if (frame) {
+          c.socket.write(frame);
+          this.stats.acksSent++;
+        }
+      }
+      this.ackDue.clear();
+    }, DEFAULT_SOURCE_ACK_DELAY_MS);
   }
 
   private sweepIdle(): void {

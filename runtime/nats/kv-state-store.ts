@@ -3,7 +3,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { Application } from "../builder/application.js";
 import type { Codec } from "../builder/specs.js";
 import { FencedError, StateStoreError } from "../errors.js";
-import type { StateStore } from "../state/state-store.js";
+import type { StateStore, StoredActor } from "../state/state-store.js";
 import { storedStateCodec } from "../wire/messages.js";
 import { stateBucket } from "./subjects.js";
 
@@ -40,6 +40,10 @@ export class KvStateStore implements StateStore {
   }
 
   async load(app: string, partition: string, slot: number, key: string): Promise<unknown> {
+    return (await this.loadEntry(app, partition, slot, key))?.state;
+  }
+
+  async loadEntry(app: string, partition: string, slot: number, key: string): Promise<StoredActor | undefined> {
     const kv = await this.bucket(app, partition);
     const k = kvKey(slot, key);
     this.stats.reads++;
@@ -50,13 +54,18 @@ export class KvStateStore implements StateStore {
       return undefined;
     }
     this.revisions.set(id, e.revision);
-    return this.codec(app, partition).decode(storedStateCodec.decode(e.value).state);
+    const stored = storedStateCodec.decode(e.value);
+    return { state: this.codec(app, partition).decode(stored.state), seq: stored.appliedSeq };
   }
 
-  save(app: string, partition: string, slot: number, key: string, state: unknown): Promise<void> {
+  save(app: string, partition: string, slot: number, key: string, state: unknown, seq = 0): Promise<void> {
+    return this.saveEncoded(app, partition, slot, key, this.codec(app, partition).encode(state), seq);
+  }
+
+  saveEncoded(app: string, partition: string, slot: number, key: string, bytes: Uint8Array, seq: number): Promise<void> {
     const id = revId(app, partition, kvKey(slot, key));
     const prev = this.writing.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.write(app, partition, slot, key, state));
+    const next = prev.catch(() => undefined).then(() => this.write(app, partition, slot, key, bytes, seq));
     this.writing.set(id, next);
     void next.finally(() => {
       if (this.writing.get(id) === next) this.writing.delete(id);
@@ -64,11 +73,11 @@ export class KvStateStore implements StateStore {
     return next;
   }
 
-  private async write(app: string, partition: string, slot: number, key: string, state: unknown): Promise<void> {
+  private async write(app: string, partition: string, slot: number, key: string, state: Uint8Array, seq: number): Promise<void> {
     const kv = await this.bucket(app, partition);
     const k = kvKey(slot, key);
     const id = revId(app, partition, k);
-    const bytes = storedStateCodec.encode({ state: this.codec(app, partition).encode(state), ownerEpoch: this.options.epoch?.() ?? 0, appliedSeq: 0 });
+    const bytes = storedStateCodec.encode({ state, ownerEpoch: this.options.epoch?.() ?? 0, appliedSeq: seq });
     const seen = this.revisions.get(id);
     this.stats.writes++;
     try {

@@ -3,6 +3,7 @@ import type { ControlMessage, Envelope } from "../cluster/envelope.js";
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_REORDER_WINDOW } from "../defaults.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import type { Transport, TransportHandlers, WireContext } from "../transport/transport.js";
+import { envelopeFromWire as fromWire, envelopeToWire as toWire } from "../wire/envelope-wire.js";
 import { nodeMessageCodec, type WireControl, type WireEnvelope, type WireNodeMessage } from "../wire/messages.js";
 import { nodeInbox } from "./subjects.js";
 
@@ -221,7 +222,7 @@ export class NatsTransport implements Transport {
   private deliver(msg: WireNodeMessage): void {
     const h = this.handlers!;
     try {
-      if (msg.batch) h.onBatch(msg.from, msg.batch.envelopes.map(fromWire));
+      if (msg.batch) h.onBatch(msg.from, msg.batch.envelopes.map((w) => fromWire(w)));
       else if (msg.control) {
         const c = this.controlFromWire(msg.control, msg.from);
         if (c) h.onControl(msg.from, c);
@@ -292,17 +293,9 @@ export class NatsTransport implements Transport {
         epoch: h.epoch,
         from: h.from,
         actors: (h.actors ?? []).map((a) => ({ key: a.key, state: this.wire!.decodeState(h.app, h.partition, a.state) })),
-        buffered: (h.buffered ?? []).map(fromWire),
+        buffered: (h.buffered ?? []).map((w) => fromWire(w)),
       };
     }
     return undefined;
   }
-}
-
-function toWire(e: Envelope, wire: WireContext): WireEnvelope {
-  return { app: e.app, stage: e.stage, slot: e.slot, key: e.key, payload: wire.payloadOf(e), epoch: e.epoch, source: e.source, seq: e.seq, hops: e.hops, acceptedMs: e.acceptedMs };
-}
-
-function fromWire(w: WireEnvelope): Envelope {
-  return { app: w.app, stage: w.stage, slot: w.slot, key: w.key, value: undefined, payload: w.payload, epoch: w.epoch, source: w.source, seq: w.seq, hops: w.hops, acceptedMs: w.acceptedMs };
 }

@@ -39,9 +39,19 @@ export function eventStream(cluster: string, app: string): string {
   return `troupe_${cluster}_events_${safe(app)}`;
 }
 
-/** The subject of one slot's events in the durable event stream. */
-export function eventSubject(cluster: string, app: string, partition: number, slot: number): string {
-  return `troupe.${cluster}.events.${safe(app)}.${partition}.${slot}`;
+/** The subject of one producer's events (a source connection or a node) in an app's event stream. */
+export function eventSubject(cluster: string, app: string, producer: string): string {
+  return `troupe.${cluster}.events.${safe(app)}.${safe(producer)}`;
+}
+
+/** Every subject of one app's event stream. */
+export function eventStreamSubjects(cluster: string, app: string): string {
+  return `troupe.${cluster}.events.${safe(app)}.>`;
+}
+
+/** The KV bucket of one app's slot checkpoints (durable mode; keys `<partition>.<slot>`). */
+export function offsetBucket(cluster: string, app: string): string {
+  return `troupe_${cluster}_offsets_${safe(app)}`;
 }
 
 /** The JetStream stream of dead letters. */
@@ -52,6 +62,16 @@ export function deadLetterStream(cluster: string): string {
 /** The subject of dead letters of one app. */
 export function deadLetterSubject(cluster: string, app: string): string {
   return `troupe.${cluster}.dlq.${safe(app)}`;
+}
+
+/** Every subject of the dead-letter stream. */
+export function deadLetterSubjects(cluster: string): string {
+  return `troupe.${cluster}.dlq.>`;
+}
+
+/** The subject on which nodes take dead letters back in (`troupe dlq replay`); a queue group picks one node. */
+export function reinjectSubject(cluster: string): string {
+  return `troupe.${cluster}.reinject`;
 }
 
 function safe(name: string): string {

@@ -21,6 +21,8 @@ export interface NodeServices {
   writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void;
   /** Called after each applied event (optional observer). */
   applied?(app: string, partition: string, env: Envelope): void;
+  /** Durable mode: writes outputs out before states that reflect them are stored. */
+  beforeWrite?(): Promise<unknown>;
 }
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
@@ -67,6 +69,7 @@ export class AppRuntime {
             stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload),
             stageOf: (env) => this.app.stages[env.stage] as StateStageDef,
             storeFailed: (err, key) => this.node.deadLetters.record("store_error", app.name, key, err),
+            beforeWrite: node.beforeWrite,
             applied: node.applied ? (env) => node.applied!(app.name, this.app.partitions[(this.app.stages[env.stage] as StateStageDef).partition.index]!.name, env) : undefined,
           },
           node.maxActors,
@@ -150,6 +153,7 @@ export class AppRuntime {
           seq,
           hops: 0,
           acceptedMs,
+          offset: 0,
         };
         this.node.route(env, this.tables[partition.index]!);
         return;

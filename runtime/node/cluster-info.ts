@@ -26,6 +26,8 @@ export interface ClusterInfo {
   readonly deadLetters: number;
   /** State mode and actor states written by write-behind so far. */
   readonly stateStore: { readonly mode: string; readonly writes: number };
+  /** Durable mode: the event log's counters, slots being read, and replayed events skipped as already applied. */
+  readonly eventLog?: Readonly<Record<string, number>>;
   /** Transport counters (NATS: messages, retransmitted, duplicatesDropped, undeliverable...). */
   readonly transport: Readonly<Record<string, number>>;
   /** Source-read to sink-write latency of outputs written by this node (ms). */
@@ -72,6 +74,9 @@ export function clusterInfo(node: Node): ClusterInfo {
     parked: node.parkedCount(),
     deadLetters: node.deadLetters.total(),
     stateStore: { mode: node.mode, writes: node.snapshotWrites },
+    ...(node.eventLog && node.durable
+      ? { eventLog: { ...node.eventLog.stats, pending: node.eventLog.pending(), slotsReading: node.durable.reading(), repeatsSkipped: [...node.apps.values()].reduce((a, app) => a + app.hosts.reduce((b, h) => b + h.repeatsSkipped, 0), 0) } }
+      : {}),
     transport: { ...(node.transportStats() ?? {}), inFlight: node.transportInFlight() },
     latency: { count: node.latency.count, p50Ms: node.latency.quantile(0.5), p99Ms: node.latency.quantile(0.99) },
     handoff: {

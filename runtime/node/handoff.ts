@@ -27,6 +27,8 @@ export interface HandoffHost {
   forgetSlot(app: string, partition: string, slot: number): void;
   /** Called after every applied view (for parked envelopes and readiness). */
   viewApplied(view: MembershipView): void;
+  /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
+  settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;
 }
 
 type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
@@ -283,14 +285,17 @@ export class HandoffCoordinator {
     const host = app.hosts[partition]!;
     const p = app.app.partitions[partition]!;
     let actors: Array<{ key: string; state: unknown }> = [];
+    let settled: Envelope[] | undefined;
     if (this.host.mode === "memory") {
       actors = (await host.takeSlot(slot)).map(([key, state]) => ({ key, state }));
     } else {
+      const idle = host.isSlotIdle(slot);
       await host.flushDirty(slot);
+      if (this.host.settle) settled = await this.host.settle(app.name, partition, slot, st.takeHeld(slot), idle);
       host.dropSlot(slot);
       this.host.forgetSlot(app.name, p.name, slot);
     }
-    const held = st.takeHeld(slot);
+    const held = settled ?? st.takeHeld(slot);
     const target = this.targetOf(st, slot);
     if (target === this.host.nodeId || !target) {
       host.install(slot, actors);

@@ -5,6 +5,7 @@ import type { SinkWriter } from "../io/sink-writer.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
+import type { EventLog } from "../state/event-log.js";
 import type { Transport } from "../transport/transport.js";
 import type { StateMode } from "./handoff.js";
 
@@ -24,6 +25,8 @@ export interface NodeOptions {
   readonly transport: Transport;
   readonly membership: Membership;
   readonly store?: StateStore;
+  /** The durable event log (required by `mode: "durable"`). */
+  readonly eventLog?: EventLog;
   readonly mode?: StateMode;
   /** Sources this node listens on, by source name. */
   readonly sources?: Readonly<Partial<Record<string, Address>>>;

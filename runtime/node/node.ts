@@ -24,6 +24,8 @@ import { HttpServer } from "../observability/http-server.js";
 import { LatencyHistogram } from "../observability/latency-histogram.js";
 import { NodeMetrics } from "../observability/metrics.js";
 import { MemoryStateStore, type StateStore } from "../state/state-store.js";
+import type { EventLog, LogProducer } from "../state/event-log.js";
+import { DurableSlots } from "./durable-slots.js";
 import type { WireContext } from "../transport/transport.js";
 import { AppRuntime } from "./app-runtime.js";
 import { HandoffCoordinator, type StateMode } from "./handoff.js";
@@ -72,6 +74,19 @@ export class Node {
   snapshotWrites = 0;
   /** Envelopes forwarded to another owner. */
   forwards = 0;
+  /** Durable mode: stream events a handoff or fence took back from actors, left for the slot's next reader. */
+  replayLeft = 0;
+  /** Durable mode: the event log and the reading of owned slots. */
+  readonly eventLog: EventLog | undefined;
+  readonly durable: DurableSlots | undefined;
+  /** Random per process start (part of plain connections' event ids in durable mode). */
+  readonly incarnation = Math.random().toString(36).slice(2, 10);
+  // The source connection whose frame is being ingested now (acknowledged protocol), and its source.
+  private ingesting: SourceConnection | undefined;
+  // Durable mode: the event-log producer of each source connection, and this node's own per app.
+  private readonly producers = new WeakMap<SourceConnection, LogProducer>();
+  private readonly ownProducers = new Map<string, LogProducer>();
+  private ingestingSource: TcpSource | undefined;
 
   private constructor(private readonly options: NodeOptions) {
     this.id = options.nodeId;
@@ -82,6 +97,8 @@ export class Node {
     this.store = options.store ?? new MemoryStateStore();
     this.store.attach?.(options.apps);
     this.mode = options.mode ?? "memory";
+    if (this.mode === "durable" && !options.eventLog) throw new ConfigError("durable state mode needs an event log (JetStream): run the node with --nats");
+    this.eventLog = this.mode === "durable" ? options.eventLog : undefined;
     this.deadLetters = new DeadLetters(this.log.child({ component: "dead-letters" }), options.onDeadLetter);
     this.router = new Router(options.transport, {
       maxBatch: options.batchMaxEnvelopes ?? DEFAULT_BATCH_MAX_ENVELOPES,
@@ -95,6 +112,7 @@ export class Node {
       epoch: () => this.handoff.epoch,
       route: (env: Envelope, st: SlotTable) => this.route(env, st),
       writeSink: (sink: string, payload: Uint8Array, acceptedMs: number) => this.writeSink(sink, payload, acceptedMs),
+      beforeWrite: this.mode === "durable" ? () => this.flushOutputs() : undefined,
       applied: options.onApplied
         ? (app: string, partition: string, env: Envelope) =>
             options.onApplied!({ node: this.id, app, partition, slot: env.slot, epoch: this.handoff.epoch, key: env.key, source: env.source, seq: env.seq })
@@ -124,10 +142,22 @@ export class Node {
       },
       viewApplied: (view) => this.viewApplied(view),
       forgetSlot: (app, partition, slot) => this.store.forgetSlot?.(app, partition, slot),
+      settle: this.eventLog ? (app, partition, slot, held, idle) => this.durable!.handoff(app, partition, slot, held, idle) : undefined,
     });
+    this.durable = this.eventLog
+      ? new DurableSlots({
+          nodeId: this.id,
+          log: this.log.child({ component: "durable" }),
+          apps: this.apps,
+          eventLog: this.eventLog,
+          epoch: () => this.handoff.epoch,
+          trims: () => this.handoff.view.members.map((m) => m.id).sort()[0] === this.id,
+          flushOutputs: () => this.flushOutputs(),
+        })
+      : undefined;
     this.metrics = new NodeMetrics(this);
     const hwm = options.highWaterEnvelopes ?? DEFAULT_HIGH_WATER_ENVELOPES;
-    this.backpressure.addProbe(() => options.transport.inFlight() + this.router.queued() > hwm);
+    this.backpressure.addProbe(() => options.transport.inFlight() + this.router.queued() + (this.eventLog?.pending() ?? 0) > hwm);
   }
 
   /** Creates a node (nothing runs until `start`). */
@@ -164,10 +194,12 @@ export class Node {
       this.openSinks();
       for (const s of this.sinks.values()) await s.start();
       await this.options.transport.start(this.id, { onBatch: (from, envs) => this.onBatch(from, envs), onControl: (from, msg) => this.onControl(from, msg) }, this.wireContext());
+      await this.eventLog?.open([...this.apps.keys()], this.wireContext());
       this.unsubscribe = this.options.membership.subscribe((view) => this.handoff.applyView(view));
       this.offEvicted = this.options.membership.onEvicted?.(() => this.evicted());
       const view = await this.options.membership.join(this.id, { http: this.advertisedHttp() });
       this.handoff.applyView(view);
+      this.durable?.start();
       await this.openSources();
       if (this.options.http) {
         this.http = new HttpServer(this, this.log.child({ component: "http" }));
@@ -206,7 +238,11 @@ export class Node {
       if (!others()) break; // last node: nobody to hand to
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty().catch((err: unknown) => this.log.error({ err }, "final state flush failed"));
+    if (!others() && this.durable) {
+      // Last node out: states and checkpoints, so a restarted cluster replays only what came after.
+      while (this.snapshotting) await new Promise((r) => setTimeout(r, 5));
+      await this.snapshot();
+    } else if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty().catch((err: unknown) => this.log.error({ err }, "final state flush failed"));
     this.router.flush();
     await this.options.transport.flush(Math.max(0, deadline - Date.now()));
     for (const s of this.sinks.values()) await s.flush(Math.max(100, deadline - Date.now()));
@@ -283,15 +319,30 @@ export class Node {
     if (this.snapshotting || this.handoff.epoch === 0) return 0;
     this.snapshotting = true;
     let n = 0;
+    const checkpoints: Array<{ app: string; partition: number; slot: number; position: number }> = [];
     try {
       for (const app of this.apps.values()) {
         for (let i = 0; i < app.hosts.length; i++) {
           const host = app.hosts[i]!;
           const st = app.tables[i]!;
           // Only slots this node still owns: a losing slot's state is written by its handoff.
-          for (const slot of host.activeSlots().keys()) if (st.code(slot) === SLOT_CODE.OWNED) n += await host.flushDirty(slot);
+          if (this.durable) {
+            for (let slot = 0; slot < st.slots; slot++) {
+              if (st.code(slot) !== SLOT_CODE.OWNED) continue;
+              // Idle as the flush begins: every event delivered so far is in the states it writes.
+              const idle = host.isSlotIdle(slot);
+              const position = this.durable.position(app.name);
+              n += await host.flushDirty(slot);
+              if (idle) checkpoints.push({ app: app.name, partition: i, slot, position });
+            }
+          } else for (const slot of host.activeSlots().keys()) if (st.code(slot) === SLOT_CODE.OWNED) n += await host.flushDirty(slot);
         }
       }
+      // A checkpoint also stands for the outputs of the events below it: they reach the sinks first.
+      if (this.durable && checkpoints.length && (await this.flushOutputs())) {
+        await Promise.all(checkpoints.map((c) => (this.apps.get(c.app)!.tables[c.partition]!.code(c.slot) === SLOT_CODE.OWNED ? this.durable!.checkpoint(c.app, c.partition, c.slot, c.position) : undefined)));
+      }
+      await this.durable?.trim();
     } catch (err) {
       this.deadLetters.record("store_error", "*", "write-behind", err);
     } finally {
@@ -308,9 +359,11 @@ export class Node {
     await Promise.all(this.sources.map((s) => s.close().catch(() => undefined)));
     this.unsubscribe?.();
     this.offEvicted?.();
+    this.durable?.close();
     this.handoff.close();
     this.router.close();
     await this.options.membership.close().catch((err: unknown) => this.log.warn({ err }, "membership close failed"));
+    await this.eventLog?.close().catch((err: unknown) => this.log.warn({ err }, "event log close failed"));
     await this.options.transport.close().catch((err: unknown) => this.log.warn({ err }, "transport close failed"));
     await Promise.all([...this.sinks.values()].map((s) => s.close().catch(() => undefined)));
     for (const app of this.apps.values()) for (const h of app.hosts) h.clear();
@@ -355,8 +408,13 @@ export class Node {
         backpressure: this.backpressure,
         onFrame: (payload, conn) => {
           let c = this.connections.get(conn);
-          if (!c) this.connections.set(conn, (c = { id: `${this.id}/${name}/${conn.id}`, seq: 0 }));
-          app.ingest(name, payload, c.id, ++c.seq, nowMs());
+          if (!c) this.connections.set(conn, (c = { id: this.connectionId(name, conn), seq: 0 }));
+          if (conn.acks) {
+            this.ingesting = conn;
+            this.ingestingSource = source;
+            app.ingest(name, payload, c.id, conn.acks.current, nowMs());
+            this.ingesting = undefined;
+          } else app.ingest(name, payload, c.id, ++c.seq, nowMs());
         },
         onBadInput: (reason, conn, detail) => this.deadLetters.record(reason, app.name, `${name} ${conn.remote}`, detail),
       });
@@ -371,7 +429,38 @@ export class Node {
     this.pressureTimer.unref();
   }
 
+  // Event ids in durable mode: a client's own id and frame numbers when it has them (its resends are
+  // then stored once), else this process's incarnation with the connection.
+  private connectionId(source: string, conn: SourceConnection): string {
+    if (conn.clientId) return `c.${conn.clientId}`;
+    return this.eventLog ? `${this.id}/${source}/${conn.id}~${this.incarnation}` : `${this.id}/${source}/${conn.id}`;
+  }
+
+  private append(env: Envelope): void {
+    const conn = this.ingesting;
+    const source = this.ingestingSource;
+    let producer: LogProducer | undefined;
+    if (conn) {
+      producer = this.producers.get(conn);
+      if (!producer) this.producers.set(conn, (producer = this.eventLog!.producer(env.app, conn.clientId ? `${conn.source}.c-${conn.clientId}` : `${this.id}-${this.incarnation}-${conn.source}-${conn.id}`, conn.clientId !== undefined)));
+    } else {
+      producer = this.ownProducers.get(env.app);
+      if (!producer) this.ownProducers.set(env.app, (producer = this.eventLog!.producer(env.app, `${this.id}-${this.incarnation}`, false)));
+    }
+    const held = conn && source ? source.hold(conn) : 0;
+    producer.append(env, held, (err) => {
+      if (err) {
+        this.deadLetters.record("append_failed", env.app, `stage ${env.stage}`, err, env.payload);
+        if (conn && source) source.reject(conn, err.message);
+      } else if (held && conn && source) source.complete(conn, held);
+    });
+  }
+
   private route(env: Envelope, st: SlotTable): void {
+    if (this.eventLog) {
+      this.append(env);
+      return;
+    }
     const owner = st.owners[env.slot];
     if (owner === this.id) this.deliverTo(env, st);
     else if (owner) this.router.send(owner, env);
@@ -379,6 +468,13 @@ export class Node {
   }
 
   private deliver(env: Envelope): void {
+    // From the event stream but held by a handoff or a fence: the slot's owner replays it from the
+    // stream in order (delivering it here could run it ahead of earlier events of its key).
+    if (env.offset !== 0) {
+      this.replayLeft++;
+      this.durable?.skipped(env);
+      return;
+    }
     const app = this.apps.get(env.app);
     const stage = app?.app.stages[env.stage];
     if (!app || !stage || stage.kind !== "state") {
@@ -427,6 +523,7 @@ export class Node {
         break;
       case "handoff-done":
         this.handoff.onHandoffDone(msg);
+        this.durable?.reconcile();
         break;
       case "drain":
         if (msg.nodeId === this.id && this.state === "running") {
@@ -462,6 +559,7 @@ export class Node {
   }
 
   private viewApplied(view: MembershipView): void {
+    this.durable?.reconcile();
     // Events a departed node never acknowledged go to the slots' new owners (it may have applied some: at-least-once).
     for (const id of this.departed(view)) for (const env of this.options.transport.forget?.(id) ?? []) this.parked.push(env);
     if (this.parked.length === 0) return;
@@ -490,6 +588,12 @@ export class Node {
     const gone = [...this.knownMembers].filter((id) => !now.has(id));
     this.knownMembers = now;
     return gone;
+  }
+
+  // Writes every sink's buffered outputs to its connection; false when one could not (disconnected).
+  private async flushOutputs(timeoutMs = 2_000): Promise<boolean> {
+    const done = await Promise.all([...this.sinks.values()].map((s) => s.flush(timeoutMs)));
+    return done.every(Boolean);
   }
 
   private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {

@@ -8,6 +8,8 @@ export type DeadLetterReason =
   | "idle_timeout"
   | "truncated_frame"
   | "too_many_connections"
+  | "bad_hello"
+  | "append_failed"
   | "decode_error"
   | "step_error"
   | "hop_limit"

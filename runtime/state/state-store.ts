@@ -3,13 +3,23 @@ import type { Application } from "../builder/application.js";
 /** A value that may be ready now or later: the hot path avoids a promise when it can. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** A stored actor: its state and the last event-stream sequence applied to it (0 outside durable mode). */
+export interface StoredActor {
+  readonly state: unknown;
+  readonly seq: number;
+}
+
 /** Where actor state lives while its actor is passive (and, in snapshot mode, across owners). */
 export interface StateStore {
   readonly kind: "memory" | "jetstream-kv";
   /** The stored state of `key`, or undefined if the key has none. */
   load(app: string, partition: string, slot: number, key: string): MaybePromise<unknown>;
-  /** Stores the state of `key` (write-behind callers batch these). */
-  save(app: string, partition: string, slot: number, key: string, state: unknown): MaybePromise<void>;
+  /** Stores the state of `key` (write-behind callers batch these); `seq` is the last event-stream sequence it reflects (durable mode). */
+  save(app: string, partition: string, slot: number, key: string, state: unknown, seq?: number): MaybePromise<void>;
+  /** Stores a state already encoded with its partition's codec (stores that keep bytes). */
+  saveEncoded?(app: string, partition: string, slot: number, key: string, bytes: Uint8Array, seq: number): Promise<void>;
+  /** The stored state of `key` with the last event-stream sequence it reflects (stores that keep one). */
+  loadEntry?(app: string, partition: string, slot: number, key: string): MaybePromise<StoredActor | undefined>;
   /** Removes and returns every stored actor of a slot (memory mode hands these off directly). */
   takeSlot(app: string, partition: string, slot: number): MaybePromise<Array<[string, unknown]>>;
   /** Learns the apps whose state it stores (stores that encode state need their codecs). */

@@ -87,3 +87,55 @@ export const clusterViewCodec = messageCodec<WireClusterView>("runtime.proto", "
 export const memberRecordCodec = messageCodec<WireMemberRecord>("runtime.proto", "troupe.MemberRecord");
 /** Codec for `troupe.StoredState`. */
 export const storedStateCodec = messageCodec<WireStoredState>("runtime.proto", "troupe.StoredState");
+
+/** A slot's checkpoint in durable mode. */
+export interface WireSlotCheckpoint {
+  seq: number;
+  ownerEpoch: number;
+  nodeId: string;
+}
+
+/** The first frame of an acknowledged source connection. */
+export interface WireSourceHello {
+  clientId: string;
+  nextSeq: number;
+}
+
+/** A cumulative acknowledgement from a source to its client. */
+export interface WireSourceAck {
+  seq: number;
+}
+
+/** A dead letter as stored in the dead-letter stream. */
+export interface WireDeadLetterRecord {
+  reason: string;
+  app: string;
+  where: string;
+  detail: string;
+  payload: Uint8Array;
+  nodeId: string;
+  atMs: number;
+  source: string;
+  stage: number;
+}
+
+/** Codec for `troupe.Envelope` (one event in the durable event stream). */
+export const envelopeCodec = messageCodec<WireEnvelope>("runtime.proto", "troupe.Envelope");
+/** Codec for `troupe.SlotCheckpoint`. */
+export const slotCheckpointCodec = messageCodec<WireSlotCheckpoint>("runtime.proto", "troupe.SlotCheckpoint");
+/** Codec for `troupe.SourceHello`. */
+export const sourceHelloCodec = messageCodec<WireSourceHello>("runtime.proto", "troupe.SourceHello");
+/** Codec for `troupe.SourceAck`. */
+export const sourceAckCodec = messageCodec<WireSourceAck>("runtime.proto", "troupe.SourceAck");
+/** Codec for `troupe.DeadLetterRecord`. */
+export const deadLetterCodec = messageCodec<WireDeadLetterRecord>("runtime.proto", "troupe.DeadLetterRecord");
+
+/** A batch of events in the durable event stream. */
+export interface WireEventBatch {
+  envelopes: WireEnvelope[];
+  clientLastSeq: number;
+  batchId: number;
+}
+
+/** Codec for `troupe.EventBatch`. */
+export const eventBatchCodec = messageCodec<WireEventBatch>("runtime.proto", "troupe.EventBatch");

@@ -1,0 +1,393 @@
+import { createInbox, headers, nanos, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
+import type { Envelope } from "../cluster/envelope.js";
+import { DEFAULT_APPEND_RETRY_MS } from "../defaults.js";
+import { EventLogError } from "../errors.js";
+import { LogRateLimiter, type Logger } from "../logger.js";
+import { MAX_BATCH_EVENTS, type EventLog, type LogProducer, type SlotRef, type StreamReader } from "../state/event-log.js";
+import type { WireContext } from "../transport/transport.js";
+import { envelopeFromWire, envelopeToWire } from "../wire/envelope-wire.js";
+import { eventBatchCodec, slotCheckpointCodec } from "../wire/messages.js";
+import { eventStream, eventStreamSubjects, eventSubject, offsetBucket } from "./subjects.js";
+
+/** Options of the JetStream event log. */
+export interface JetStreamEventLogOptions {
+  readonly nc: NatsConnection;
+  readonly cluster: string;
+  readonly logger: Logger;
+  readonly replicas?: number;
+  readonly retryMs?: number;
+}
+
+interface Item {
+  readonly env: Envelope;
+  readonly clientSeq: number;
+  readonly done: (err: Error | undefined) => void;
+}
+
+interface Inflight {
+  readonly items: Item[];
+  readonly bytes: Uint8Array;
+  readonly batchId: number;
+  readonly clientLast: number;
+  sentAt: number;
+  tries: number;
+}
+
+const WRONG_LAST_SEQUENCE = 10071;
+
+/**
+ * One producer's events on its own subject. One batch is in flight at a time, published on the
+ * condition that the subject's last sequence is the one this producer last stored
+ * (`Nats-Expected-Last-Subject-Sequence`): a retried batch that was stored already, or a second
+ * writer for the same client, is refused by JetStream instead of stored twice or out of order;
+ * the producer then reads the subject's last batch and goes on from there.
+ */
+class Producer implements LogProducer {
+  private queue: Item[] = [];
+  private inflight: Inflight | undefined;
+  private last = 0;
+  private lastClient = 0;
+  private ready = false;
+  private batches = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly log: JetStreamEventLog,
+    readonly app: string,
+    readonly subject: string,
+    readonly acked: boolean,
+    readonly no: number,
+  ) {
+    // A fresh subject needs no lookup; an acknowledged client's may hold its earlier batches.
+    if (acked) this.lookup();
+    else this.ready = true;
+  }
+
+  append(env: Envelope, clientSeq: number, done: (err: Error | undefined) => void): void {
+    if (this.ready && clientSeq > 0 && clientSeq <= this.lastClient) {
+      done(undefined); // stored by an earlier connection of this client
+      return;
+    }
+    this.queue.push({ env, clientSeq, done });
+    this.log.pendingCount++;
+    this.schedule();
+  }
+
+  /** The PubAck (or error) of try `attempt` of batch `batchId`. */
+  onAck(batchId: number, ack: { seq?: number; error?: { code?: number; err_code?: number; description?: string } }): void {
+    const f = this.inflight;
+    if (!f || f.batchId !== batchId) return; // a repeat's answer, after an earlier try settled the batch
+    if (ack.error) {
+      if (ack.error.err_code === WRONG_LAST_SEQUENCE) {
+        this.inflight = undefined;
+        this.queue = f.items.concat(this.queue);
+        this.ready = false;
+        this.lookup(f.batchId);
+        return;
+      }
+      this.settle(f, new EventLogError(`JetStream refused a batch of ${f.items.length} events: ${ack.error.description ?? "unknown error"}`));
+      return;
+    }
+    this.last = ack.seq ?? this.last;
+    if (f.clientLast > this.lastClient) this.lastClient = f.clientLast;
+    this.settle(f, undefined);
+  }
+
+  /** Publishes the batch in flight again when its answer is late (same condition: stored at most once). */
+  retry(now: number, retryMs: number): void {
+    const f = this.inflight;
+    if (!f || now - f.sentAt < retryMs) return;
+    f.tries++;
+    this.log.stats.republished++;
+    this.publish(f);
+  }
+
+  private settle(f: Inflight, err: Error | undefined): void {
+    this.inflight = undefined;
+    this.log.pendingCount -= f.items.length;
+    if (err) this.log.stats.appendFailed += f.items.length;
+    else {
+      this.log.stats.appended += f.items.length;
+      this.log.stats.batches++;
+    }
+    for (const it of f.items) it.done(err);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inflight || !this.ready || this.queue.length === 0) return;
+    this.scheduled = true;
+    // One turn of the event loop gathers what the sources read into one batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.send();
+    });
+  }
+
+  private send(): void {
+    if (this.inflight || !this.ready || this.queue.length === 0) return;
+    let items = this.queue.length <= MAX_BATCH_EVENTS ? this.queue : this.queue.slice(0, MAX_BATCH_EVENTS);
+    this.queue = items === this.queue ? [] : this.queue.slice(MAX_BATCH_EVENTS);
+    if (this.lastClient > 0) {
+      // Frames queued before a lookup found them stored already.
+      const stored = items.filter((it) => it.clientSeq > 0 && it.clientSeq <= this.lastClient);
+      if (stored.length) {
+        items = items.filter((it) => !(it.clientSeq > 0 && it.clientSeq <= this.lastClient));
+        this.log.pendingCount -= stored.length;
+        this.log.stats.alreadyStored += stored.length;
+        for (const it of stored) it.done(undefined);
+        if (items.length === 0) {
+          this.schedule();
+          return;
+        }
+      }
+    }
+    let clientLast = 0;
+    for (const it of items) if (it.clientSeq > clientLast) clientLast = it.clientSeq;
+    const batchId = ++this.batches;
+    const f: Inflight = {
+      items,
+      bytes: eventBatchCodec.encode({ envelopes: items.map((it) => envelopeToWire(it.env, this.log.wire!)), clientLastSeq: clientLast, batchId }),
+      batchId,
+      clientLast,
+      sentAt: 0,
+      tries: 1,
+    };
+    this.inflight = f;
+    this.publish(f);
+  }
+
+  private publish(f: Inflight): void {
+    f.sentAt = Date.now();
+    const h = headers();
+    h.set("Nats-Expected-Last-Subject-Sequence", String(this.last));
+    try {
+      this.log.nc.publish(this.subject, f.bytes, { reply: `${this.log.inbox}.${this.no}.${f.batchId}`, headers: h });
+    } catch {
+      // Closed or reconnecting: the retry timer publishes it again.
+    }
+  }
+
+  // Reads the subject's last batch: where this producer goes on from, and whether `ours` got stored.
+  private lookup(ours?: number): void {
+    this.log
+      .lastBatch(this.app, this.subject)
+      .then((found) => {
+        this.last = found?.seq ?? 0;
+        if (found && this.acked && found.clientLastSeq > this.lastClient) this.lastClient = found.clientLastSeq;
+        if (found && ours !== undefined && !this.acked && found.batchId === ours) {
+          // Our batch was stored (its first answer was lost): it is the queue's head.
+          const stored = this.queue.splice(0, found.count);
+          this.log.pendingCount -= stored.length;
+          this.log.stats.appended += stored.length;
+          for (const it of stored) it.done(undefined);
+        }
+        this.ready = true;
+        this.schedule();
+      })
+      .catch((err: unknown) => {
+        this.log.warnLimited({ err: (err as Error).message, subject: this.subject }, "cannot read a producer's last batch; retrying");
+        setTimeout(() => this.lookup(ours), 500);
+      });
+  }
+}
+
+/**
+ * The durable event log on JetStream: a stream per app (file storage), a subject per producer,
+ * batches of events per message. Every node reads the whole stream with one ordered consumer per
+ * app (a consumer per slot costs the server a filter check per consumer per message).
+ */
+export class JetStreamEventLog implements EventLog {
+  readonly kind = "jetstream" as const;
+  readonly nc: NatsConnection;
+  readonly inbox = createInbox();
+  wire: WireContext | undefined;
+  pendingCount = 0;
+  private jsm: JetStreamManager | undefined;
+  private js: JetStreamClient | undefined;
+  private readonly offsets = new Map<string, KV>();
+  private readonly producers = new Map<number, Producer>();
+  private nextProducer = 1;
+  private sub: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly retryMs: number;
+  private readonly log: Logger;
+  private readonly limiter = new LogRateLimiter(5);
+  /** Counters (plain numbers, read by metrics and /cluster). */
+  readonly stats = { appended: 0, batches: 0, alreadyStored: 0, republished: 0, appendFailed: 0, batchesRead: 0, eventsRead: 0, malformed: 0, checkpoints: 0, trims: 0, trimmed: 0 };
+
+  constructor(private readonly options: JetStreamEventLogOptions) {
+    this.nc = options.nc;
+    this.retryMs = options.retryMs ?? DEFAULT_APPEND_RETRY_MS;
+    this.log = options.logger.child({ component: "event-log" });
+  }
+
+  async open(apps: readonly string[], wire: WireContext): Promise<void> {
+    this.wire = wire;
+    const { nc, cluster } = this.options;
+    try {
+      this.jsm = await jetstreamManager(nc);
+      this.js = jetstream(nc);
+      for (const app of apps) {
+        const name = eventStream(cluster, app);
+        const exists = await this.jsm.streams.info(name).then(
+          () => true,
+          () => false,
+        );
+        if (!exists) {
+          await this.jsm.streams
+            .add({
+              name,
+              subjects: [eventStreamSubjects(cluster, app)],
+              storage: StorageType.File,
+              retention: RetentionPolicy.Limits,
+              discard: DiscardPolicy.Old,
+              num_replicas: this.options.replicas ?? 1,
+            })
+            .catch((err: unknown) => (/already in use/i.test((err as Error).message) ? undefined : Promise.reject(err)));
+        }
+        this.offsets.set(app, await new Kvm(nc).create(offsetBucket(cluster, app), { history: 1, replicas: this.options.replicas ?? 1 }));
+      }
+    } catch (err) {
+      throw new EventLogError(`cannot open the durable event streams: ${(err as Error).message}. Durable mode needs JetStream (nats-server -js)`, { cause: err });
+    }
+    this.sub = nc.subscribe(`${this.inbox}.*.*`, { callback: (_err, msg) => this.onPubAck(msg) });
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      for (const p of this.producers.values()) p.retry(now, this.retryMs);
+    }, Math.max(50, this.retryMs / 4));
+    this.timer.unref();
+  }
+
+  producer(app: string, id: string, acked: boolean): LogProducer {
+    const no = this.nextProducer++;
+    const p = new Producer(this, app, eventSubject(this.options.cluster, app, id), acked, no);
+    this.producers.set(no, p);
+    return p;
+  }
+
+  pending(): number {
+    return this.pendingCount;
+  }
+
+  read(app: string, from: number, onBatch: (seq: number, events: Envelope[]) => void, onError: (err: Error) => void): StreamReader {
+    let closed = false;
+    let stop: (() => void) | undefined;
+    const start = async () => {
+      const consumer = await this.js!.consumers.getPushConsumer(eventStream(this.options.cluster, app), {
+        filter_subjects: eventStreamSubjects(this.options.cluster, app),
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: Math.max(1, from),
+      });
+      const messages = await consumer.consume({
+        callback: (m) => {
+          if (closed) return;
+          let events: Envelope[];
+          try {
+            const batch = eventBatchCodec.decode(m.data);
+            events = batch.envelopes.map((w) => envelopeFromWire(w));
+          } catch (err) {
+            this.stats.malformed++;
+            this.warnLimited({ err: (err as Error).message, seq: m.seq, subject: m.subject }, "malformed batch in the event stream; skipped");
+            return;
+          }
+          this.stats.batchesRead++;
+          this.stats.eventsRead += events.length;
+          onBatch(m.seq, events);
+        },
+      });
+      stop = () => {
+        void messages.close().catch(() => undefined);
+      };
+      if (closed) stop();
+    };
+    start().catch((err: unknown) => {
+      if (!closed) onError(new EventLogError(`cannot read the event stream of ${app}: ${(err as Error).message}`, { cause: err }));
+    });
+    return {
+      close: () => {
+        closed = true;
+        stop?.();
+      },
+    };
+  }
+
+  async checkpoint(ref: SlotRef): Promise<number> {
+    const e = await this.kv(ref.app).get(`${ref.partition}.${ref.slot}`);
+    if (!e || e.operation !== "PUT") return 0;
+    return slotCheckpointCodec.decode(e.value).seq;
+  }
+
+  async saveCheckpoint(ref: SlotRef, offset: number, epoch: number, nodeId: string): Promise<void> {
+    await this.kv(ref.app).put(`${ref.partition}.${ref.slot}`, slotCheckpointCodec.encode({ seq: offset, ownerEpoch: epoch, nodeId }));
+    this.stats.checkpoints++;
+  }
+
+  async checkpoints(app: string): Promise<Map<string, number>> {
+    const kv = this.kv(app);
+    const out = new Map<string, number>();
+    const keys: string[] = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    await Promise.all(
+      keys.map(async (k) => {
+        const e = await kv.get(k);
+        if (e && e.operation === "PUT") out.set(k, slotCheckpointCodec.decode(e.value).seq);
+      }),
+    );
+    return out;
+  }
+
+  async trim(app: string, seq: number): Promise<number> {
+    const r = await this.jsm!.streams.purge(eventStream(this.options.cluster, app), { seq });
+    this.stats.trims++;
+    this.stats.trimmed += r.purged;
+    return r.purged;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.sub?.unsubscribe();
+    this.producers.clear();
+  }
+
+  /** The last batch stored on `subject`, if any. */
+  async lastBatch(app: string, subject: string): Promise<{ seq: number; clientLastSeq: number; batchId: number; count: number } | undefined> {
+    try {
+      const m = await this.jsm!.streams.getMessage(eventStream(this.options.cluster, app), { last_by_subj: subject });
+      if (!m) return undefined;
+      const b = eventBatchCodec.decode(m.data);
+      return { seq: m.seq, clientLastSeq: b.clientLastSeq, batchId: b.batchId, count: b.envelopes.length };
+    } catch (err) {
+      if (/no message found|not found/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Logs a warning, at most a few per second. */
+  warnLimited(fields: Record<string, unknown>, msg: string): void {
+    if (this.limiter.allow() >= 0) this.log.warn(fields, msg);
+  }
+
+  private kv(app: string): KV {
+    const kv = this.offsets.get(app);
+    if (!kv) throw new EventLogError(`app "${app}" has no event stream on this node; was it registered?`);
+    return kv;
+  }
+
+  private onPubAck(msg: Msg): void {
+    const rest = msg.subject.slice(this.inbox.length + 1);
+    const dot = rest.indexOf(".");
+    const p = this.producers.get(Number(rest.slice(0, dot)));
+    if (!p) return;
+    if (msg.data.length === 0) return; // no responders (JetStream down): the retry timer publishes again
+    let ack: { seq?: number; error?: { code?: number; err_code?: number; description?: string } };
+    try {
+      ack = msg.json();
+    } catch {
+      return;
+    }
+    p.onAck(Number(rest.slice(dot + 1)), ack);
+  }
+}

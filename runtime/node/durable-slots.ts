@@ -1,0 +1,275 @@
+import type { Envelope } from "../cluster/envelope.js";
+import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
+import type { Logger } from "../logger.js";
+import { OFFSET_SCALE, type EventLog, type StreamReader } from "../state/event-log.js";
+import type { AppRuntime } from "./app-runtime.js";
+import { SLOT_CODE } from "./slot-table.js";
+
+/** What durable slots need from their node. */
+export interface DurableHost {
+  readonly nodeId: string;
+  readonly log: Logger;
+  readonly apps: ReadonlyMap<string, AppRuntime>;
+  readonly eventLog: EventLog;
+  epoch(): number;
+  /** True when this node should trim the streams (one member does). */
+  trims(): boolean;
+  /** Writes the sinks' buffered outputs out; false when it could not (a checkpoint must not pass unwritten outputs). */
+  flushOutputs(): Promise<boolean>;
+}
+
+interface SlotEntry {
+  /** Offset of the last event handed to the slot's actors (or the checkpoint it started from). */
+  delivered: number;
+  /** The checkpoint as last read or written. */
+  checkpoint: number;
+  /** Checkpoint read; events may be delivered. */
+  ready: boolean;
+  /** The reader started at or before the checkpoint since: every later event of the slot reaches it. */
+  live: boolean;
+  /** The first event of the slot the reader passed over or an actor gave back (while not owned), if any. */
+  skipped: number;
+}
+
+interface AppReader {
+  readonly app: AppRuntime;
+  reader: StreamReader | undefined;
+  /** Reader generation: batches of a closed reader are ignored. */
+  gen: number;
+  /** Sequence the current reader started at, and the last it delivered. */
+  from: number;
+  position: number;
+  /** Per partition, per slot. */
+  readonly slots: Array<Map<number, SlotEntry>>;
+  /** Slots whose checkpoints are being read. */
+  loading: number;
+  failedAt: number;
+}
+
+const RETRY_MS = 1_000;
+
+/**
+ * Durable mode on the owner side. Every node reads each app's event stream with one reader and
+ * runs the events of the slots it owns; a slot it gains starts after the slot's checkpoint (the
+ * reader restarts from the oldest such checkpoint, and slots already served skip what they had).
+ * Actors skip events their stored state already reflects. Checkpoints advance after write-behind
+ * and on handoff; one member trims each stream below the oldest checkpoint.
+ */
+export class DurableSlots {
+  private readonly readers = new Map<string, AppReader>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastTrim = Date.now();
+
+  constructor(
+    private readonly host: DurableHost,
+    private readonly trimEvery = DEFAULT_TRIM_INTERVAL_MS,
+  ) {
+    for (const app of host.apps.values()) {
+      this.readers.set(app.name, { app, reader: undefined, gen: 0, from: 0, position: 0, slots: app.app.partitions.map(() => new Map()), loading: 0, failedAt: 0 });
+    }
+  }
+
+  /** Starts following ownership (on a short timer as well as when told). */
+  start(): void {
+    this.timer = setInterval(() => this.reconcile(), 20);
+    this.timer.unref();
+  }
+
+  /** Slots read now (checkpoint loaded). */
+  reading(): number {
+    let n = 0;
+    for (const r of this.readers.values()) for (const m of r.slots) for (const e of m.values()) if (e.ready) n++;
+    return n;
+  }
+
+  /** Tracks every owned slot, forgets the others, and (re)starts readers that must go back for newly gained slots. */
+  reconcile(): void {
+    for (const r of this.readers.values()) {
+      let gained = 0;
+      let restart = false;
+      for (const p of r.app.app.partitions) {
+        const st = r.app.tables[p.index]!;
+        const slots = r.slots[p.index]!;
+        for (let slot = 0; slot < p.slots; slot++) {
+          const code = st.code(slot);
+          const e = slots.get(slot);
+          if (code === SLOT_CODE.OWNED) {
+            if (!e) {
+              slots.set(slot, this.load(r, p.index, slot));
+              gained++;
+            } else if (e.skipped && e.ready) {
+              // Owned again after events went by unrun: go back for them.
+              e.delivered = Math.min(e.delivered, e.skipped - 1);
+              e.skipped = 0;
+              e.live = false;
+              gained++;
+              restart = true;
+            }
+          } else if (code === SLOT_CODE.FOREIGN && e) slots.delete(slot);
+          // A losing slot keeps its entry: its handoff checkpoints from what was delivered.
+        }
+      }
+      if (restart && r.loading === 0) this.restart(r);
+      else if (gained === 0 && r.loading === 0 && !r.reader && r.failedAt && Date.now() - r.failedAt > RETRY_MS) this.restart(r);
+    }
+  }
+
+  /**
+   * Write-behind flushed a slot whose actors were idle as it began, when the app's reader had
+   * delivered up to `position`: every event of the slot up to then is in the store.
+   */
+  async checkpoint(app: string, partition: number, slot: number, position: number): Promise<void> {
+    const r = this.readers.get(app);
+    const e = r?.slots[partition]?.get(slot);
+    if (!r || !e || !e.live) return;
+    let upTo = Math.max(e.delivered, position * OFFSET_SCALE + (OFFSET_SCALE - 1));
+    if (e.skipped) upTo = Math.min(upTo, e.skipped - 1);
+    if (upTo <= e.checkpoint) return;
+    await this.host.eventLog.saveCheckpoint({ app, partition, slot }, upTo, this.host.epoch(), this.host.nodeId);
+    e.checkpoint = upTo;
+  }
+
+  /** An event of the stream was taken back from the actors without running (a handoff or fence held it). */
+  skipped(env: Envelope): void {
+    const stage = this.host.apps.get(env.app)?.app.stages[env.stage];
+    if (!stage || stage.kind !== "state") return;
+    const e = this.readers.get(env.app)?.slots[stage.partition.index]?.get(env.slot);
+    if (e && (!e.skipped || env.offset < e.skipped)) e.skipped = env.offset;
+  }
+
+  /** The app reader's position (last stream sequence delivered), for a checkpoint taken now. */
+  position(app: string): number {
+    return this.readers.get(app)?.position ?? 0;
+  }
+
+  /**
+   * A slot leaves this node, its actors flushed: checkpoints it below the first event delivered but
+   * not applied (`held`), so the next owner starts there. Returns no events: the next owner reads them.
+   */
+  async handoff(app: string, partition: number, slot: number, held: readonly Envelope[], idle: boolean): Promise<Envelope[]> {
+    const r = this.readers.get(app);
+    const e = r?.slots[partition]?.get(slot);
+    if (!r || !e || !e.live || !idle) return [];
+    let upTo = Math.max(e.delivered, r.position * OFFSET_SCALE + (OFFSET_SCALE - 1));
+    for (const env of held) if (env.offset > 0 && env.offset - 1 < upTo) upTo = env.offset - 1;
+    if (e.skipped) upTo = Math.min(upTo, e.skipped - 1);
+    if (upTo > e.checkpoint && (await this.host.flushOutputs())) {
+      await this.host.eventLog.saveCheckpoint({ app, partition, slot }, upTo, this.host.epoch(), this.host.nodeId);
+      e.checkpoint = upTo;
+    }
+    return [];
+  }
+
+  /** Trims each stream below the oldest slot checkpoint (every slot of every partition must have one). */
+  async trim(): Promise<void> {
+    if (!this.host.trims() || Date.now() - this.lastTrim < this.trimEvery) return;
+    this.lastTrim = Date.now();
+    for (const r of this.readers.values()) {
+      const cps = await this.host.eventLog.checkpoints(r.app.name);
+      let min = Infinity;
+      for (const p of r.app.app.partitions) {
+        for (let slot = 0; slot < p.slots; slot++) {
+          const cp = cps.get(`${p.index}.${slot}`);
+          if (cp === undefined) return; // a slot never checkpointed: everything may still be needed
+          if (cp < min) min = cp;
+        }
+      }
+      const keepFrom = Math.floor(min / OFFSET_SCALE);
+      if (keepFrom > 1) await this.host.eventLog.trim(r.app.name, keepFrom);
+    }
+  }
+
+  /** Closes every reader. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const r of this.readers.values()) {
+      r.reader?.close();
+      r.reader = undefined;
+      r.gen++;
+    }
+  }
+
+  private load(r: AppReader, partition: number, slot: number): SlotEntry {
+    const e: SlotEntry = { delivered: 0, checkpoint: 0, ready: false, live: false, skipped: 0 };
+    r.loading++;
+    const done = () => {
+      r.loading--;
+      if (r.loading === 0) this.restart(r);
+    };
+    this.host.eventLog.checkpoint({ app: r.app.name, partition, slot }).then(
+      (cp) => {
+        e.checkpoint = cp;
+        e.delivered = cp;
+        e.ready = true;
+        done();
+      },
+      (err: unknown) => {
+        this.host.log.error({ err, app: r.app.name, partition, slot }, "cannot read a slot checkpoint; retrying");
+        r.slots[partition]!.delete(slot); // the next reconcile loads it again
+        done();
+      },
+    );
+    return e;
+  }
+
+  // (Re)starts the app's reader where the slots that are not live yet need it: at the stream message
+  // of the first event they have not had. A reader already before that place just goes on.
+  private restart(r: AppReader): void {
+    let need = Infinity;
+    for (const m of r.slots) for (const e of m.values()) if (e.ready && !e.live) need = Math.min(need, Math.floor(e.delivered / OFFSET_SCALE) || 1);
+    if (need === Infinity) return;
+    const markLive = () => {
+      for (const m of r.slots) for (const e of m.values()) if (e.ready) e.live = true;
+    };
+    if (r.reader && need > r.position) {
+      markLive();
+      return;
+    }
+    r.reader?.close();
+    const gen = ++r.gen;
+    r.from = need;
+    r.position = need - 1;
+    r.failedAt = 0;
+    markLive();
+    r.reader = this.host.eventLog.read(
+      r.app.name,
+      need,
+      (seq, events) => {
+        if (gen !== r.gen) return;
+        r.position = seq;
+        this.deliver(r, seq, events);
+      },
+      (err) => {
+        if (gen !== r.gen) return;
+        r.reader = undefined;
+        r.failedAt = Date.now();
+        // Every slot goes back to where it was: the next reader starts there.
+        for (const m of r.slots) for (const e of m.values()) e.live = false;
+        this.host.log.error({ err, app: r.app.name }, "cannot read the event stream; retrying");
+      },
+    );
+  }
+
+  private deliver(r: AppReader, seq: number, events: Envelope[]): void {
+    const app = r.app;
+    const base = seq * OFFSET_SCALE;
+    for (let i = 0; i < events.length; i++) {
+      const env = events[i]!;
+      const stage = app.app.stages[env.stage];
+      if (!stage || stage.kind !== "state") continue;
+      const partition = stage.partition.index;
+      const e = r.slots[partition]?.get(env.slot);
+      if (!e || !e.live) continue;
+      const offset = base + i;
+      if (app.tables[partition]!.code(env.slot) !== SLOT_CODE.OWNED) {
+        if (offset > e.delivered && !e.skipped) e.skipped = offset;
+        continue;
+      }
+      if (e.skipped) continue; // owned again: the reader goes back for what it passed over first
+      if (offset <= e.delivered) continue; // before the slot's checkpoint, or already delivered before a restart
+      e.delivered = offset;
+      env.offset = offset;
+      app.deliverOwned(env, partition);
+    }
+  }
+}
