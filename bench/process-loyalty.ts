@@ -44,7 +44,7 @@ async function infos(nodes: Iterable<NodeProcess>): Promise<ClusterInfo[]> {
 }
 
 /** Runs the clicks of `spec` through `nodes` node processes at `rate` (0: as fast as it goes). */
-export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, state: "memory" | "snapshot" = "memory", connections = 3): Promise<ProcessRun> {
+export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, state: "memory" | "snapshot" | "durable" = "memory", connections = 3): Promise<ProcessRun> {
   const driver = await startDriver(spec);
   const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`, "--state", state] });
   try {

@@ -47,7 +47,7 @@ async function nats(): Promise<void> {
     const batched = await natsCeiling(server.url, sizes.batch, 4_000);
     console.log(`raw ceiling, batched:   ${f(batched)} msgs/s of ${f(sizes.batch)} B = ${f(batched * 256)} envelopes/s (256 per message)`);
     const spec = { customers: 50_000, loyalFraction: 0.3, clicks: 300_000, seed: 5 };
-    for (const [nodes, state] of [[1, "memory"], [3, "memory"], [3, "snapshot"]] as const) {
+    for (const [nodes, state] of [[1, "memory"], [3, "memory"], [3, "snapshot"], [3, "durable"]] as const) {
       const peak = await runProcessLoyalty(server.url, nodes, spec, 0, state);
       console.log(`${nodes} node process(es), ${state.padEnd(8)} peak:      ${f(peak.eventsPerSecond)} events/s (emails ${f(peak.emails)}/${f(peak.expected)})`);
       const half = await runProcessLoyalty(server.url, nodes, { ...spec, clicks: 150_000 }, Math.round(peak.eventsPerSecond / 2), state);

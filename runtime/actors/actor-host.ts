@@ -87,6 +87,7 @@ export class ActorHost {
   repeatsSkipped = 0;
   // Passivation writes in flight: a flush waits for them, so a checkpoint never runs ahead of the store.
   private readonly persisting = new Set<Promise<void>>();
+  private readonly flushes = new Set<Promise<number>>();
 
   constructor(
     readonly partition: PartitionDef,
@@ -143,8 +144,25 @@ export class ActorHost {
     return out;
   }
 
-  /** Writes the state of every dirty actor of `slot` (or of all slots) to the store, a bounded number at a time. */
+  /**
+   * Writes the state of every dirty actor of `slot` (or of all slots) to the store, a bounded number
+   * at a time. Resolves once these and every write already in flight (an earlier flush's, a
+   * passivation's) are done: a handoff after it finds the store complete.
+   */
   async flushDirty(slot?: number, concurrency = 256): Promise<number> {
+    const work = this.writeDirty(slot, concurrency);
+    this.flushes.add(work);
+    try {
+      const n = await work;
+      const others = [...this.flushes, ...this.persisting].filter((p) => p !== work);
+      if (others.length) await Promise.allSettled(others);
+      return n;
+    } finally {
+      this.flushes.delete(work);
+    }
+  }
+
+  private async writeDirty(slot: number | undefined, concurrency: number): Promise<number> {
     const dirty: Actor[] = [];
     for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) if (a.dirty) dirty.push(a);
     const store = this.ctx.store;
@@ -169,7 +187,6 @@ export class ActorHost {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, dirty.length) }, worker));
-    if (this.persisting.size) await Promise.allSettled([...this.persisting]);
     if (failure !== undefined) throw failure;
     return dirty.length;
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { TroupeError } from "../errors.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerDlqCommands } from "./dlq-command.js";
 import { registerEmailSinkCommand } from "./email-sink-command.js";
 import { registerLoadgenCommand } from "./loadgen-command.js";
 import { registerNodeCommand } from "./node-command.js";
@@ -13,6 +14,7 @@ registerDemoCommand(program);
 registerLoadgenCommand(program);
 registerEmailSinkCommand(program);
 registerStatusCommands(program);
+registerDlqCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import type { StateMode } from "../node/handoff.js";
 import { connectNatsCluster, type NatsClusterParts } from "../nats/nats-cluster.js";
 import { KvStateStore } from "../nats/kv-state-store.js";
 import { JetStreamEventLog } from "../nats/jetstream-event-log.js";
+import { DeadLetterStream } from "../nats/dead-letter-stream.js";
 import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
 import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
 import { loadApp } from "./app-loader.js";
@@ -78,7 +79,25 @@ export function registerNodeCommand(program: Command): void {
       const store = mode !== "memory" && parts.nc ? new KvStateStore({ nc: parts.nc, cluster, replicas, epoch: () => epochOf() }) : parts.store;
       const eventLog = mode === "durable" && parts.nc ? new JetStreamEventLog({ nc: parts.nc, cluster, replicas, logger: log }) : undefined;
       const si = (flags.snapshotIntervalMs as string | undefined) ?? process.env.TROUPE_SNAPSHOT_INTERVAL_MS;
-      const node = Node.create({ nodeId, apps, transport: parts.transport, membership: parts.membership, store, eventLog, mode: mode as StateMode, sources, sinks, http, advertiseHttp, logger: log, maxActors, snapshotIntervalMs: si ? parseIntFlag(si, "--snapshot-interval-ms", 10) : undefined });
+      const dlq = parts.nc ? new DeadLetterStream(parts.nc, cluster, replicas) : undefined;
+      await dlq?.open();
+      const node = Node.create({
+        nodeId,
+        apps,
+        transport: parts.transport,
+        membership: parts.membership,
+        store,
+        eventLog,
+        mode: mode as StateMode,
+        sources,
+        sinks,
+        http,
+        advertiseHttp,
+        logger: log,
+        maxActors,
+        snapshotIntervalMs: si ? parseIntFlag(si, "--snapshot-interval-ms", 10) : undefined,
+        onDeadLetter: dlq ? (letter) => dlq.publish(letter, nodeId) : undefined,
+      });
       epochOf = () => node.handoff.epoch;
       let stopping = false;
       const shutdown = (signal: string) => {
@@ -97,6 +116,7 @@ export function registerNodeCommand(program: Command): void {
       process.on("SIGTERM", () => shutdown("SIGTERM"));
       process.on("SIGINT", () => shutdown("SIGINT"));
       await node.start();
+      dlq?.serve((record, target) => node.reinject(record.app, target, record.payload), log.child({ component: "dlq" }));
       // Drain also ends the process when it was requested remotely (troupe drain).
       const watch = setInterval(() => {
         if (node.lifecycle === "stopped" && !stopping) {

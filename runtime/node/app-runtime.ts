@@ -3,7 +3,7 @@ import type { StepContext } from "../builder/specs.js";
 import { ActorHost } from "../actors/actor-host.js";
 import type { Envelope } from "../cluster/envelope.js";
 import { slotOf } from "../placement/hash.js";
-import type { DeadLetters } from "../observability/dead-letters.js";
+import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
 import { SlotTable } from "./slot-table.js";
 
@@ -66,7 +66,7 @@ export class AppRuntime {
             epoch: () => node.epoch(),
             inputOf: (env) => this.inputOf(env),
             emit: (stage, out, env) => this.continueAfter(stage, out, env),
-            stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload),
+            stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload ?? this.encodedInput(env), { stage: env.stage }),
             stageOf: (env) => this.app.stages[env.stage] as StateStageDef,
             storeFailed: (err, key) => this.node.deadLetters.record("store_error", app.name, key, err),
             beforeWrite: node.beforeWrite,
@@ -91,7 +91,7 @@ export class AppRuntime {
     try {
       value = entry.decoder(payload);
     } catch (err) {
-      this.node.deadLetters.record("decode_error", this.name, source, err, payload);
+      this.node.deadLetters.record("decode_error", this.name, source, err, payload, { source });
       return;
     }
     const first = entry.pipeline.stages[0];
@@ -106,6 +106,40 @@ export class AppRuntime {
   deliverOwned(env: Envelope, partition: number): void {
     this.counters.stageEvents[env.stage]!++;
     this.hosts[partition]!.deliver(env);
+  }
+
+  /**
+   * Takes a dead letter's payload back in (`troupe dlq replay`): a source frame runs its pipeline
+   * from the start, a stage input runs from that stage. Throws when the payload still does not decode.
+   */
+  reinject(target: ReplayTarget, payload: Uint8Array, seq: number): void {
+    const now = performance.timeOrigin + performance.now();
+    if ("source" in target) {
+      if (!this.app.sources.has(target.source)) throw new Error(`app ${this.name} has no source "${target.source}"`);
+      this.ingest(target.source, payload, "dlq-replay", seq, now);
+      return;
+    }
+    const stage = this.app.stages[target.stage];
+    if (!stage) throw new Error(`app ${this.name} has no stage ${target.stage}`);
+    if (stage.kind !== "state") throw new Error(`stage ${target.stage} of ${this.name} is not a state step`);
+    const value = stage.input === "frame" ? this.app.sources.get(this.pipelineOfStage[stage.id]!.source.name)!.decoder(payload) : stage.input.decode(payload);
+    this.runFrom(stage.id, value, stage.input === "frame" ? payload : undefined, "dlq-replay", seq, now);
+  }
+
+  // The frame of a dead letter at a stateless step is replayable through its pipeline's source.
+  private sourceOf(stageId: number): ReplayTarget | undefined {
+    const p = this.pipelineOfStage[stageId];
+    return p && p.stages[0] === stageId ? { source: p.source.name } : undefined;
+  }
+
+  private encodedInput(env: Envelope): Uint8Array | undefined {
+    const stage = this.app.stages[env.stage] as StateStageDef;
+    if (stage.input === "frame" || env.value === undefined) return undefined;
+    try {
+      return stage.input.encode(env.value);
+    } catch {
+      return undefined;
+    }
   }
 
   private inputOf(env: Envelope): unknown {
@@ -137,7 +171,7 @@ export class AppRuntime {
           key = stage.key(v);
           if (typeof key !== "string") key = String(key);
         } catch (err) {
-          this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name} (key)`, err, frame);
+          this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name} (key)`, err, frame, this.sourceOf(stage.id));
           return;
         }
         const partition = stage.partition;
@@ -163,7 +197,7 @@ export class AppRuntime {
       try {
         out = stage.fn(v, STATELESS_CTX);
       } catch (err) {
-        this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame);
+        this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame, this.sourceOf(stage.id));
         return;
       }
       if (out instanceof Promise) {
@@ -174,7 +208,7 @@ export class AppRuntime {
             if (after === undefined) this.toSink(this.pipelineOfStage[stage.id]!, o, acceptedMs);
             else this.runFrom(after, o, undefined, source, seq, acceptedMs);
           },
-          (err: unknown) => this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame),
+          (err: unknown) => this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame, this.sourceOf(stage.id)),
         );
         return;
       }

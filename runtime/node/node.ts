@@ -12,14 +12,14 @@ import {
   DEFAULT_MAX_HOPS,
   DEFAULT_SNAPSHOT_INTERVAL_MS,
 } from "../defaults.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, LifecycleError } from "../errors.js";
 import { Backpressure } from "../io/backpressure.js";
 import type { SinkWriter } from "../io/sink-writer.js";
 import { StdoutSink } from "../io/stdout-sink.js";
 import { TcpSink } from "../io/tcp-sink.js";
 import { TcpSource, type SourceConnection } from "../io/tcp-source.js";
 import { createLogger, type Logger } from "../logger.js";
-import { DeadLetters } from "../observability/dead-letters.js";
+import { DeadLetters, type ReplayTarget } from "../observability/dead-letters.js";
 import { HttpServer } from "../observability/http-server.js";
 import { LatencyHistogram } from "../observability/latency-histogram.js";
 import { NodeMetrics } from "../observability/metrics.js";
@@ -74,6 +74,8 @@ export class Node {
   snapshotWrites = 0;
   /** Envelopes forwarded to another owner. */
   forwards = 0;
+  /** Dead letters taken back in. */
+  reinjected = 0;
   /** Durable mode: stream events a handoff or fence took back from actors, left for the slot's next reader. */
   replayLeft = 0;
   /** Durable mode: the event log and the reading of owned slots. */
@@ -312,6 +314,16 @@ export class Node {
   /** Envelopes parked until this node's view catches up or a slot has an owner. */
   parkedCount(): number {
     return this.parked.length;
+  }
+
+  /** Takes a dead letter back in (`troupe dlq replay`); throws when its app is not on this node or it fails again at once. */
+  reinject(app: string, target: ReplayTarget, payload: Uint8Array): void {
+    const a = this.apps.get(app);
+    if (!a) throw new ConfigError(`app "${app}" does not run on node ${this.id}`);
+    if (this.state !== "running") throw new LifecycleError(`node ${this.id} is ${this.state}, not running`);
+    const before = this.deadLetters.total();
+    a.reinject(target, payload, ++this.reinjected);
+    if (this.deadLetters.total() > before) throw new Error("it failed again (a new dead letter was recorded)");
   }
 
   /** Write-behind: stores the state of every dirty actor (snapshot and durable modes). */

@@ -26,7 +26,12 @@ export interface DeadLetter {
   readonly message: string;
   readonly payload: Uint8Array | undefined;
   readonly atMs: number;
+  /** Where the payload can be replayed: a source (it is that source's frame) or a stage (it is that stage's input). */
+  readonly replay: ReplayTarget | undefined;
 }
+
+/** Where a dead letter's payload goes back in. */
+export type ReplayTarget = { readonly source: string } | { readonly stage: number };
 
 /** Counts, logs (rate-limited) and keeps recent dead letters, and passes each to an optional hook. */
 export class DeadLetters {
@@ -42,10 +47,10 @@ export class DeadLetters {
   ) {}
 
   /** Records one dead letter. Never throws. */
-  record(reason: DeadLetterReason, app: string, where: string, error: unknown, payload?: Uint8Array): void {
+  record(reason: DeadLetterReason, app: string, where: string, error: unknown, payload?: Uint8Array, replay?: ReplayTarget): void {
     const message = error instanceof Error ? error.message : String(error);
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-    const letter: DeadLetter = { reason, app, where, message, payload: payload ? Uint8Array.from(payload) : undefined, atMs: Date.now() };
+    const letter: DeadLetter = { reason, app, where, message, payload: payload ? Uint8Array.from(payload) : undefined, atMs: Date.now(), replay: payload ? replay : undefined };
     this.recentList.push(letter);
     if (this.recentList.length > this.keep) this.recentList.splice(0, this.recentList.length - this.keep);
     let limiter = this.limiters.get(reason);

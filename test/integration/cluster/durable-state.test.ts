@@ -124,7 +124,9 @@ describe("durable state mode (JetStream stream + KV)", () => {
       }
       expect(await client.flush(30_000)).toBe(true);
       client.close();
-      expect(await emails.waitForAll(30_000, 500)).toBe(true);
+      const arrived = await emails.waitForAll(30_000, 500);
+      if (!arrived) console.log(JSON.stringify(emails.summary()), second.problems().join("\n"), JSON.stringify(await Promise.all([...second.nodes.values()].map((n) => n.info().then((i) => ({ node: i.node, epoch: i.epoch, owned: i.slotsOwned, eventLog: i.eventLog, eventsOut: i.eventsOut, dead: i.deadLetters }))))));
+      expect(arrived).toBe(true);
       expect(emails.summary()).toMatchObject({ missing: 0, unexpected: 0, unique: expected.size });
     } finally {
       await second.stop();

@@ -1,0 +1,102 @@
+import type { Command } from "commander";
+import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
+import { ConfigError } from "../errors.js";
+import { DeadLetterStream, type StoredDeadLetter } from "../nats/dead-letter-stream.js";
+import { connectNats } from "../nats/nats-cluster.js";
+import { checkClusterName } from "../nats/subjects.js";
+import { parseIntFlag } from "./options.js";
+
+interface DlqFlags {
+  nats?: string;
+  cluster: string;
+  app?: string;
+  limit: string;
+  json?: boolean;
+  seq?: string[];
+  all?: boolean;
+  keep?: boolean;
+}
+
+/** `troupe dlq list` and `troupe dlq replay`: the dead-letter stream from any machine that reaches NATS. */
+export function registerDlqCommands(program: Command): void {
+  const dlq = program.command("dlq").description("dead letters: events whose decoder or step threw, kept in JetStream");
+  const common = (c: Command) =>
+    c
+      .option("--nats <url>", "NATS server URL(s) (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
+      .option("--cluster <name>", "cluster name", process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME)
+      .option("--app <name>", "only this app's dead letters")
+      .option("--limit <n>", "at most this many", "100");
+  common(dlq.command("list").description("print dead letters, oldest first").option("--json", "print JSON lines")).action(async (f: DlqFlags) => {
+    await withStream(f, async (stream) => {
+      const letters = await stream.list(parseIntFlag(f.limit, "--limit", 1), f.app);
+      if (f.json) {
+        for (const l of letters) process.stdout.write(JSON.stringify(toJson(l)) + "\n");
+        return;
+      }
+      if (letters.length === 0) {
+        process.stdout.write("no dead letters\n");
+        return;
+      }
+      const rows = letters.map((l) => {
+        const j = toJson(l);
+        return [String(j.seq), j.at, j.node, j.app, j.reason, j.where, j.replay ?? "-", j.detail.slice(0, 60)];
+      });
+      const head = ["seq", "at", "node", "app", "reason", "where", "replay into", "detail"];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
+    });
+  });
+  common(
+    dlq
+      .command("replay")
+      .description("send dead letters back in through a running node (each one a node takes is deleted)")
+      .option("--seq <n>", "replay this one (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+      .option("--all", "replay every replayable dead letter (up to --limit)")
+      .option("--keep", "keep them in the stream after a replay"),
+  ).action(async (f: DlqFlags) => {
+    if (!f.all && !f.seq?.length) throw new ConfigError("troupe dlq replay needs --seq N (repeatable) or --all");
+    await withStream(f, async (stream) => {
+      const wanted = f.seq ? new Set(f.seq.map((s) => parseIntFlag(s, "--seq", 1))) : undefined;
+      const letters = (await stream.list(wanted ? Number.MAX_SAFE_INTEGER : parseIntFlag(f.limit, "--limit", 1), f.app)).filter((l) => !wanted || wanted.has(l.seq));
+      let ok = 0;
+      let failed = 0;
+      for (const l of letters) {
+        const r = await stream.replay(l, f.keep);
+        if (r.ok) ok++;
+        else {
+          failed++;
+          process.stderr.write(`dead letter ${l.seq}: ${r.error}\n`);
+        }
+      }
+      process.stdout.write(`replayed ${ok}, failed ${failed}\n`);
+      if (failed > 0) process.exitCode = 1;
+    });
+  });
+}
+
+async function withStream(f: DlqFlags, run: (s: DeadLetterStream) => Promise<void>): Promise<void> {
+  if (!f.nats) throw new ConfigError("troupe dlq needs --nats URL (or TROUPE_NATS_URL)");
+  const nc = await connectNats(f.nats, "troupe-cli");
+  try {
+    const stream = new DeadLetterStream(nc, checkClusterName(f.cluster));
+    await stream.open();
+    await run(stream);
+  } finally {
+    await nc.close();
+  }
+}
+
+function toJson(l: StoredDeadLetter) {
+  const r = l.record;
+  return {
+    seq: l.seq,
+    at: new Date(r.atMs).toISOString(),
+    node: r.nodeId,
+    app: r.app,
+    reason: r.reason,
+    where: r.where,
+    detail: r.detail,
+    replay: l.replay ? ("source" in l.replay ? `source ${l.replay.source}` : `stage ${l.replay.stage}`) : undefined,
+    payloadBytes: r.payload.length,
+  };
+}

@@ -1,0 +1,11 @@
+import { execFile } from "node:child_process";
+
+/** Runs the built `troupe` CLI and resolves with its exit code and output (never rejects on a non-zero exit). */
+export function runCli(args: readonly string[], timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["bin/troupe.js", ...args], { timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
