@@ -1,5 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
+import { AckedSourceClient } from "../../runtime/io/acked-client.js";
+import type { Address } from "../../runtime/node/node-options.js";
 import { clickCodec, loyalCustomerCodec } from "./messages.js";
 import { clicks, loyalCustomers, type WorkloadSpec } from "./workload.js";
 
@@ -12,6 +14,8 @@ export interface LoadGeneratorOptions {
   rate?: number;
   /** Resolves once the loyal records are applied, before clicks start (so every expected email is determined). */
   waitLoyalApplied?: (sent: number) => Promise<void>;
+  /** Use the acknowledged source protocol with client ids `<acked>-loyal` and `<acked>-clicks`: resend after a disconnect, finish only when all is acknowledged. */
+  acked?: string;
   /** Called about 10 times a second with progress. */
   progress?: (p: { phase: "loyal" | "clicks"; sent: number; total: number }) => void;
 }
@@ -29,12 +33,13 @@ const CHUNK = 2048;
 export async function runLoadGenerator(o: LoadGeneratorOptions): Promise<LoadGeneratorResult> {
   const t0 = performance.now();
   const loyalTotal = countOf(loyalCustomers(o.spec));
-  const loyalSent = await sendAll(o.loyal, mapIter(loyalCustomers(o.spec), loyalCustomerCodec.encode), o.rate ?? 0, (sent) =>
-    o.progress?.({ phase: "loyal", sent, total: loyalTotal }),
+  const send = o.acked ? (addr: Address, payloads: Iterable<Uint8Array>, rate: number, progress?: (sent: number) => void, stream = "") => sendAcked(addr, payloads, rate, `${o.acked}-${stream}`, progress) : sendAll;
+  const loyalSent = await send(o.loyal, mapIter(loyalCustomers(o.spec), loyalCustomerCodec.encode), o.rate ?? 0, (sent) =>
+    o.progress?.({ phase: "loyal", sent, total: loyalTotal }), "loyal",
   );
   if (o.waitLoyalApplied) await o.waitLoyalApplied(loyalSent);
-  const clicksSent = await sendAll(o.clicks, mapIter(clicks(o.spec), clickCodec.encode), o.rate ?? 0, (sent) =>
-    o.progress?.({ phase: "clicks", sent, total: o.spec.clicks }),
+  const clicksSent = await send(o.clicks, mapIter(clicks(o.spec), clickCodec.encode), o.rate ?? 0, (sent) =>
+    o.progress?.({ phase: "clicks", sent, total: o.spec.clicks }), "clicks",
   );
   return { loyalSent, clicksSent, ms: performance.now() - t0 };
 }
@@ -82,6 +87,34 @@ export async function sendAll(addr: { host: string; port: number }, payloads: It
   progress?.(sent);
   await new Promise<void>((resolve) => socket.end(resolve));
   return sent;
+}
+
+/** Sends `payloads` on an acknowledged connection (resending after a disconnect); resolves once every frame is acknowledged. */
+export async function sendAcked(addr: Address, payloads: Iterable<Uint8Array>, rate: number, clientId: string, progress?: (sent: number) => void): Promise<number> {
+  const client = new AckedSourceClient({ clientId, addresses: () => [addr] });
+  await client.start();
+  const start = performance.now();
+  let sent = 0;
+  let lastProgress = 0;
+  try {
+    for (const p of payloads) {
+      await client.send(p);
+      sent++;
+      if (rate > 0 && sent % 100 === 0) {
+        const wait = start + (sent / rate) * 1000 - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      }
+      if (progress && sent % 1000 === 0 && performance.now() - lastProgress > 100) {
+        lastProgress = performance.now();
+        progress(sent);
+      }
+    }
+    if (!(await client.flush(120_000))) throw new Error(`${client.pending} frames to ${addr.host}:${addr.port} still unacknowledged after 120 s`);
+    progress?.(sent);
+    return sent;
+  } finally {
+    client.close();
+  }
 }
 
 function drained(socket: Socket): Promise<void> {

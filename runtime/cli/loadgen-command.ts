@@ -18,6 +18,7 @@ export function registerLoadgenCommand(program: Command): void {
       .option("--rate <n>", "events per second, 0 = unlimited (env TROUPE_RATE)", process.env.TROUPE_RATE ?? "0")
       .option("--cluster-http <urls>", "comma-separated node HTTP addresses; wait until they applied every loyal record before clicks")
       .option("--nats <url>", "find the nodes through NATS and wait until they applied every loyal record (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
+      .option("--acked [client-id]", "use the acknowledged source protocol (resend after a disconnect; finish when all is acknowledged); env TROUPE_ACKED", process.env.TROUPE_ACKED)
       .option("--settle-ms <ms>", "without --cluster-http: pause between loyal records and clicks", "2000")
       .option("--min-nodes <n>", "with --nats: wait until this many nodes are members and ready (env TROUPE_MIN_NODES)", process.env.TROUPE_MIN_NODES ?? "1"),
   ).action(async (f: Record<string, string>) => {
@@ -44,6 +45,7 @@ export function registerLoadgenCommand(program: Command): void {
       clicks: clicksTo,
       spec,
       rate: parseIntFlag(f.rate!, "--rate", 0),
+      acked: f.acked === undefined || f.acked === "false" ? undefined : typeof f.acked === "string" && f.acked !== "true" ? f.acked : "loadgen",
       waitLoyalApplied: async (sent) => {
         if (!f.nats && fixed.length === 0) return new Promise((res) => setTimeout(res, settle));
         while ((await appliedAcross(await nodes(), "saveLoyalCustomer")) < sent) await new Promise((res) => setTimeout(res, 100));

@@ -319,7 +319,11 @@ export class HandoffCoordinator {
     });
     this.sent++;
     this.host.paused(now() - st.since[slot]!);
-    st.set(slot, "foreign");
+    if (st.owners[slot] === this.host.nodeId) {
+      // The slot came back to us while it was on its way to `target` (a link of the chain): it returns from there.
+      st.set(slot, "gaining", now());
+      st.gainFrom[slot] = target;
+    } else st.set(slot, "foreign");
   }
 
   // The next link of the chain: the owner in the epoch we lost the slot, while it is still a member.

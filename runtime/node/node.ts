@@ -509,7 +509,8 @@ export class Node {
       st.hold(env.slot, env);
     } else {
       const owner = st.owners[env.slot];
-      if (!owner) {
+      if (!owner || owner === this.id) {
+        // No owner, or ours in the view while its state is not here: wait for the next view or handoff.
         this.parked.push(env);
         return;
       }
@@ -536,6 +537,7 @@ export class Node {
       case "handoff-done":
         this.handoff.onHandoffDone(msg);
         this.durable?.reconcile();
+        this.redeliverParked();
         break;
       case "drain":
         if (msg.nodeId === this.id && this.state === "running") {
@@ -574,10 +576,14 @@ export class Node {
     this.durable?.reconcile();
     // Events a departed node never acknowledged go to the slots' new owners (it may have applied some: at-least-once).
     for (const id of this.departed(view)) for (const env of this.options.transport.forget?.(id) ?? []) this.parked.push(env);
+    this.redeliverParked();
+  }
+
+  private redeliverParked(): void {
     if (this.parked.length === 0) return;
     const parked = this.parked.splice(0);
     for (const env of parked) {
-      if (env.epoch > view.epoch) this.parked.push(env);
+      if (env.epoch > this.handoff.epoch) this.parked.push(env);
       else this.deliver(env);
     }
   }
