@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { EmailSinkReceiver } from "../../../apps/loyalty/email-sink.js";
 import { clickCodec, loyalCustomerCodec } from "../../../apps/loyalty/messages.js";
 import { clicks, customerId, expectedEmails, isLoyal, loyalCustomers, type WorkloadSpec } from "../../../apps/loyalty/workload.js";
 import { AckedSourceClient } from "../../../runtime/io/acked-client.js";
 import { startNatsServer, type NatsServer } from "../../helpers/nats-server.js";
 import { ProcessCluster } from "../../helpers/process-cluster.js";
+import { waitUntil } from "../../helpers/wait.js";
 
 // Durable mode: sources store each event in a JetStream stream before acknowledging it; a slot's
 // owner reads the stream from the slot's checkpoint, so a crash loses nothing and applies nothing twice.
@@ -81,6 +84,17 @@ describe("durable state mode (JetStream stream + KV)", () => {
       expect(summary.missing).toBe(0);
       expect(summary.unexpected).toBe(0); // no click of a non-loyal customer emailed: state was never wrong
       expect(summary.unique).toBe(expected.size);
+      // Retention: the stream is trimmed below the oldest slot checkpoint, so it does not grow without bound.
+      const nc = await connect({ servers: nats.url });
+      try {
+        const jsm = await jetstreamManager(nc);
+        let state = (await jsm.streams.info("troupe_durable_events_loyalty")).state;
+        await waitUntil(async () => (state = (await jsm.streams.info("troupe_durable_events_loyalty")).state).first_seq > 1, 20_000, "the event stream to be trimmed");
+        console.log(`event stream after the run: first seq ${state.first_seq}, last seq ${state.last_seq}, ${state.messages} messages, ${state.bytes} bytes kept`);
+        expect(state.messages).toBeLessThan(state.last_seq);
+      } finally {
+        await nc.close();
+      }
     } finally {
       console.log(`${new Date().toISOString()} end; clicks sent ${sent}, acked ${clickClient.stats.acked}, emails ${emails.summary().unique}/${expected.size}`);
       loyal.close();
