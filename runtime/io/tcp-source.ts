@@ -51,6 +51,8 @@ export interface TcpSourceOptions {
   /** Each complete frame, in order per connection (a zero-copy view: copy it to keep it past the call). */
   readonly onFrame: (payload: Buffer, conn: SourceConnection) => void;
   readonly onBadInput?: (reason: SourceBadInput, conn: SourceConnection, detail: string) => void;
+  /** A connection closed (for whatever reason). */
+  readonly onClose?: (conn: SourceConnection) => void;
 }
 
 interface Conn extends SourceConnection {
@@ -166,6 +168,7 @@ export class TcpSource {
         this.bad("truncated_frame", conn, `connection closed with ${conn.decoder.bufferedBytes()} bytes of an unfinished frame`);
       }
       this.log.info({ conn: conn.id, remote: conn.remote }, "connection closed");
+      this.options.onClose?.(conn);
     });
   }
 

@@ -1,14 +1,14 @@
-import { createInbox, headers, nanos, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { Envelope } from "../cluster/envelope.js";
 import { DEFAULT_APPEND_RETRY_MS } from "../defaults.js";
 import { EventLogError } from "../errors.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
-import { MAX_BATCH_EVENTS, type EventLog, type LogProducer, type SlotRef, type StreamReader } from "../state/event-log.js";
+import { MAX_BATCH_EVENTS, type EventBatchView, type EventLog, type LogProducer, type SlotRef, type StreamReader } from "../state/event-log.js";
 import type { WireContext } from "../transport/transport.js";
 import { envelopeFromWire, envelopeToWire } from "../wire/envelope-wire.js";
-import { eventBatchCodec, slotCheckpointCodec } from "../wire/messages.js";
+import { envelopeCodec, eventBatchCodec, slotCheckpointCodec } from "../wire/messages.js";
 import { eventStream, eventStreamSubjects, eventSubject, offsetBucket } from "./subjects.js";
 
 /** Options of the JetStream event log. */
@@ -52,6 +52,7 @@ class Producer implements LogProducer {
   private ready = false;
   private batches = 0;
   private scheduled = false;
+  private closed = false;
 
   constructor(
     private readonly log: JetStreamEventLog,
@@ -73,6 +74,15 @@ class Producer implements LogProducer {
     this.queue.push({ env, clientSeq, done });
     this.log.pendingCount++;
     this.schedule();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.closed && !this.inflight && this.queue.length === 0) this.log.forget(this.no);
   }
 
   /** The PubAck (or error) of try `attempt` of batch `batchId`. */
@@ -114,6 +124,7 @@ class Producer implements LogProducer {
     }
     for (const it of f.items) it.done(err);
     this.schedule();
+    this.release();
   }
 
   private schedule(): void {
@@ -149,7 +160,13 @@ class Producer implements LogProducer {
     const batchId = ++this.batches;
     const f: Inflight = {
       items,
-      bytes: eventBatchCodec.encode({ envelopes: items.map((it) => envelopeToWire(it.env, this.log.wire!)), clientLastSeq: clientLast, batchId }),
+      bytes: eventBatchCodec.encode({
+        events: items.map((it) => envelopeCodec.encode(envelopeToWire(it.env, this.log.wire!))),
+        clientLastSeq: clientLast,
+        batchId,
+        stages: items.map((it) => it.env.stage),
+        slots: items.map((it) => it.env.slot),
+      }),
       batchId,
       clientLast,
       sentAt: 0,
@@ -272,7 +289,12 @@ export class JetStreamEventLog implements EventLog {
     return this.pendingCount;
   }
 
-  read(app: string, from: number, onBatch: (seq: number, events: Envelope[]) => void, onError: (err: Error) => void): StreamReader {
+  /** Drops a closed producer that holds nothing. */
+  forget(no: number): void {
+    this.producers.delete(no);
+  }
+
+  read(app: string, from: number, onBatch: (seq: number, batch: EventBatchView) => void, onError: (err: Error) => void): StreamReader {
     let closed = false;
     let stop: (() => void) | undefined;
     const start = async () => {
@@ -284,18 +306,19 @@ export class JetStreamEventLog implements EventLog {
       const messages = await consumer.consume({
         callback: (m) => {
           if (closed) return;
-          let events: Envelope[];
+          let batch: EventBatchView;
           try {
-            const batch = eventBatchCodec.decode(m.data);
-            events = batch.envelopes.map((w) => envelopeFromWire(w));
+            const b = eventBatchCodec.decode(m.data);
+            if (b.stages.length !== b.events.length || b.slots.length !== b.events.length) throw new Error("stages, slots and events differ in length");
+            batch = { stages: b.stages, slots: b.slots, event: (i) => envelopeFromWire(envelopeCodec.decode(b.events[i]!)) };
           } catch (err) {
             this.stats.malformed++;
             this.warnLimited({ err: (err as Error).message, seq: m.seq, subject: m.subject }, "malformed batch in the event stream; skipped");
             return;
           }
           this.stats.batchesRead++;
-          this.stats.eventsRead += events.length;
-          onBatch(m.seq, events);
+          this.stats.eventsRead += batch.stages.length;
+          onBatch(m.seq, batch);
         },
       });
       stop = () => {
@@ -358,7 +381,7 @@ export class JetStreamEventLog implements EventLog {
       const m = await this.jsm!.streams.getMessage(eventStream(this.options.cluster, app), { last_by_subj: subject });
       if (!m) return undefined;
       const b = eventBatchCodec.decode(m.data);
-      return { seq: m.seq, clientLastSeq: b.clientLastSeq, batchId: b.batchId, count: b.envelopes.length };
+      return { seq: m.seq, clientLastSeq: b.clientLastSeq, batchId: b.batchId, count: b.events.length };
     } catch (err) {
       if (/no message found|not found/i.test((err as Error).message)) return undefined;
       throw err;

@@ -1,7 +1,7 @@
 import type { Envelope } from "../cluster/envelope.js";
 import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
 import type { Logger } from "../logger.js";
-import { OFFSET_SCALE, type EventLog, type StreamReader } from "../state/event-log.js";
+import { OFFSET_SCALE, type EventBatchView, type EventLog, type StreamReader } from "../state/event-log.js";
 import type { AppRuntime } from "./app-runtime.js";
 import { SLOT_CODE } from "./slot-table.js";
 
@@ -234,10 +234,10 @@ export class DurableSlots {
     r.reader = this.host.eventLog.read(
       r.app.name,
       need,
-      (seq, events) => {
+      (seq, batch) => {
         if (gen !== r.gen) return;
         r.position = seq;
-        this.deliver(r, seq, events);
+        this.deliver(r, seq, batch);
       },
       (err) => {
         if (gen !== r.gen) return;
@@ -250,23 +250,32 @@ export class DurableSlots {
     );
   }
 
-  private deliver(r: AppReader, seq: number, events: Envelope[]): void {
+  private deliver(r: AppReader, seq: number, batch: EventBatchView): void {
     const app = r.app;
     const base = seq * OFFSET_SCALE;
-    for (let i = 0; i < events.length; i++) {
-      const env = events[i]!;
-      const stage = app.app.stages[env.stage];
+    const { stages, slots } = batch;
+    for (let i = 0; i < stages.length; i++) {
+      const stage = app.app.stages[stages[i]!];
       if (!stage || stage.kind !== "state") continue;
       const partition = stage.partition.index;
-      const e = r.slots[partition]?.get(env.slot);
+      const slot = slots[i]!;
+      const e = r.slots[partition]?.get(slot);
       if (!e || !e.live) continue;
       const offset = base + i;
-      if (app.tables[partition]!.code(env.slot) !== SLOT_CODE.OWNED) {
+      if (app.tables[partition]!.code(slot) !== SLOT_CODE.OWNED) {
         if (offset > e.delivered && !e.skipped) e.skipped = offset;
         continue;
       }
       if (e.skipped) continue; // owned again: the reader goes back for what it passed over first
       if (offset <= e.delivered) continue; // before the slot's checkpoint, or already delivered before a restart
+      let env: Envelope;
+      try {
+        env = batch.event(i);
+      } catch (err) {
+        e.delivered = offset;
+        this.host.log.error({ err, seq, index: i }, "malformed event in the event stream; skipped");
+        continue;
+      }
       e.delivered = offset;
       env.offset = offset;
       app.deliverOwned(env, partition);

@@ -429,6 +429,7 @@ export class Node {
           } else app.ingest(name, payload, c.id, ++c.seq, nowMs());
         },
         onBadInput: (reason, conn, detail) => this.deadLetters.record(reason, app.name, `${name} ${conn.remote}`, detail),
+        onClose: (conn) => this.producers.get(conn)?.close(),
       });
       const bound = await source.start();
       this.sources.push(source);

@@ -57,6 +57,11 @@ export class NodeMetrics {
     counter("troupe_transport_events_total", "Transport counters (messages, retransmitted, duplicatesDropped, undeliverable, ...)", ["counter"], (set) => {
       for (const [k, v] of Object.entries(node.transportStats() ?? {})) set({ counter: k }, v);
     });
+    counter("troupe_event_log_total", "Durable mode: event log counters (appended, batches, alreadyStored, republished, appendFailed, eventsRead, checkpoints, trimmed, ...)", ["counter"], (set) => {
+      for (const [k, v] of Object.entries(node.eventLog?.stats ?? {})) set({ counter: k }, v);
+    });
+    gauge("troupe_event_log_pending", "Durable mode: events appended and not yet stored", [], (set) => set({}, node.eventLog?.pending() ?? 0));
+    counter("troupe_state_writes_total", "Actor states written behind to the state store", [], (set) => set({}, node.snapshotWrites));
     counter("troupe_batches_sent_total", "Batches sent to other nodes", [], (set) => set({}, node.router.batches));
     counter("troupe_passivations_total", "Actors passivated to the state store", ["app", "partition"], (set) => {
       for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.passivations));

@@ -21,6 +21,16 @@ export interface LogProducer {
    * stored completes at once and is not stored again.
    */
   append(env: Envelope, clientSeq: number, done: (err: Error | undefined) => void): void;
+  /** No more appends: released once what it holds is stored. */
+  close(): void;
+}
+
+/** One stream message as a reader sees it: where each event goes, and the event itself decoded on demand. */
+export interface EventBatchView {
+  readonly stages: readonly number[];
+  readonly slots: readonly number[];
+  /** Decodes event `i` (readers decode only the events of slots they own). */
+  event(i: number): Envelope;
 }
 
 /** Events per stream message at most (an event's offset is `sequence * 2^16 + index`). */
@@ -41,7 +51,7 @@ export interface EventLog {
   /** Events appended and not yet stored. */
   pending(): number;
   /** Delivers the app's stream from sequence `from` on, one message (batch) at a time, in order, until closed. */
-  read(app: string, from: number, onBatch: (seq: number, events: Envelope[]) => void, onError: (err: Error) => void): StreamReader;
+  read(app: string, from: number, onBatch: (seq: number, batch: EventBatchView) => void, onError: (err: Error) => void): StreamReader;
   /** A slot's checkpoint offset (0 when it has none): every event of the slot at or below it is in the stored actor states. */
   checkpoint(ref: SlotRef): Promise<number>;
   /** Records a slot's checkpoint offset. */

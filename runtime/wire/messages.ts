@@ -132,9 +132,11 @@ export const deadLetterCodec = messageCodec<WireDeadLetterRecord>("runtime.proto
 
 /** A batch of events in the durable event stream. */
 export interface WireEventBatch {
-  envelopes: WireEnvelope[];
+  events: Uint8Array[];
   clientLastSeq: number;
   batchId: number;
+  stages: number[];
+  slots: number[];
 }
 
 /** Codec for `troupe.EventBatch`. */
