@@ -45,7 +45,7 @@ export function registerLoadgenCommand(program: Command): void {
       clicks: clicksTo,
       spec,
       rate: parseIntFlag(f.rate!, "--rate", 0),
-      acked: f.acked === undefined || f.acked === "false" ? undefined : typeof f.acked === "string" && f.acked !== "true" ? f.acked : "loadgen",
+      acked: f.acked === undefined || f.acked === "" || f.acked === "false" ? undefined : typeof f.acked === "string" && f.acked !== "true" ? f.acked : "loadgen",
       waitLoyalApplied: async (sent) => {
         if (!f.nats && fixed.length === 0) return new Promise((res) => setTimeout(res, settle));
         while ((await appliedAcross(await nodes(), "saveLoyalCustomer")) < sent) await new Promise((res) => setTimeout(res, 100));

@@ -4,6 +4,7 @@ import { nanos } from "@nats-io/transport-node";
 import { EventLogError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter, ReplayTarget } from "../observability/dead-letters.js";
+import { ensureStream } from "./ensure-stream.js";
 import { deadLetterCodec, type WireDeadLetterRecord } from "../wire/messages.js";
 import { deadLetterStream, deadLetterSubject, deadLetterSubjects, reinjectSubject } from "./subjects.js";
 
@@ -46,24 +47,15 @@ export class DeadLetterStream {
   async open(): Promise<void> {
     try {
       this.jsm = await jetstreamManager(this.nc);
-      const name = deadLetterStream(this.cluster);
-      const exists = await this.jsm.streams.info(name).then(
-        () => true,
-        () => false,
-      );
-      if (!exists) {
-        await this.jsm.streams
-          .add({
-            name,
-            subjects: [deadLetterSubjects(this.cluster)],
-            storage: StorageType.File,
-            discard: DiscardPolicy.Old,
-            max_age: nanos(DEAD_LETTER_MAX_AGE_MS),
-            max_msgs: DEAD_LETTER_MAX_MESSAGES,
-            num_replicas: this.replicas,
-          })
-          .catch((err: unknown) => (/already in use/i.test((err as Error).message) ? undefined : Promise.reject(err)));
-      }
+      await ensureStream(this.jsm, {
+        name: deadLetterStream(this.cluster),
+        subjects: [deadLetterSubjects(this.cluster)],
+        storage: StorageType.File,
+        discard: DiscardPolicy.Old,
+        max_age: nanos(DEAD_LETTER_MAX_AGE_MS),
+        max_msgs: DEAD_LETTER_MAX_MESSAGES,
+        num_replicas: this.replicas,
+      });
     } catch (err) {
       throw new EventLogError(`cannot open the dead-letter stream: ${(err as Error).message}. It needs JetStream (nats-server -js)`, { cause: err });
     }

@@ -9,6 +9,7 @@ import { MAX_BATCH_EVENTS, type EventBatchView, type EventLog, type LogProducer,
 import type { WireContext } from "../transport/transport.js";
 import { envelopeFromWire, envelopeToWire } from "../wire/envelope-wire.js";
 import { envelopeCodec, eventBatchCodec, slotCheckpointCodec } from "../wire/messages.js";
+import { ensureStream } from "./ensure-stream.js";
 import { eventStream, eventStreamSubjects, eventSubject, offsetBucket } from "./subjects.js";
 
 /** Options of the JetStream event log. */
@@ -248,23 +249,14 @@ export class JetStreamEventLog implements EventLog {
       this.jsm = await jetstreamManager(nc);
       this.js = jetstream(nc);
       for (const app of apps) {
-        const name = eventStream(cluster, app);
-        const exists = await this.jsm.streams.info(name).then(
-          () => true,
-          () => false,
-        );
-        if (!exists) {
-          await this.jsm.streams
-            .add({
-              name,
-              subjects: [eventStreamSubjects(cluster, app)],
-              storage: StorageType.File,
-              retention: RetentionPolicy.Limits,
-              discard: DiscardPolicy.Old,
-              num_replicas: this.options.replicas ?? 1,
-            })
-            .catch((err: unknown) => (/already in use/i.test((err as Error).message) ? undefined : Promise.reject(err)));
-        }
+        await ensureStream(this.jsm, {
+          name: eventStream(cluster, app),
+          subjects: [eventStreamSubjects(cluster, app)],
+          storage: StorageType.File,
+          retention: RetentionPolicy.Limits,
+          discard: DiscardPolicy.Old,
+          num_replicas: this.options.replicas ?? 1,
+        });
         this.offsets.set(app, await new Kvm(nc).create(offsetBucket(cluster, app), { history: 1, replicas: this.options.replicas ?? 1 }));
       }
     } catch (err) {
