@@ -149,6 +149,8 @@ export class DurableSlots {
   async handoff(app: string, partition: number, slot: number, held: readonly Envelope[], idle: boolean): Promise<Envelope[]> {
     const r = this.readers.get(app);
     const e = r?.slots[partition]?.get(slot);
+    // The slot leaves: should it come back, it starts afresh from its checkpoint (the held events were not run here).
+    if (e) r!.slots[partition]!.delete(slot);
     if (!r || !e || !e.live || !idle) return [];
     let upTo = Math.max(e.delivered, r.position * OFFSET_SCALE + (OFFSET_SCALE - 1));
     for (const env of held) if (env.offset > 0 && env.offset - 1 < upTo) upTo = env.offset - 1;

@@ -28,11 +28,11 @@ async function appliedLoyal(cluster: ProcessCluster): Promise<number> {
 }
 
 describe("live rebalancing over NATS", () => {
-  it("scales 1 -> 2 -> 3 -> 5 -> 3 -> 1 under load: state survives every move and every expected email arrives exactly once", async () => {
+  it.each(["memory", "snapshot", "durable"] as const)("scales 1 -> 2 -> 3 -> 5 -> 3 -> 1 under load in %s state mode: state survives every move and every expected email arrives exactly once", async (mode) => {
     const expected = new Set<string>();
     const emails = new EmailSinkReceiver(expected);
     const addr = await emails.start();
-    const cluster = new ProcessCluster({ nats: nats.url, apps: ["loyalty"], sinks: { emails: `${addr.host}:${addr.port}` } });
+    const cluster = new ProcessCluster({ nats: nats.url, apps: ["loyalty"], sinks: { emails: `${addr.host}:${addr.port}` }, args: ["--state", mode, "--cluster", `scale-${mode}`] });
     try {
       const n1 = await cluster.addNode({ sources: ["loyal", "clicks"] });
       const to = (n: NodeProcess, s: string) => ({ host: "127.0.0.1", port: n.sources[s]! });
@@ -74,8 +74,9 @@ describe("live rebalancing over NATS", () => {
         const before = emails.seen.size;
         const wantProbe = probe.filter(loyal).length;
         await sendAll(to(n1, "clicks"), clicksFor(probe, `p${step}`), 0);
-        await waitUntil(() => emails.seen.size - emails.unexpected >= expected.size, 30_000, `step ${step}: every expected email`).catch((err: unknown) => {
-          console.log(cluster.problems().join("\n"));
+        await waitUntil(() => emails.seen.size - emails.unexpected >= expected.size, 30_000, `step ${step}: every expected email`).catch(async (err: unknown) => {
+          const infos = await Promise.all([...cluster.nodes.values()].map((n) => n.info().catch(() => undefined)));
+          console.log(cluster.problems().join("\n"), JSON.stringify(emails.summary()), JSON.stringify(infos.map((i) => i && { node: i.node, epoch: i.epoch, owned: i.slotsOwned, handoff: i.slotsInHandoff, eventLog: i.eventLog, parked: i.parked })));
           throw err;
         });
         expect(emails.seen.size - before).toBeGreaterThanOrEqual(wantProbe);
