@@ -96,15 +96,17 @@ export interface RebalanceRun {
 }
 
 /** `actors` active actors on one node; clicks flow at `rate`; a second node joins; what did the move cost? */
-export async function runRebalance(natsUrl: string, actors: number, rate: number): Promise<RebalanceRun> {
+export async function runRebalance(natsUrl: string, actors: number, rate: number, state: "memory" | "snapshot" | "durable" = "memory"): Promise<RebalanceRun> {
   const spec: WorkloadSpec = { customers: actors, loyalFraction: 1, clicks: rate * 8, seed: 3 };
   const driver = await startDriver(spec);
-  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: process.env.TROUPE_BENCH_DEBUG ? "info" : "warn" }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", "memory"] });
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: process.env.TROUPE_BENCH_DEBUG ? "info" : "warn" }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", state] });
   try {
     const n1 = await cluster.addNode({ sources: ["loyal", "clicks"] });
     driver.child.send({ type: "start", spec, loyal: { host: "127.0.0.1", port: n1.sources.loyal! }, clicks: { host: "127.0.0.1", port: n1.sources.clicks! }, rate, connections: 1 } satisfies DriverStart);
     const loyal = (await driver.next()) as Extract<DriverMessage, { type: "loyal-sent" }>;
     while (appliedOf([await n1.info()], "saveLoyalCustomer") < loyal.count) await new Promise((r) => setTimeout(r, 20));
+    // Snapshot and durable: let write-behind store the loyal records first (a steady state, not a backlog of 100k writes).
+    if (state !== "memory") while ((await n1.info()).stateStore.writes < loyal.count) await new Promise((r) => setTimeout(r, 50));
     const active = (await n1.info()).activeActors;
     driver.child.send({ type: "clicks" });
     await new Promise((r) => setTimeout(r, 2000)); // steady load before the move

@@ -86,8 +86,8 @@ export class ActorHost {
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
   // Passivation writes in flight: a flush waits for them, so a checkpoint never runs ahead of the store.
-  private readonly persisting = new Set<Promise<void>>();
-  private readonly flushes = new Set<Promise<number>>();
+  // Writes in flight (flushes and passivations), per slot: a flush of a slot waits for that slot's.
+  private readonly writing = new Map<number, Set<Promise<unknown>>>();
 
   constructor(
     readonly partition: PartitionDef,
@@ -150,21 +150,39 @@ export class ActorHost {
    * passivation's) are done: a handoff after it finds the store complete.
    */
   async flushDirty(slot?: number, concurrency = 256): Promise<number> {
-    const work = this.writeDirty(slot, concurrency);
-    this.flushes.add(work);
-    try {
-      const n = await work;
-      const others = [...this.flushes, ...this.persisting].filter((p) => p !== work);
-      if (others.length) await Promise.allSettled(others);
-      return n;
-    } finally {
-      this.flushes.delete(work);
-    }
+    const earlier = this.inFlight(slot);
+    const touched = new Set<number>();
+    // The dirty actors are taken synchronously (before the first await), so `touched` is complete here.
+    const work = this.writeDirty(slot, concurrency, touched);
+    for (const s of touched) this.track(s, work);
+    const n = await work;
+    if (earlier.length) await Promise.allSettled(earlier);
+    return n;
   }
 
-  private async writeDirty(slot: number | undefined, concurrency: number): Promise<number> {
+  // Writes in flight for `slot` (or for every slot).
+  private inFlight(slot: number | undefined): Promise<unknown>[] {
+    if (slot !== undefined) return [...(this.writing.get(slot) ?? [])];
+    const all: Promise<unknown>[] = [];
+    for (const set of this.writing.values()) all.push(...set);
+    return all;
+  }
+
+  private track(slot: number, p: Promise<unknown>): void {
+    let set = this.writing.get(slot);
+    if (!set) this.writing.set(slot, (set = new Set()));
+    set.add(p);
+    const done = () => {
+      set.delete(p);
+      if (set.size === 0 && this.writing.get(slot) === set) this.writing.delete(slot);
+    };
+    p.then(done, done);
+  }
+
+  private async writeDirty(slot: number | undefined, concurrency: number, touched: Set<number>): Promise<number> {
     const dirty: Actor[] = [];
     for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) if (a.dirty) dirty.push(a);
+    for (const a of dirty) touched.add(a.slot);
     const store = this.ctx.store;
     const encoded = this.ctx.beforeWrite && store.saveEncoded ? dirty.map((a) => this.partition.state.codec.encode(a.state)) : undefined;
     const seqs = dirty.map((a) => a.doneSeq);
@@ -374,8 +392,7 @@ export class ActorHost {
       r = this.ctx.beforeWrite().then(() => store.saveEncoded!(this.ctx.app, this.partition.name, actor.slot, actor.key, bytes, seq));
     } else r = store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state, actor.doneSeq);
     if (r instanceof Promise) {
-      const p = r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key)).finally(() => this.persisting.delete(p));
-      this.persisting.add(p);
+      this.track(actor.slot, r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key)));
     }
   }
 }

@@ -290,7 +290,9 @@ export class HandoffCoordinator {
       actors = (await host.takeSlot(slot)).map(([key, state]) => ({ key, state }));
     } else {
       const idle = host.isSlotIdle(slot);
-      await host.flushDirty(slot);
+      const t0 = now();
+      const flushed = await host.flushDirty(slot);
+      this.host.log.debug({ slot, partition: p.name, flushed, flushMs: Math.round(now() - t0), pausedMs: Math.round(now() - st.since[slot]!) }, "slot state flushed for its handoff");
       if (this.host.settle) settled = await this.host.settle(app.name, partition, slot, st.takeHeld(slot), idle);
       host.dropSlot(slot);
       this.host.forgetSlot(app.name, p.name, slot);
