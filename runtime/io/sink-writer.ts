@@ -7,7 +7,7 @@ export interface SinkWriter {
   write(payload: Uint8Array): void;
   /** True while buffered output is over the high-water mark (sources pause). */
   isHigh(): boolean;
-  /** Resolves true once everything buffered was handed to the OS, false after `timeoutMs`. */
+  /** Resolves true once every output written before the call was handed to the OS (later ones need not be), false after `timeoutMs`. */
   flush(timeoutMs: number): Promise<boolean>;
   /** Flushes briefly and closes. */
   close(): Promise<void>;

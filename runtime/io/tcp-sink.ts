@@ -42,6 +42,10 @@ export class TcpSink implements SinkWriter {
   private heldBytes = 0;
   private chunk = Buffer.allocUnsafe(CHUNK);
   private fill = 0;
+  // Bytes accepted so far, and bytes the OS took (or a closed socket lost): a flush waits for its mark only.
+  private accepted = 0;
+  private settled = 0;
+  private readonly onWritten: (b: Buffer) => () => void;
   private scheduled = false;
   private backoff: number;
   private retry: NodeJS.Timeout | undefined;
@@ -56,6 +60,9 @@ export class TcpSink implements SinkWriter {
     this.backoff = options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS;
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_SINK_MAX_BUFFER_BYTES;
     this.highWater = options.highWaterBytes ?? DEFAULT_SINK_HIGH_WATER_BYTES;
+    this.onWritten = (b) => () => {
+      this.settled += b.length;
+    };
   }
 
   start(): void {
@@ -74,6 +81,7 @@ export class TcpSink implements SinkWriter {
     this.chunk.writeUInt32BE(payload.length, this.fill);
     this.chunk.set(payload, this.fill + FRAME_HEADER_BYTES);
     this.fill += size;
+    this.accepted += size;
     this.stats.framesOut++;
     this.stats.bytesOut += size;
     if (!this.scheduled) {
@@ -88,8 +96,9 @@ export class TcpSink implements SinkWriter {
 
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const mark = this.accepted;
     this.pump();
-    while (this.heldBytes + this.fill > 0 || (this.socket?.writableLength ?? 0) > 0) {
+    while (this.settled < mark) {
       if (Date.now() > deadline) return false;
       await new Promise((r) => setTimeout(r, 2));
       this.pump();
@@ -124,7 +133,7 @@ export class TcpSink implements SinkWriter {
     this.held = [];
     this.heldBytes = 0;
     this.stats.buffered = 0;
-    for (const b of held) this.socket.write(b);
+    for (const b of held) this.socket.write(b, this.onWritten(b));
   };
 
   private connect(): void {

@@ -5,6 +5,7 @@ import type { Codec } from "../builder/specs.js";
 import { FencedError, StateStoreError } from "../errors.js";
 import type { StateStore, StoredActor } from "../state/state-store.js";
 import { storedStateCodec } from "../wire/messages.js";
+import { JetStreamPublisher, JetStreamPublishError, WRONG_LAST_SEQUENCE } from "./jetstream-publisher.js";
 import { stateBucket } from "./subjects.js";
 
 /** Options of the JetStream KV state store. */
@@ -32,7 +33,12 @@ export class KvStateStore implements StateStore {
   /** Writes and reads so far, and writes rejected by compare-and-set. */
   readonly stats = { reads: 0, writes: 0, fenced: 0 };
 
-  constructor(private readonly options: KvStateStoreOptions) {}
+  // State writes are conditional publishes to the bucket's subjects, pipelined (what `kv.update` does, without a request each).
+  private readonly publisher: JetStreamPublisher;
+
+  constructor(private readonly options: KvStateStoreOptions) {
+    this.publisher = new JetStreamPublisher(options.nc);
+  }
 
   /** Learns the state codecs of the apps this node runs. */
   attach(apps: readonly Application[]): void {
@@ -74,7 +80,7 @@ export class KvStateStore implements StateStore {
   }
 
   private async write(app: string, partition: string, slot: number, key: string, state: Uint8Array, seq: number): Promise<void> {
-    const kv = await this.bucket(app, partition);
+    await this.bucket(app, partition); // created (or checked) once; writes go straight to its subjects
     const k = kvKey(slot, key);
     const id = revId(app, partition, k);
     const bytes = storedStateCodec.encode({ state, ownerEpoch: this.options.epoch?.() ?? 0, appliedSeq: seq });
@@ -82,11 +88,11 @@ export class KvStateStore implements StateStore {
     this.stats.writes++;
     try {
       // Unknown revision: we never read the key (a fresh actor), so nobody else may have written it.
-      const rev = seen ? await kv.update(k, bytes, seen) : await kv.create(k, bytes);
+      const rev = await this.publisher.publish(`$KV.${stateBucket(this.options.cluster, app, partition)}.${k}`, bytes, seen ?? 0);
       this.revisions.set(id, rev);
     } catch (err) {
       const msg = (err as Error).message ?? "";
-      if (/wrong last sequence|key exists/i.test(msg)) {
+      if ((err instanceof JetStreamPublishError && err.code === WRONG_LAST_SEQUENCE) || /wrong last sequence|key exists/i.test(msg)) {
         this.stats.fenced++;
         this.revisions.delete(id);
         throw new FencedError(`state write for ${app}/${partition} key "${key}" rejected: another owner wrote it since this node read it (stale owner); the write is dropped`, { cause: err });
@@ -107,6 +113,7 @@ export class KvStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.publisher.close();
     this.revisions.clear();
   }
 

@@ -128,7 +128,11 @@ export class NatsTransport implements Transport {
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (this.inFlightCount > 0 || [...this.peers.values()].some((p) => p.unacked.length > 0)) {
-      if (Date.now() > deadline) return false;
+      if (Date.now() > deadline) {
+        const waiting = [...this.peers].filter(([, p]) => p.unacked.length > 0).map(([id, p]) => `${id}:${p.unacked.length}`);
+        this.log.warn({ inFlight: this.inFlightCount, unacked: waiting }, "transport flush timed out");
+        return false;
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
     return true;

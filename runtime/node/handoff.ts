@@ -27,6 +27,8 @@ export interface HandoffHost {
   forgetSlot(app: string, partition: string, slot: number): void;
   /** Called after every applied view (for parked envelopes and readiness). */
   viewApplied(view: MembershipView): void;
+  /** Writes out the sinks' buffered outputs (a slot's outputs here go out before its next owner's). */
+  flushOutputs?(): Promise<unknown>;
   /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
   settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;
 }
@@ -85,9 +87,10 @@ export class HandoffCoordinator {
           const code = st.code(slot);
           if (owner === self) {
             if (code === SLOT_CODE.FOREIGN) {
-              const from = prev[slot];
+              // A handoff that arrived ahead of its epoch is waited for even if its sender has left since.
+              const from = this.parkedFrom(app.name, p.name, slot) ?? prev[slot];
               gained++;
-              if (from && from !== self && members.has(from)) {
+              if (from && from !== self && (members.has(from) || this.parkedFrom(app.name, p.name, slot) === from)) {
                 st.set(slot, "gaining", t);
                 st.gainFrom[slot] = from;
               } else st.set(slot, "owned");
@@ -96,7 +99,7 @@ export class HandoffCoordinator {
               this.release(st, slot);
             } else if (code === SLOT_CODE.GAINING) {
               st.lostTo[slot] = undefined; // it came back to us while in flight
-              if (!members.has(st.gainFrom[slot]!)) {
+              if (!members.has(st.gainFrom[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) {
                 this.host.log.warn({ slot, partition: p.name, from: st.gainFrom[slot] }, "previous owner left before handing off; serving the slot from the store");
                 st.set(slot, "owned");
                 this.release(st, slot);
@@ -112,7 +115,7 @@ export class HandoffCoordinator {
               st.lostTo[slot] = owner;
               st.lostAt[slot] = view.epoch;
             }
-            if (!members.has(st.gainFrom[slot]!)) st.lose(slot, st.lostAt[slot] || view.epoch, st.lostTo[slot] ?? owner, t);
+            if (!members.has(st.gainFrom[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) st.lose(slot, st.lostAt[slot] || view.epoch, st.lostTo[slot] ?? owner, t);
           }
         }
         st.owners = next;
@@ -133,6 +136,12 @@ export class HandoffCoordinator {
     for (const msg of parked) this.onHandoffDone(msg);
     this.host.viewApplied(view);
     this.pump();
+  }
+
+  // The sender of a handoff of `slot` received ahead of its epoch (parked until this view), if any.
+  private parkedFrom(app: string, partition: string, slot: number): string | undefined {
+    if (this.parked.length === 0) return undefined;
+    return this.parked.find((m) => m.slot === slot && m.app === app && m.partition === partition)?.from;
   }
 
   /** Records that `from` has applied `epoch`. */
@@ -156,6 +165,7 @@ export class HandoffCoordinator {
     this.received++;
     const st = app.tables[pi]!;
     const slot = msg.slot;
+    this.host.log.debug({ slot, partition: msg.partition, from: msg.from, msgEpoch: msg.epoch, code: st.code(slot), lostTo: st.lostTo[slot], events: msg.buffered.length }, "handoff received");
     const held = st.takeHeld(slot);
     const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
     const code = st.code(slot);
@@ -286,13 +296,19 @@ export class HandoffCoordinator {
     const p = app.app.partitions[partition]!;
     let actors: Array<{ key: string; state: unknown }> = [];
     let settled: Envelope[] | undefined;
+    let idle = false;
     if (this.host.mode === "memory") {
       actors = (await host.takeSlot(slot)).map(([key, state]) => ({ key, state }));
     } else {
-      const idle = host.isSlotIdle(slot);
+      idle = host.isSlotIdle(slot);
       const t0 = now();
       const flushed = await host.flushDirty(slot);
       this.host.log.debug({ slot, partition: p.name, flushed, flushMs: Math.round(now() - t0), pausedMs: Math.round(now() - st.since[slot]!) }, "slot state flushed for its handoff");
+    }
+    // Outputs of the slot's events go out before its next owner can write later ones (per-key order at the sinks).
+    // Before the held events are taken: any that arrive meanwhile are held, and go with the rest.
+    await this.host.flushOutputs?.();
+    if (this.host.mode !== "memory") {
       if (this.host.settle) settled = await this.host.settle(app.name, partition, slot, st.takeHeld(slot), idle);
       host.dropSlot(slot);
       this.host.forgetSlot(app.name, p.name, slot);
@@ -320,6 +336,7 @@ export class HandoffCoordinator {
       buffered: held,
     });
     this.sent++;
+    this.host.log.debug({ slot, partition: p.name, to: target, events: held.length }, "handoff sent");
     this.host.paused(now() - st.since[slot]!);
     if (st.owners[slot] === this.host.nodeId) {
       // The slot came back to us while it was on its way to `target` (a link of the chain): it returns from there.

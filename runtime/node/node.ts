@@ -144,6 +144,7 @@ export class Node {
       },
       viewApplied: (view) => this.viewApplied(view),
       forgetSlot: (app, partition, slot) => this.store.forgetSlot?.(app, partition, slot),
+      flushOutputs: () => this.flushOutputs(1_000),
       settle: this.eventLog ? (app, partition, slot, held, idle) => this.durable!.handoff(app, partition, slot, held, idle) : undefined,
     });
     this.durable = this.eventLog
@@ -234,20 +235,31 @@ export class Node {
     await this.options.membership.markLeaving(this.id);
     const deadline = Date.now() + timeoutMs;
     const others = () => this.handoff.view.members.some((m) => m.id !== this.id && m.status === "up");
+    let nextReport = Date.now() + 5_000;
     while (Date.now() < deadline) {
       const owned = this.ownedSlots();
-      if (this.handoff.view.members.find((m) => m.id === this.id)?.status === "leaving" && owned === 0 && this.handoff.inTransition() === 0) break;
+      const status = this.handoff.view.members.find((m) => m.id === this.id)?.status;
+      if (status === "leaving" && owned === 0 && this.handoff.inTransition() === 0) break;
       if (!others()) break; // last node: nobody to hand to
+      if (Date.now() > nextReport) {
+        nextReport += 5_000;
+        this.log.warn({ epoch: this.handoff.epoch, status, owned, inTransition: this.handoff.inTransition() }, "drain still waiting for its slots to be handed off");
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
+    this.log.info({ ms: Math.round(performance.now() - t0), owned: this.ownedSlots() }, "slots handed off; flushing and leaving");
     if (!others() && this.durable) {
       // Last node out: states and checkpoints, so a restarted cluster replays only what came after.
       while (this.snapshotting) await new Promise((r) => setTimeout(r, 5));
       await this.snapshot();
     } else if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty().catch((err: unknown) => this.log.error({ err }, "final state flush failed"));
     this.router.flush();
-    await this.options.transport.flush(Math.max(0, deadline - Date.now()));
-    for (const s of this.sinks.values()) await s.flush(Math.max(100, deadline - Date.now()));
+    const t1 = performance.now();
+    const delivered = await this.options.transport.flush(Math.max(0, deadline - Date.now()));
+    const t2 = performance.now();
+    let written = true;
+    for (const s of this.sinks.values()) written = (await s.flush(Math.max(100, deadline - Date.now()))) && written;
+    this.log.info({ delivered, transportMs: Math.round(t2 - t1), written, sinksMs: Math.round(performance.now() - t2) }, "drain flushed");
     await this.options.membership.leave(this.id);
     // Stay reachable a moment after leaving: stragglers from senders that have not seen the leave yet
     // are forwarded (and acknowledged) instead of being re-routed by them as unacknowledged.

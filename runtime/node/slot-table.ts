@@ -53,7 +53,8 @@ export class SlotTable {
     const code = SLOT_STATES.indexOf(state);
     if (code === GAINING || code === LOSING) this.since[slot] = now;
     if (code !== LOSING) this.sending[slot] = 0;
-    if (code === OWNED || code === FOREIGN) this.lostTo[slot] = undefined;
+    // A slot gained again is no longer on its way to an earlier target (a stale target would bounce it back and forth).
+    if (code !== LOSING) this.lostTo[slot] = undefined;
     this.states[slot] = code;
   }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClusterInfo } from "../node/cluster-info.js";
@@ -70,7 +70,7 @@ export class ProcessCluster {
       ...(this.options.args ?? []),
       ...(opts.args ?? []),
     ];
-    const proc = spawn(process.execPath, args, { env: { ...process.env, TROUPE_LOG_LEVEL: "info", ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, args, { env: { ...process.env, TROUPE_LOG_LEVEL: process.env.TROUPE_TEST_LOG_LEVEL ?? "info", ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
     proc.stderr!.setEncoding("utf8").on("data", (d: string) => logs.push(...d.split("\n").filter(Boolean)));
     proc.stdout!.resume();
@@ -107,11 +107,13 @@ export class ProcessCluster {
   }
 
   /** SIGTERMs a node (graceful drain) and resolves with its exit code. */
-  async terminate(id: string, timeoutMs = 30_000): Promise<number> {
+  async terminate(id: string, timeoutMs = 45_000): Promise<number> {
     const node = this.nodes.get(id);
     if (!node) throw new Error(`no node ${id}`);
     node.proc.kill("SIGTERM");
-    await waitUntil(() => node.exitCode !== null, timeoutMs, `node ${id} to exit after SIGTERM`);
+    await waitUntil(() => node.exitCode !== null, timeoutMs, `node ${id} to exit after SIGTERM`).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; its last log lines:\n${node.logs.slice(-15).join("\n")}`);
+    });
     this.nodes.delete(id);
     return node.exitCode!;
   }
@@ -147,5 +149,12 @@ export class ProcessCluster {
     for (const n of this.nodes.values()) n.proc.kill("SIGKILL");
     await waitUntil(() => [...this.nodes.values()].every((n) => n.exitCode !== null), 10_000, "node processes to exit").catch(() => undefined);
     this.nodes.clear();
+    // TROUPE_TEST_LOGS=dir keeps every node's log lines (one file per node) for a post-mortem.
+    const dir = process.env.TROUPE_TEST_LOGS;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      const stamp = Date.now();
+      for (const n of this.history) writeFileSync(`${dir}/${stamp}-${n.id}.log`, n.logs.join("\n") + "\n");
+    }
   }
 }
