@@ -95,11 +95,18 @@ export interface RebalanceRun {
   expected: number;
 }
 
+// TROUPE_BENCH_DEBUG=1 (info) or =debug: the nodes' lifecycle lines, or their handoff-by-handoff lines too.
+function benchLogLevel(): string {
+  const v = process.env.TROUPE_BENCH_DEBUG;
+  if (!v) return "warn";
+  return v === "debug" || v === "trace" ? v : "info";
+}
+
 /** `actors` active actors on one node; clicks flow at `rate`; a second node joins; what did the move cost? */
 export async function runRebalance(natsUrl: string, actors: number, rate: number, state: "memory" | "snapshot" | "durable" = "memory"): Promise<RebalanceRun> {
   const spec: WorkloadSpec = { customers: actors, loyalFraction: 1, clicks: rate * 8, seed: 3 };
   const driver = await startDriver(spec);
-  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: process.env.TROUPE_BENCH_DEBUG ? "info" : "warn" }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", state] });
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: benchLogLevel() }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", state] });
   try {
     const n1 = await cluster.addNode({ sources: ["loyal", "clicks"] });
     driver.child.send({ type: "start", spec, loyal: { host: "127.0.0.1", port: n1.sources.loyal! }, clicks: { host: "127.0.0.1", port: n1.sources.clicks! }, rate, connections: 1 } satisfies DriverStart);
