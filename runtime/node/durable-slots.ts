@@ -115,15 +115,27 @@ export class DurableSlots {
   }
 
   /**
-   * Write-behind flushed a slot whose actors were idle as it began, when the app's reader had
-   * delivered up to `position`: every event of the slot up to then is in the store.
+   * Where a checkpoint of `slot` taken now would stand: every event of the slot the reader has
+   * delivered so far (taken before a flush of the slot's idle actors; -1 when the slot is not read here).
    */
-  async checkpoint(app: string, partition: number, slot: number, position: number): Promise<void> {
+  mark(app: string, partition: number, slot: number): number {
     const r = this.readers.get(app);
     const e = r?.slots[partition]?.get(slot);
-    if (!r || !e || !e.live) return;
-    let upTo = Math.max(e.delivered, position * OFFSET_SCALE + (OFFSET_SCALE - 1));
-    if (e.skipped) upTo = Math.min(upTo, e.skipped - 1);
+    if (!r || !e || !e.live) return -1;
+    const upTo = Math.max(e.delivered, r.position * OFFSET_SCALE + (OFFSET_SCALE - 1));
+    return e.skipped ? Math.min(upTo, e.skipped - 1) : upTo;
+  }
+
+  /**
+   * Write-behind flushed a slot whose actors were idle when `mark` was taken: every event of
+   * the slot up to the mark is in the store. (Not the slot's position now: events delivered
+   * during the flush may not be in the states it wrote.)
+   */
+  async checkpoint(app: string, partition: number, slot: number, mark: number): Promise<void> {
+    const r = this.readers.get(app);
+    const e = r?.slots[partition]?.get(slot);
+    if (!r || !e || !e.live || mark < 0) return;
+    const upTo = e.skipped ? Math.min(mark, e.skipped - 1) : mark;
     if (upTo <= e.checkpoint) return;
     await this.host.eventLog.saveCheckpoint({ app, partition, slot }, upTo, this.host.epoch(), this.host.nodeId);
     e.checkpoint = upTo;
@@ -137,10 +149,6 @@ export class DurableSlots {
     if (e && (!e.skipped || env.offset < e.skipped)) e.skipped = env.offset;
   }
 
-  /** The app reader's position (last stream sequence delivered), for a checkpoint taken now. */
-  position(app: string): number {
-    return this.readers.get(app)?.position ?? 0;
-  }
 
   /**
    * A slot leaves this node, its actors flushed: checkpoints it below the first event delivered but

@@ -343,7 +343,7 @@ export class Node {
     if (this.snapshotting || this.handoff.epoch === 0) return 0;
     this.snapshotting = true;
     let n = 0;
-    const checkpoints: Array<{ app: string; partition: number; slot: number; position: number }> = [];
+    const checkpoints: Array<{ app: string; partition: number; slot: number; mark: number }> = [];
     try {
       for (const app of this.apps.values()) {
         for (let i = 0; i < app.hosts.length; i++) {
@@ -355,16 +355,16 @@ export class Node {
               if (st.code(slot) !== SLOT_CODE.OWNED) continue;
               // Idle as the flush begins: every event delivered so far is in the states it writes.
               const idle = host.isSlotIdle(slot);
-              const position = this.durable.position(app.name);
+              const mark = this.durable.mark(app.name, i, slot);
               n += await host.flushDirty(slot);
-              if (idle) checkpoints.push({ app: app.name, partition: i, slot, position });
+              if (idle) checkpoints.push({ app: app.name, partition: i, slot, mark });
             }
           } else for (const slot of host.activeSlots().keys()) if (st.code(slot) === SLOT_CODE.OWNED) n += await host.flushDirty(slot);
         }
       }
       // A checkpoint also stands for the outputs of the events below it: they reach the sinks first.
       if (this.durable && checkpoints.length && (await this.flushOutputs())) {
-        await Promise.all(checkpoints.map((c) => (this.apps.get(c.app)!.tables[c.partition]!.code(c.slot) === SLOT_CODE.OWNED ? this.durable!.checkpoint(c.app, c.partition, c.slot, c.position) : undefined)));
+        await Promise.all(checkpoints.map((c) => (this.apps.get(c.app)!.tables[c.partition]!.code(c.slot) === SLOT_CODE.OWNED ? this.durable!.checkpoint(c.app, c.partition, c.slot, c.mark) : undefined)));
       }
       await this.durable?.trim();
     } catch (err) {
