@@ -232,9 +232,15 @@ export class Node {
     this.log.info("draining");
     await Promise.all(this.sources.map((s) => s.close()));
     this.router.flush();
+    const others = () => this.handoff.view.members.some((m) => m.id !== this.id && m.status === "up");
+    if (!others() && this.durable) {
+      // Last node out: states and checkpoints while its slots are still its own (once it is marked
+      // leaving they are losing, and write-behind leaves them to a handoff that has nobody to go to).
+      while (this.snapshotting) await new Promise((r) => setTimeout(r, 5));
+      await this.snapshot();
+    }
     await this.options.membership.markLeaving(this.id);
     const deadline = Date.now() + timeoutMs;
-    const others = () => this.handoff.view.members.some((m) => m.id !== this.id && m.status === "up");
     let nextReport = Date.now() + 5_000;
     while (Date.now() < deadline) {
       const owned = this.ownedSlots();
@@ -249,7 +255,7 @@ export class Node {
     }
     this.log.info({ ms: Math.round(performance.now() - t0), owned: this.ownedSlots() }, "slots handed off; flushing and leaving");
     if (!others() && this.durable) {
-      // Last node out: states and checkpoints, so a restarted cluster replays only what came after.
+      // Again for the slots it still owns (a restarted cluster replays only what came after).
       while (this.snapshotting) await new Promise((r) => setTimeout(r, 5));
       await this.snapshot();
     } else if (!others()) for (const app of this.apps.values()) for (const h of app.hosts) await h.flushDirty().catch((err: unknown) => this.log.error({ err }, "final state flush failed"));
