@@ -45,7 +45,6 @@ export class TcpSink implements SinkWriter {
   // Bytes accepted so far, and bytes the OS took (or a closed socket lost): a flush waits for its mark only.
   private accepted = 0;
   private settled = 0;
-  private readonly onWritten: (b: Buffer) => () => void;
   private scheduled = false;
   private backoff: number;
   private retry: NodeJS.Timeout | undefined;
@@ -60,9 +59,6 @@ export class TcpSink implements SinkWriter {
     this.backoff = options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS;
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_SINK_MAX_BUFFER_BYTES;
     this.highWater = options.highWaterBytes ?? DEFAULT_SINK_HIGH_WATER_BYTES;
-    this.onWritten = (b) => () => {
-      this.settled += b.length;
-    };
   }
 
   start(): void {
@@ -133,7 +129,7 @@ export class TcpSink implements SinkWriter {
     this.held = [];
     this.heldBytes = 0;
     this.stats.buffered = 0;
-    for (const b of held) this.socket.write(b, this.onWritten(b));
+    for (const b of held) this.socket.write(b, () => void (this.settled += b.length));
   };
 
   private connect(): void {

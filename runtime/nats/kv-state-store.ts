@@ -6,7 +6,7 @@ import { FencedError, StateStoreError } from "../errors.js";
 import type { StateStore, StoredActor } from "../state/state-store.js";
 import { storedStateCodec } from "../wire/messages.js";
 import { JetStreamPublisher, JetStreamPublishError, WRONG_LAST_SEQUENCE } from "./jetstream-publisher.js";
-import { stateBucket } from "./subjects.js";
+import { kvKeySubject, stateBucket } from "./subjects.js";
 
 /** Options of the JetStream KV state store. */
 export interface KvStateStoreOptions {
@@ -88,16 +88,15 @@ export class KvStateStore implements StateStore {
     this.stats.writes++;
     try {
       // Unknown revision: we never read the key (a fresh actor), so nobody else may have written it.
-      const rev = await this.publisher.publish(`$KV.${stateBucket(this.options.cluster, app, partition)}.${k}`, bytes, seen ?? 0);
+      const rev = await this.publisher.publish(kvKeySubject(stateBucket(this.options.cluster, app, partition), k), bytes, seen ?? 0);
       this.revisions.set(id, rev);
     } catch (err) {
-      const msg = (err as Error).message ?? "";
-      if ((err instanceof JetStreamPublishError && err.code === WRONG_LAST_SEQUENCE) || /wrong last sequence|key exists/i.test(msg)) {
+      if (err instanceof JetStreamPublishError && err.code === WRONG_LAST_SEQUENCE) {
         this.stats.fenced++;
         this.revisions.delete(id);
         throw new FencedError(`state write for ${app}/${partition} key "${key}" rejected: another owner wrote it since this node read it (stale owner); the write is dropped`, { cause: err });
       }
-      throw new StateStoreError(`state write for ${app}/${partition} key "${key}" failed: ${msg}; is JetStream reachable?`, { cause: err });
+      throw new StateStoreError(`state write for ${app}/${partition} key "${key}" failed: ${(err as Error).message}; is JetStream reachable?`, { cause: err });
     }
   }
 

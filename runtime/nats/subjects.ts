@@ -34,6 +34,11 @@ export function stateBucket(cluster: string, app: string, partition: string): st
   return `troupe_${cluster}_state_${safe(app)}_${safe(partition)}`;
 }
 
+/** The subject a KV bucket stores `key` on (writes published there are KV puts). */
+export function kvKeySubject(bucket: string, key: string): string {
+  return `$KV.${bucket}.${key}`;
+}
+
 /** The JetStream stream of one app's accepted events (durable mode). */
 export function eventStream(cluster: string, app: string): string {
   return `troupe_${cluster}_events_${safe(app)}`;

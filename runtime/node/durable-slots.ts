@@ -149,7 +149,6 @@ export class DurableSlots {
     if (e && (!e.skipped || env.offset < e.skipped)) e.skipped = env.offset;
   }
 
-
   /**
    * A slot leaves this node, its actors flushed: checkpoints it below the first event delivered but
    * not applied (`held`), so the next owner starts there. Returns no events: the next owner reads them.

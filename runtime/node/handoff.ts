@@ -88,9 +88,10 @@ export class HandoffCoordinator {
           if (owner === self) {
             if (code === SLOT_CODE.FOREIGN) {
               // A handoff that arrived ahead of its epoch is waited for even if its sender has left since.
-              const from = this.parkedFrom(app.name, p.name, slot) ?? prev[slot];
+              const parkedFrom = this.parkedFrom(app.name, p.name, slot);
+              const from = parkedFrom ?? prev[slot];
               gained++;
-              if (from && from !== self && (members.has(from) || this.parkedFrom(app.name, p.name, slot) === from)) {
+              if (from && from !== self && (members.has(from) || from === parkedFrom)) {
                 st.set(slot, "gaining", t);
                 st.gainFrom[slot] = from;
               } else st.set(slot, "owned");
