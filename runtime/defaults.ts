@@ -6,6 +6,10 @@ export const DEFAULT_VIRTUAL_POINTS = 64;
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 /** Most concurrent connections one TCP source accepts. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
+/** Most concurrent connections one TCP source accepts from one remote address. */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+/** A source connection that sends no complete first frame (the hello, on the acknowledged protocol) this long is closed. */
+export const DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS = 10_000;
 /** Most bytes a source buffers for one connection before dropping it. */
 export const DEFAULT_MAX_CONNECTION_BUFFER_BYTES = 4 * 1024 * 1024;
 /** A source connection idle this long is closed (slow-loris guard). */
@@ -54,3 +58,20 @@ export const DEFAULT_TRIM_INTERVAL_MS = 5_000;
 export const DEFAULT_CLIENT_WINDOW = 16_384;
 /** Acknowledged source protocol: longest a source delays a cumulative acknowledgement. */
 export const DEFAULT_SOURCE_ACK_DELAY_MS = 2;
+/** Longest actor key (UTF-8 bytes): an event whose key is longer is dead-lettered (`key_too_long`). */
+export const DEFAULT_MAX_KEY_BYTES = 16 * 1024;
+/** Actor keys whose KV form would be longer than this many characters are stored under a hash of the key. */
+export const MAX_PLAIN_KV_KEY_CHARS = 200;
+/** First and longest delay between attempts to load an actor's state while the store is unreachable. */
+export const STATE_LOAD_RETRY_MIN_MS = 50;
+export const STATE_LOAD_RETRY_MAX_MS = 2_000;
+/** NATS max payload assumed until the server's INFO says otherwise (the server's own default). */
+export const DEFAULT_NATS_MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** Bytes of the server's max payload kept free for headers and framing (at most an eighth of it). */
+export const DEFAULT_PAYLOAD_HEADROOM_BYTES = 4 * 1024;
+/** Most bytes a node buffers to reassemble one fragmented node-to-node message (per sender). */
+export const DEFAULT_MAX_REASSEMBLY_BYTES = 128 * 1024 * 1024;
+/** A graceful leave waits this long for other nodes leaving at the same moment, so that all leave in one membership change. */
+export const DEFAULT_LEAVE_COALESCE_MS = 250;
+/** Bytes sent to other nodes and not yet acknowledged above which sources pause reading. */
+export const DEFAULT_HIGH_WATER_BYTES = 32 * 1024 * 1024;

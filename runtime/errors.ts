@@ -99,3 +99,24 @@ export class SourceProtocolError extends TroupeError {
     super("TROUPE_SOURCE_PROTOCOL", message, options);
   }
 }
+
+/** This node's ownership lease has run out (it could not renew its heartbeat in time): it writes nothing until it is renewed. */
+export class LeaseExpiredError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_LEASE_EXPIRED", message, options);
+  }
+}
+
+/** A message can never be sent: even alone it is over the NATS server's max payload. */
+export class EventTooLargeError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_TOO_LARGE", message, options);
+  }
+}
+
+/** An actor's state is too large for the state store (over the NATS server's max payload): it stays in memory, unsaved, until it shrinks. */
+export class StateTooLargeError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_STATE_TOO_LARGE", message, options);
+  }
+}

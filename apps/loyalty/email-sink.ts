@@ -24,6 +24,7 @@ export class EmailSinkReceiver {
   unexpected = 0;
   malformed = 0;
   connections = 0;
+  private paused = false;
   /** Called for every email (optional). */
   onEmail: ((clickId: string) => void) | undefined;
 
@@ -34,6 +35,7 @@ export class EmailSinkReceiver {
     this.server = createServer((socket) => {
       this.connections++;
       this.sockets.add(socket);
+      if (this.paused) socket.pause();
       socket.on("close", () => this.sockets.delete(socket));
       const decoder = new FrameDecoder(DEFAULT_MAX_FRAME_BYTES);
       socket.on("data", (chunk: Buffer) => {
@@ -69,6 +71,18 @@ export class EmailSinkReceiver {
       if (this.expected && !this.expected.has(clickId)) this.unexpected++;
     }
     this.onEmail?.(clickId);
+  }
+
+  /** Stops reading from every connection (a receiver that stalls); new connections are paused too. */
+  pause(): void {
+    this.paused = true;
+    for (const sock of this.sockets) sock.pause();
+  }
+
+  /** Reads again. */
+  resume(): void {
+    this.paused = false;
+    for (const sock of this.sockets) sock.resume();
   }
 
   /** True once every expected click id has arrived. */

@@ -2,6 +2,8 @@ import { LRUCache } from "lru-cache";
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { StepContext } from "../builder/specs.js";
 import type { Envelope } from "../cluster/envelope.js";
+import { STATE_LOAD_RETRY_MAX_MS, STATE_LOAD_RETRY_MIN_MS } from "../defaults.js";
+import { FencedError, StateTooLargeError } from "../errors.js";
 import type { MaybePromise, StateStore, StoredActor } from "../state/state-store.js";
 
 /** What the host needs from the node around it. */
@@ -19,7 +21,7 @@ export interface ActorHostContext {
   stepFailed(stage: StateStageDef, env: Envelope, error: unknown): void;
   /** The stage definition of an envelope. */
   stageOf(env: Envelope): StateStageDef;
-  /** A passivation write to the store failed. */
+  /** A read or write of the store failed (it is retried; a fenced write drops the actor's copy). */
   storeFailed(error: unknown, key: string): void;
   /** Called as a step starts running on an event (single-owner tests); optional. */
   applied?(env: Envelope): void;
@@ -28,6 +30,8 @@ export interface ActorHostContext {
    * outputs of every event a written state reflects are out first (a replay skips those events).
    */
   beforeWrite?(): Promise<unknown>;
+  /** False while the node may not run steps (its lease ran out): queued events wait for `kick`. */
+  mayRun?(): boolean;
 }
 
 /** One virtual actor: a key's private state and its queue of pending events. */
@@ -45,6 +49,16 @@ class Actor implements StepContext {
   seq = 0;
   /** ... and of the last one finished: what a stored state reflects. */
   doneSeq = 0;
+  /** The store's revision of this key as last read or written (undefined: never read, so it must not exist). */
+  revision: number | undefined = undefined;
+  /** The last write of this actor in flight: its writes run one after another, each on the revision the last left. */
+  writing: Promise<void> | undefined = undefined;
+  /** Dropped without writing (its slot left, the node fenced, or the store holds a newer owner's state): it never writes again. */
+  dropped = false;
+  /** Failed loads in a row (retried with backoff while its events wait). */
+  loadTries = 0;
+  /** Its state is too large for the store: kept in memory (never passive) until a write succeeds. */
+  unstorable = false;
   constructor(
     readonly key: string,
     readonly slot: number,
@@ -63,6 +77,11 @@ class Actor implements StepContext {
  * Runs the actors of one state partition on one node: activation on first event,
  * one event at a time per actor (also across async steps), an LRU bound on active
  * actors, and passivation of evicted actors into the state store.
+ *
+ * An evicted actor stays in `evicting` until its state is safely stored (or, with the memory store,
+ * until it is idle): its key re-activates from there, never from a store that its write has not
+ * reached yet. An actor never runs without the state it had: a failed load is retried while its
+ * events wait, and a failed write keeps the actor (dirty) until a later write succeeds.
  */
 export class ActorHost {
   // lru-cache owns the bound and the eviction order; `active` is the per-event lookup. lru-cache's
@@ -75,8 +94,10 @@ export class ActorHost {
   private readonly bySlot = new Map<number, Set<Actor>>();
   private readonly refreshEvery: number;
   private tick = 0;
-  // Evicted actors that still had work in flight; they passivate when idle.
+  // Evicted actors not yet passive: busy, loading, queued, or their state not yet stored.
   private readonly evicting = new Map<string, Actor>();
+  // Actors whose queued events wait for the node to run steps again.
+  private readonly stalled = new Set<Actor>();
   /** Actors passivated so far. */
   passivations = 0;
   /** Actors activated so far. */
@@ -85,7 +106,8 @@ export class ActorHost {
   applied = 0;
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
-  // Passivation writes in flight: a flush waits for them, so a checkpoint never runs ahead of the store.
+  /** Loads that failed (and were retried), writes that failed (and stay dirty), actors dropped as a stale owner's copy, and writes of states too large to store. */
+  readonly storeStats = { loadFailures: 0, writeFailures: 0, fencedDrops: 0, tooLarge: 0 };
   // Writes in flight (flushes and passivations), per slot: a flush of a slot waits for that slot's.
   private readonly writing = new Map<number, Set<Promise<unknown>>>();
 
@@ -110,6 +132,11 @@ export class ActorHost {
     return this.lru.size;
   }
 
+  /** Evicted actors not yet passive (work or a write in flight, or a write to retry). */
+  get evictingCount(): number {
+    return this.evicting.size;
+  }
+
   /** Runs `env` on the actor of its key, now if the actor is idle, else after what is queued. */
   deliver(env: Envelope): void {
     const t = ++this.tick;
@@ -126,28 +153,45 @@ export class ActorHost {
     this.run(actor, env);
   }
 
+  /** Runs the events that waited while the node could not run steps. */
+  kick(): void {
+    const stalled = [...this.stalled];
+    this.stalled.clear();
+    for (const a of stalled) this.resume(a);
+  }
+
   /** True when no actor of `slot` has an event in flight or queued. */
   isSlotIdle(slot: number): boolean {
     for (const a of this.slotActors(slot)) if (a.busy || a.loading || a.queue) return false;
-    for (const a of this.evicting.values()) if (a.slot === slot) return false;
+    for (const a of this.evicting.values()) if (a.slot === slot && (a.busy || a.loading || a.queue)) return false;
     return true;
   }
 
-  /** Removes every active and passive actor of `slot` and returns their states (for a handoff). */
+  /** Removes every active and passive actor of `slot` and returns their states (memory mode hands these off). */
   async takeSlot(slot: number): Promise<Array<[string, unknown]>> {
     const out: Array<[string, unknown]> = [];
-    for (const a of this.slotActors(slot)) out.push([a.key, a.state]);
+    for (const a of this.slotActors(slot)) {
+      a.dropped = true;
+      out.push([a.key, a.state]);
+    }
     for (const [key] of out) this.lru.delete(key);
+    for (const a of [...this.evicting.values()]) {
+      if (a.slot !== slot) continue;
+      this.evicting.delete(a.key);
+      a.dropped = true;
+      out.push([a.key, a.state]);
+    }
     const stored = await this.ctx.store.takeSlot(this.ctx.app, this.partition.name, slot);
-    const active = new Set(out.map(([k]) => k));
-    for (const [k, s] of stored) if (!active.has(k)) out.push([k, s]);
+    const taken = new Set(out.map(([k]) => k));
+    for (const [k, s] of stored) if (!taken.has(k)) out.push([k, s]);
     return out;
   }
 
   /**
-   * Writes the state of every dirty actor of `slot` (or of all slots) to the store, a bounded number
-   * at a time. Resolves once these and every write already in flight (an earlier flush's, a
-   * passivation's) are done: a handoff after it finds the store complete.
+   * Writes the state of every dirty actor of `slot` (or of all slots), evicted ones included, a bounded
+   * number at a time. Resolves once these and every write already in flight (an earlier flush's, a
+   * passivation's) are done: a handoff after it finds the store complete. Rejects if a write failed
+   * (that actor stays dirty: the next flush writes it again).
    */
   async flushDirty(slot?: number, concurrency = 256): Promise<number> {
     const earlier = this.inFlight(slot);
@@ -156,8 +200,20 @@ export class ActorHost {
     const work = this.writeDirty(slot, concurrency, touched);
     for (const s of touched) this.track(s, work);
     const n = await work;
-    if (earlier.length) await Promise.allSettled(earlier);
+    if (earlier.length) {
+      const results = await Promise.allSettled(earlier);
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
     return n;
+  }
+
+  /** Slots with actors whose state is not stored yet (dirty, or evicted with a write to retry). */
+  dirtySlots(): Set<number> {
+    const out = new Set<number>();
+    for (const a of this.lru.values()) if (a.dirty) out.add(a.slot);
+    for (const a of this.evicting.values()) if (a.dirty) out.add(a.slot);
+    return out;
   }
 
   // Writes in flight for `slot` (or for every slot).
@@ -181,32 +237,102 @@ export class ActorHost {
 
   private async writeDirty(slot: number | undefined, concurrency: number, touched: Set<number>): Promise<number> {
     const dirty: Actor[] = [];
-    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) if (a.dirty) dirty.push(a);
+    const pick = (a: Actor) => {
+      if (a.dirty && !a.dropped && (slot === undefined || a.slot === slot)) dirty.push(a);
+    };
+    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) pick(a);
+    for (const a of this.evicting.values()) pick(a);
     for (const a of dirty) touched.add(a.slot);
+    if (dirty.length === 0) return 0;
     const store = this.ctx.store;
-    const encoded = this.ctx.beforeWrite && store.saveEncoded ? dirty.map((a) => this.partition.state.codec.encode(a.state)) : undefined;
+    if (!store.saveEncoded) {
+      // A store that keeps objects (memory): nothing can fail or race.
+      for (const a of dirty) {
+        a.dirty = false;
+        await store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state, a.doneSeq);
+        this.settle(a);
+      }
+      return dirty.length;
+    }
+    // Copies of the states as they are now, and the offsets they reflect.
+    const encoded = dirty.map((a) => this.partition.state.codec.encode(a.state));
     const seqs = dirty.map((a) => a.doneSeq);
     for (const a of dirty) a.dirty = false;
-    if (encoded && dirty.length) await this.ctx.beforeWrite!();
+    const before = this.ctx.beforeWrite ? this.ctx.beforeWrite() : undefined;
     let next = 0;
     let failure: unknown;
     const worker = async () => {
       while (next < dirty.length) {
         const i = next++;
-        const a = dirty[i]!;
         try {
-          if (encoded) await store.saveEncoded!(this.ctx.app, this.partition.name, a.slot, a.key, encoded[i]!, seqs[i]!);
-          else await store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state, seqs[i]);
+          await this.write(dirty[i]!, encoded[i]!, seqs[i]!, before);
         } catch (err) {
-          // Still dirty: a later flush (or the handoff's retry) writes it again.
-          a.dirty = true;
-          failure ??= err;
+          // A state too large to store is a limit, not an outage: retrying cannot help (it was logged).
+          if (!(err instanceof StateTooLargeError)) failure ??= err;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, dirty.length) }, worker));
     if (failure !== undefined) throw failure;
     return dirty.length;
+  }
+
+  /**
+   * Writes one copy of an actor's state, after its earlier writes (and after `before`, the durable
+   * mode's output flush) and on the revision they left. On failure the actor is dirty again (a later
+   * flush retries); a fenced write drops the actor: the store holds a newer owner's state.
+   */
+  private write(actor: Actor, bytes: Uint8Array, seq: number, before: Promise<unknown> | undefined): Promise<void> {
+    const prev = actor.writing;
+    const store = this.ctx.store;
+    const run = async (): Promise<void> => {
+      if (prev) await prev.catch(() => undefined);
+      if (before) await before;
+      if (actor.dropped) return;
+      try {
+        actor.revision = await store.saveEncoded!(this.ctx.app, this.partition.name, actor.slot, actor.key, bytes, seq, actor.revision);
+        actor.unstorable = false;
+      } catch (err) {
+        if (err instanceof FencedError) {
+          this.storeStats.fencedDrops++;
+          this.dropStale(actor);
+        } else if (err instanceof StateTooLargeError) {
+          // Never retried as it is: written again only once the actor changes (it may have shrunk).
+          this.storeStats.tooLarge++;
+          actor.unstorable = true;
+        } else {
+          this.storeStats.writeFailures++;
+          if (!actor.dropped) actor.dirty = true;
+        }
+        this.ctx.storeFailed(err, actor.key);
+        throw err;
+      }
+    };
+    const p = run();
+    actor.writing = p;
+    const clear = () => {
+      if (actor.writing !== p) return;
+      actor.writing = undefined;
+      this.settle(actor);
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  // An evicted actor whose state is now stored (and that did nothing since) becomes passive.
+  private settle(actor: Actor): void {
+    if (!actor.evicted || actor.dirty || actor.unstorable || actor.busy || actor.loading || actor.queue || actor.writing) return;
+    if (this.evicting.get(actor.key) === actor) this.evicting.delete(actor.key);
+  }
+
+  // The store holds a newer owner's state of this key: forget our copy; queued events reload it.
+  private dropStale(actor: Actor): void {
+    actor.dropped = true;
+    if (this.evicting.get(actor.key) === actor) this.evicting.delete(actor.key);
+    if (this.active.get(actor.key) === actor) this.lru.delete(actor.key);
+    const queued = actor.queue;
+    actor.queue = undefined;
+    if (queued) for (const env of queued) this.deliver(env);
   }
 
   /** Takes the events queued (not yet started) in the actors of `slot`, per key in order, so that a slot being handed off runs nothing more here. */
@@ -225,7 +351,15 @@ export class ActorHost {
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
     const actors = this.slotActors(slot);
-    for (const a of actors) this.lru.delete(a.key);
+    for (const a of actors) {
+      a.dropped = true;
+      this.lru.delete(a.key);
+    }
+    for (const a of [...this.evicting.values()]) {
+      if (a.slot !== slot) continue;
+      a.dropped = true;
+      this.evicting.delete(a.key);
+    }
     return actors.length;
   }
 
@@ -253,12 +387,15 @@ export class ActorHost {
     return m;
   }
 
-  /** Drops every actor without writing (used when a node stops). */
+  /** Drops every actor without writing (used when a node stops or fences itself). */
   clear(): void {
+    for (const a of this.lru.values()) a.dropped = true;
+    for (const a of this.evicting.values()) a.dropped = true;
     this.lru.clear();
     this.active.clear();
     this.bySlot.clear();
     this.evicting.clear();
+    this.stalled.clear();
   }
 
   private insert(key: string, actor: Actor): void {
@@ -278,6 +415,7 @@ export class ActorHost {
   private activate(key: string, slot: number): Actor {
     const back = this.evicting.get(key);
     if (back) {
+      // Evicted but not passive yet (or its write still in flight): it comes back as it is.
       this.evicting.delete(key);
       back.evicted = false;
       this.insert(key, back);
@@ -286,31 +424,46 @@ export class ActorHost {
     const actor = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
     this.activations++;
     this.insert(key, actor);
+    this.load(actor);
+    return actor;
+  }
+
+  private load(actor: Actor): void {
     const store = this.ctx.store;
-    const loaded = store.loadEntry ? store.loadEntry(this.ctx.app, this.partition.name, slot, key) : wrap(store.load(this.ctx.app, this.partition.name, slot, key));
+    let loaded: MaybePromise<StoredActor | undefined>;
+    try {
+      loaded = store.loadEntry ? store.loadEntry(this.ctx.app, this.partition.name, actor.slot, actor.key) : wrap(store.load(this.ctx.app, this.partition.name, actor.slot, actor.key));
+    } catch (err) {
+      loaded = Promise.reject(err);
+    }
     if (loaded instanceof Promise) {
       actor.loading = true;
       loaded.then(
         (s) => {
-          actor.state = s === undefined ? this.partition.state.create() : s.state;
-          actor.seq = actor.doneSeq = s?.seq ?? 0;
+          if (actor.dropped) return;
+          this.loaded(actor, s);
           actor.loading = false;
           this.resume(actor);
         },
         (err: unknown) => {
-          // Without its stored state the actor must not run: its events fail as step errors.
-          actor.loading = false;
-          const queued = actor.queue ?? [];
-          actor.queue = undefined;
-          this.lru.delete(key);
-          for (const env of queued) this.ctx.stepFailed(this.ctx.stageOf(env), env, err);
+          // Never run without the stored state: the events wait, the load is tried again.
+          if (actor.dropped) return;
+          this.storeStats.loadFailures++;
+          this.ctx.storeFailed(err, actor.key);
+          const delay = Math.min(STATE_LOAD_RETRY_MAX_MS, STATE_LOAD_RETRY_MIN_MS * 2 ** Math.min(actor.loadTries++, 10));
+          setTimeout(() => {
+            if (!actor.dropped) this.load(actor);
+          }, delay).unref();
         },
       );
-    } else {
-      actor.state = loaded === undefined ? this.partition.state.create() : loaded.state;
-      actor.seq = actor.doneSeq = loaded?.seq ?? 0;
-    }
-    return actor;
+    } else this.loaded(actor, loaded);
+  }
+
+  private loaded(actor: Actor, s: StoredActor | undefined): void {
+    actor.loadTries = 0;
+    actor.state = s === undefined || s.state === undefined ? this.partition.state.create() : s.state;
+    actor.seq = actor.doneSeq = s?.seq ?? 0;
+    actor.revision = s?.revision;
   }
 
   private run(actor: Actor, env: Envelope): void {
@@ -362,38 +515,50 @@ export class ActorHost {
   }
 
   private resume(actor: Actor): void {
+    if (actor.dropped) return;
     while (actor.queue && !actor.busy && !actor.loading) {
+      if (this.ctx.mayRun && !this.ctx.mayRun()) {
+        this.stalled.add(actor);
+        return;
+      }
       const next = actor.queue.shift()!;
       if (actor.queue.length === 0) actor.queue = undefined;
       this.run(actor, next);
     }
-    if (actor.evicted && !actor.busy && !actor.loading && !actor.queue) {
-      this.evicting.delete(actor.key);
-      this.persist(actor);
+    if (actor.evicted && !actor.busy && !actor.loading && !actor.queue && this.evicting.get(actor.key) === actor) {
+      if (actor.dirty) this.persist(actor);
+      else this.settle(actor);
     }
   }
 
   private passivate(actor: Actor): void {
+    actor.evicted = true;
     if (actor.busy || actor.loading || actor.queue) {
-      actor.evicted = true;
       this.evicting.set(actor.key, actor);
       return;
     }
-    this.persist(actor);
+    if (actor.dirty) this.persist(actor);
+    // Clean, but its last write may still be on its way: kept until it lands (the store has it then).
+    else if (actor.writing) this.evicting.set(actor.key, actor);
   }
 
   private persist(actor: Actor): void {
     this.passivations++;
     const store = this.ctx.store;
-    let r: MaybePromise<void>;
-    if (this.ctx.beforeWrite && store.saveEncoded) {
-      const bytes = this.partition.state.codec.encode(actor.state);
-      const seq = actor.doneSeq;
-      r = this.ctx.beforeWrite().then(() => store.saveEncoded!(this.ctx.app, this.partition.name, actor.slot, actor.key, bytes, seq));
-    } else r = store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state, actor.doneSeq);
-    if (r instanceof Promise) {
-      this.track(actor.slot, r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key)));
+    if (!store.saveEncoded) {
+      actor.dirty = false;
+      this.evicting.delete(actor.key);
+      const r = store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state, actor.doneSeq);
+      if (r instanceof Promise) this.track(actor.slot, r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key)));
+      return;
     }
+    // Kept until the write lands: a re-activation takes it back instead of reading a store it has not reached.
+    this.evicting.set(actor.key, actor);
+    const bytes = this.partition.state.codec.encode(actor.state);
+    const seq = actor.doneSeq;
+    actor.dirty = false;
+    const w = this.write(actor, bytes, seq, this.ctx.beforeWrite?.());
+    this.track(actor.slot, w.catch(() => undefined));
   }
 }
 

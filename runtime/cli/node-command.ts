@@ -7,6 +7,7 @@ import { Node } from "../node/node.js";
 import type { StateMode } from "../node/handoff.js";
 import { connectNatsCluster, type NatsClusterParts } from "../nats/nats-cluster.js";
 import { KvStateStore } from "../nats/kv-state-store.js";
+import { checkNodeId } from "../cluster/node-id.js";
 import { JetStreamEventLog } from "../nats/jetstream-event-log.js";
 import { DeadLetterStream } from "../nats/dead-letter-stream.js";
 import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
@@ -30,6 +31,9 @@ export function registerNodeCommand(program: Command): void {
     .option("--http <host:port>", "serve /metrics, /healthz, /readyz, /cluster (env TROUPE_HTTP)")
     .option("--state <mode>", "state mode: memory | snapshot | durable (env TROUPE_STATE)")
     .option("--max-actors <n>", "active actors per partition before passivation (env TROUPE_MAX_ACTORS)")
+    .option("--source-max-connections <n>", "most connections each source accepts (env TROUPE_SOURCE_MAX_CONNECTIONS)")
+    .option("--source-max-connections-per-address <n>", "most connections each source accepts from one remote address (env TROUPE_SOURCE_MAX_CONNECTIONS_PER_ADDRESS)")
+    .option("--source-first-frame-timeout-ms <ms>", "close a source connection that sends no complete first frame this long (env TROUPE_SOURCE_FIRST_FRAME_TIMEOUT_MS)")
     .option("--cluster <name>", "cluster name: separates clusters sharing one NATS (env TROUPE_CLUSTER)")
     .option("--heartbeat-ms <ms>", "heartbeat interval (env TROUPE_HEARTBEAT_MS)")
     .option("--failure-timeout-ms <ms>", "silence after which a member is removed (env TROUPE_FAILURE_TIMEOUT_MS)")
@@ -44,7 +48,7 @@ export function registerNodeCommand(program: Command): void {
       const appNames = (flags.app as string[]).length ? (flags.app as string[]) : envList("TROUPE_APP");
       if (appNames.length === 0) throw new ConfigError("no app given: pass --app loyalty (or a module path), or set TROUPE_APP");
       const apps = await Promise.all(appNames.map(loadApp));
-      const nodeId = (flags.nodeId as string | undefined) ?? process.env.TROUPE_NODE_ID ?? hostname();
+      const nodeId = checkNodeId((flags.nodeId as string | undefined) ?? process.env.TROUPE_NODE_ID ?? hostname());
       const natsUrl = (flags.nats as string | undefined) ?? process.env.TROUPE_NATS_URL;
       const sources = parseNamedAddresses((flags.source as string[]).length ? (flags.source as string[]) : envList("TROUPE_SOURCES"), "--source");
       const sinks = parseSinks((flags.sink as string[]).length ? (flags.sink as string[]) : envList("TROUPE_SINKS"));
@@ -55,6 +59,12 @@ export function registerNodeCommand(program: Command): void {
       if (!(STATE_MODES as readonly string[]).includes(mode)) throw new ConfigError(`--state: "${mode}" is not one of ${STATE_MODES.join(", ")}`);
       const maxActorsFlag = (flags.maxActors as string | undefined) ?? process.env.TROUPE_MAX_ACTORS;
       const maxActors = maxActorsFlag ? parseIntFlag(maxActorsFlag, "--max-actors") : undefined;
+      const maxConnFlag = (flags.sourceMaxConnections as string | undefined) ?? process.env.TROUPE_SOURCE_MAX_CONNECTIONS;
+      const maxConnections = maxConnFlag ? parseIntFlag(maxConnFlag, "--source-max-connections") : undefined;
+      const perAddressFlag = (flags.sourceMaxConnectionsPerAddress as string | undefined) ?? process.env.TROUPE_SOURCE_MAX_CONNECTIONS_PER_ADDRESS;
+      const maxConnectionsPerAddress = perAddressFlag ? parseIntFlag(perAddressFlag, "--source-max-connections-per-address") : undefined;
+      const firstFrameFlag = (flags.sourceFirstFrameTimeoutMs as string | undefined) ?? process.env.TROUPE_SOURCE_FIRST_FRAME_TIMEOUT_MS;
+      const sourceFirstFrameTimeoutMs = firstFrameFlag ? parseIntFlag(firstFrameFlag, "--source-first-frame-timeout-ms", 10) : undefined;
 
       let parts: NatsClusterParts;
       if (natsUrl) {
@@ -74,9 +84,11 @@ export function registerNodeCommand(program: Command): void {
       }
       const advertiseHttp = (flags.advertiseHttp as string | undefined) ?? process.env.TROUPE_ADVERTISE_HTTP;
       let epochOf = () => 0;
+      let mayWrite = () => true;
       const cluster = (flags.cluster as string | undefined) ?? process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME;
       const replicas = parseIntFlag((flags.kvReplicas as string | undefined) ?? process.env.TROUPE_KV_REPLICAS ?? "1", "--kv-replicas", 1, 5);
-      const store = mode !== "memory" && parts.nc ? new KvStateStore({ nc: parts.nc, cluster, replicas, epoch: () => epochOf() }) : parts.store;
+      const writer = `${nodeId}~${Math.random().toString(36).slice(2, 10)}`;
+      const store = mode !== "memory" && parts.nc ? new KvStateStore({ nc: parts.nc, cluster, replicas, epoch: () => epochOf(), mayWrite: () => mayWrite(), writer }) : parts.store;
       const eventLog = mode === "durable" && parts.nc ? new JetStreamEventLog({ nc: parts.nc, cluster, replicas, logger: log }) : undefined;
       const si = (flags.snapshotIntervalMs as string | undefined) ?? process.env.TROUPE_SNAPSHOT_INTERVAL_MS;
       const dlq = parts.nc ? new DeadLetterStream(parts.nc, cluster, replicas) : undefined;
@@ -95,10 +107,14 @@ export function registerNodeCommand(program: Command): void {
         advertiseHttp,
         logger: log,
         maxActors,
+        maxConnections,
+        maxConnectionsPerAddress,
+        sourceFirstFrameTimeoutMs,
         snapshotIntervalMs: si ? parseIntFlag(si, "--snapshot-interval-ms", 10) : undefined,
         onDeadLetter: dlq ? (letter) => dlq.publish(letter, nodeId) : undefined,
       });
       epochOf = () => node.handoff.epoch;
+      mayWrite = () => node.mayAct();
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

@@ -13,8 +13,9 @@ export class LocalMembershipBoard {
 
   /** Applies one change and announces the new epoch (synchronously, in order). */
   change(mutate: (members: Member[]) => Member[]): MembershipView {
-    const members = mutate([...this.view.members]);
-    this.view = { epoch: this.view.epoch + 1, members };
+    const previous = this.view.members;
+    const members = mutate([...previous]);
+    this.view = { epoch: this.view.epoch + 1, members, previous };
     for (const l of [...this.listeners]) l(this.view);
     return this.view;
   }

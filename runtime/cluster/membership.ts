@@ -19,6 +19,12 @@ export interface Member {
 export interface MembershipView {
   readonly epoch: number;
   readonly members: readonly Member[];
+  /**
+   * The members of the view this one was changed from, where known (the view a `join` returns has
+   * it): a joining node takes its slots over from their owners in that view, which may list a dead
+   * earlier incarnation of itself.
+   */
+  readonly previous?: readonly Member[];
 }
 
 /** Membership: a versioned snapshot plus a stream of changes, in epoch order. */
@@ -35,8 +41,17 @@ export interface Membership {
   subscribe(listener: (view: MembershipView) => void): () => void;
   /** Stops watching and heartbeating. */
   close(): Promise<void>;
-  /** Calls `listener` when this node finds itself removed, or cannot renew its liveness (optional). */
+  /** Calls `listener` when this node finds itself removed from the view (optional). */
   onEvicted?(listener: () => void): () => void;
+  /**
+   * The end of this node's ownership lease on the monotonic clock (`performance.now()`): the node may
+   * run steps and write only before it. Memberships without leases (one process) leave it out.
+   */
+  leaseUntil?(): number;
+  /** Calls `listener` with the new end of the lease each time it is renewed. */
+  onLeaseRenewed?(listener: (until: number) => void): () => void;
+  /** Reads the view from the store itself: true while this node is in it as the member that joined. */
+  confirmMember?(): Promise<boolean>;
 }
 
 /** The members that own slots in a view. */

@@ -2,8 +2,10 @@ import { createServer, type Server, type Socket } from "node:net";
 import {
   DEFAULT_MAX_CONNECTION_BUFFER_BYTES,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_SOURCE_ACK_DELAY_MS,
+  DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS,
   DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
 } from "../defaults.js";
 import { ConfigError, FrameError } from "../errors.js";
@@ -24,8 +26,11 @@ export interface SourceConnection {
   readonly acks: SourceAcks | undefined;
 }
 
-/** Why a source dropped input or a connection. */
-export type SourceBadInput = "oversized_frame" | "buffer_overflow" | "idle_timeout" | "truncated_frame" | "too_many_connections" | "bad_hello";
+/** Why a source dropped input (frame-level, a dead letter each; `idle_timeout`: a frame left unfinished for the idle timeout). */
+export type SourceBadInput = "oversized_frame" | "buffer_overflow" | "idle_timeout" | "truncated_frame" | "bad_hello";
+
+/** Why a source refused or closed a connection that lost no input (connection-level: counted in `stats.refused`, never a dead letter). */
+export type SourceRefusal = "max_connections" | "max_connections_per_address" | "evicted_silent" | "first_frame_timeout" | "idle_timeout";
 
 const CLIENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 // Protocol of a connection: not known until its first 4 bytes, plain, awaiting the hello frame, acknowledged.
@@ -42,6 +47,10 @@ export interface TcpSourceOptions {
   readonly port: number;
   readonly maxFrameBytes?: number;
   readonly maxConnections?: number;
+  /** Most connections one remote address may hold. */
+  readonly maxConnectionsPerAddress?: number;
+  /** A connection with no complete first frame (the hello, on the acknowledged protocol) this long is closed. */
+  readonly firstFrameTimeoutMs?: number;
   /** Bytes one connection may hold in an incomplete frame before it is dropped. */
   readonly maxBufferedBytes?: number;
   /** A connection idle, or stuck in one frame, this long is dropped (slow-loris guard). */
@@ -50,6 +59,7 @@ export interface TcpSourceOptions {
   readonly backpressure?: Backpressure;
   /** Each complete frame, in order per connection (a zero-copy view: copy it to keep it past the call). */
   readonly onFrame: (payload: Buffer, conn: SourceConnection) => void;
+  /** Frame-level bad input (its connection is closed); connection-level refusals are only counted, in `stats.refused`. */
   readonly onBadInput?: (reason: SourceBadInput, conn: SourceConnection, detail: string) => void;
   /** A connection closed (for whatever reason). */
   readonly onClose?: (conn: SourceConnection) => void;
@@ -58,6 +68,14 @@ export interface TcpSourceOptions {
 interface Conn extends SourceConnection {
   readonly socket: Socket;
   readonly decoder: FrameDecoder;
+  /** The remote address without its port: the key of the per-address cap. */
+  readonly address: string;
+  /** When it was accepted, on the source's clock that stands still while reading is paused. */
+  readonly acceptedAt: number;
+  /** No complete first frame yet: it may be evicted for a new connection, and the first-frame deadline applies. */
+  silent: boolean;
+  /** Still counted against the caps (false once the source closes it or it closed). */
+  counted: boolean;
   midFrameSince: number;
   dropped: boolean;
   protocol: number;
@@ -70,6 +88,9 @@ interface Conn extends SourceConnection {
 export class TcpSource {
   private server: Server | undefined;
   private readonly conns = new Set<Conn>();
+  // Insertion order is accept order, so the first entry is the oldest silent connection.
+  private readonly silent = new Set<Conn>();
+  private readonly peers = new Map<string, { open: number; readonly silent: Set<Conn> }>();
   private readonly ackDue = new Set<Conn>();
   private ackScheduled = false;
   private nextId = 0;
@@ -78,19 +99,44 @@ export class TcpSource {
   private offLow: (() => void) | undefined;
   private readonly log: Logger;
   private readonly limiter = new LogRateLimiter(5);
+  // Separate limiters: a flood of connections must not crowd out the bad-input warnings, nor write a line per connection.
+  private readonly refusalLimiter = new LogRateLimiter(5);
+  private readonly lifecycleLimiter = new LogRateLimiter(5);
   private readonly maxFrame: number;
   private readonly maxConns: number;
+  private readonly maxPerAddress: number;
   private readonly maxBuffered: number;
   private readonly idleMs: number;
-  /** Counters (plain numbers, read by metrics). */
-  readonly stats = { connectionsOpened: 0, connectionsClosed: 0, framesIn: 0, bytesIn: 0, badInput: 0, handlerErrors: 0, pauses: 0, ackedConnections: 0, acksSent: 0 };
+  private readonly firstFrameMs: number;
+  private pausedMs = 0;
+  private pausedSince = 0;
+  /** Counters (plain numbers, read by metrics); `refused` counts connection-level refusals and closes by reason. */
+  readonly stats = {
+    connectionsOpened: 0,
+    connectionsClosed: 0,
+    framesIn: 0,
+    bytesIn: 0,
+    badInput: 0,
+    handlerErrors: 0,
+    pauses: 0,
+    ackedConnections: 0,
+    acksSent: 0,
+    refused: { max_connections: 0, max_connections_per_address: 0, evicted_silent: 0, first_frame_timeout: 0, idle_timeout: 0 } satisfies Record<SourceRefusal, number>,
+  };
 
   constructor(private readonly options: TcpSourceOptions) {
     this.log = options.logger.child({ component: "tcp-source", source: options.name });
     this.maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.maxConns = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     this.maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_CONNECTION_BUFFER_BYTES, 0);
     this.idleMs = options.idleTimeoutMs ?? DEFAULT_SOURCE_IDLE_TIMEOUT_MS;
+    this.firstFrameMs = options.firstFrameTimeoutMs ?? DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS;
+  }
+
+  /** The source's name. */
+  get name(): string {
+    return this.options.name;
   }
 
   /** Starts listening and resolves with the bound address. */
@@ -111,7 +157,7 @@ export class TcpSource {
     this.server = server;
     const a = server.address();
     const bound = { host: this.options.host, port: typeof a === "object" && a ? a.port : this.options.port };
-    this.sweep = setInterval(() => this.sweepIdle(), Math.max(50, Math.min(1000, this.idleMs / 4)));
+    this.sweep = setInterval(() => this.sweepIdle(), Math.max(50, Math.min(1000, this.idleMs / 4, this.firstFrameMs / 4)));
     this.sweep.unref();
     this.offLow = this.options.backpressure?.onLow(() => this.resume());
     this.log.info({ address: `${bound.host}:${bound.port}` }, "source listening");
@@ -121,6 +167,11 @@ export class TcpSource {
   /** Open connections. */
   connectionCount(): number {
     return this.conns.size;
+  }
+
+  /** Open connections that have not sent a complete first frame yet. */
+  silentCount(): number {
+    return this.silent.size;
   }
 
   /** Stops accepting and closes every connection. */
@@ -134,12 +185,32 @@ export class TcpSource {
   }
 
   private accept(socket: Socket): void {
+    socket.on("error", () => undefined); // a refused socket may still report a reset
+    const address = addressOf(socket);
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    // At a cap, the oldest connection that has not spoken yet makes room: idle connections cannot lock out a client that sends.
+    const peer = this.peers.get(address);
+    if (peer && peer.open >= this.maxPerAddress) {
+      if (!this.evictOldest(peer.silent)) {
+        this.refuse(socket, remote, "max_connections_per_address", `already ${peer.open} connections from ${address} (max ${this.maxPerAddress}), none of them silent`);
+        return;
+      }
+    } else if (this.conns.size >= this.maxConns) {
+      if (!this.evictOldest(this.silent)) {
+        this.refuse(socket, remote, "max_connections", `already ${this.conns.size} connections (max ${this.maxConns}), none of them silent`);
+        return;
+      }
+    }
     const conn: Conn = {
       id: ++this.nextId,
-      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      remote,
       source: this.options.name,
       socket,
       decoder: new FrameDecoder(this.maxFrame),
+      address,
+      acceptedAt: this.clock(),
+      silent: true,
+      counted: true,
       midFrameSince: 0,
       dropped: false,
       protocol: UNDECIDED,
@@ -147,27 +218,33 @@ export class TcpSource {
       clientId: undefined,
       acks: undefined,
     };
-    if (this.conns.size >= this.maxConns) {
-      this.bad("too_many_connections", conn, `already ${this.conns.size} connections (max ${this.maxConns})`);
-      socket.destroy();
-      return;
-    }
     this.conns.add(conn);
+    this.silent.add(conn);
+    let p = this.peers.get(address); // again: an eviction may have removed it
+    if (!p) this.peers.set(address, (p = { open: 0, silent: new Set<Conn>() }));
+    p.open++;
+    p.silent.add(conn);
     this.stats.connectionsOpened++;
-    this.log.info({ conn: conn.id, remote: conn.remote }, "connection opened");
+    let suppressed = this.lifecycleLimiter.allow();
+    if (suppressed >= 0) this.log.info({ conn: conn.id, remote: conn.remote, suppressed }, "connection opened");
     if (this.paused) socket.pause();
-    socket.setTimeout(this.idleMs, () => this.drop(conn, "idle_timeout", `no data for ${this.idleMs} ms`));
+    socket.setTimeout(this.idleMs, () => {
+      // An unfinished frame is lost input (a dead letter); a connection idle between frames loses nothing.
+      if (conn.decoder.midFrame()) this.drop(conn, "idle_timeout", `no data for ${this.idleMs} ms inside a frame`);
+      else this.shut(conn, "idle_timeout", `no data for ${this.idleMs} ms`);
+    });
     socket.on("data", (chunk: Buffer) => this.onData(conn, chunk));
     socket.on("error", (err) => {
       if (this.limiter.allow() >= 0) this.log.info({ conn: conn.id, err: err.message }, "connection failed");
     });
     socket.on("close", () => {
-      this.conns.delete(conn);
+      this.forget(conn);
       this.stats.connectionsClosed++;
       if (!conn.dropped && conn.decoder.midFrame()) {
         this.bad("truncated_frame", conn, `connection closed with ${conn.decoder.bufferedBytes()} bytes of an unfinished frame`);
       }
-      this.log.info({ conn: conn.id, remote: conn.remote }, "connection closed");
+      suppressed = this.lifecycleLimiter.allow();
+      if (suppressed >= 0) this.log.info({ conn: conn.id, remote: conn.remote, suppressed }, "connection closed");
       this.options.onClose?.(conn);
     });
   }
@@ -190,6 +267,7 @@ export class TcpSource {
     if (c.dropped || !this.conns.has(c)) return;
     c.dropped = true;
     if (this.limiter.allow() >= 0) this.log.warn({ conn: c.id, remote: c.remote, detail }, "frame not accepted; connection closed so the client resends");
+    this.forget(c);
     c.socket.destroy();
   }
 
@@ -217,6 +295,7 @@ export class TcpSource {
           return;
         }
         if (conn.dropped) return;
+        if (conn.silent) this.heard(conn);
         this.stats.framesIn++;
         conn.acks?.next();
         try {
@@ -257,6 +336,7 @@ export class TcpSource {
       return;
     }
     conn.protocol = ACKED;
+    this.heard(conn);
     conn.clientId = hello.clientId;
     conn.acks = new SourceAcks(hello.nextSeq);
     this.stats.ackedConnections++;
@@ -285,14 +365,73 @@ export class TcpSource {
     for (const c of this.conns) {
       if (c.midFrameSince > 0 && now - c.midFrameSince > this.idleMs) this.drop(c, "idle_timeout", `one frame unfinished for ${now - c.midFrameSince} ms`);
     }
+    // Oldest first; the clock stands still while reading is paused (a paused connection cannot deliver its first frame).
+    const clock = this.clock(now);
+    for (const c of this.silent) {
+      if (clock - c.acceptedAt < this.firstFrameMs) break;
+      this.shut(c, "first_frame_timeout", `no complete first frame in ${this.firstFrameMs} ms`);
+    }
   }
 
   private drop(conn: Conn, reason: SourceBadInput, detail: string): void {
     if (conn.dropped) return;
     conn.dropped = true;
     this.bad(reason, conn, detail);
+    this.forget(conn);
     conn.decoder.reset();
     conn.socket.destroy();
+  }
+
+  /** Closes a connection for a connection-level reason: counted and logged (rate-limited), not bad input. */
+  private shut(conn: Conn, reason: SourceRefusal, detail: string): void {
+    if (conn.dropped) return;
+    conn.dropped = true;
+    this.refused(reason, conn.remote, detail);
+    this.forget(conn);
+    conn.decoder.reset();
+    conn.socket.destroy();
+  }
+
+  private refuse(socket: Socket, remote: string, reason: SourceRefusal, detail: string): void {
+    this.refused(reason, remote, detail);
+    socket.destroy();
+  }
+
+  private refused(reason: SourceRefusal, remote: string, detail: string): void {
+    this.stats.refused[reason]++;
+    const suppressed = this.refusalLimiter.allow();
+    if (suppressed >= 0) this.log.warn({ reason, remote, detail, suppressed }, reason.startsWith("max_") ? "connection refused" : "connection closed");
+  }
+
+  /** Closes the oldest connection of `silent` to make room; false if there is none. */
+  private evictOldest(silent: ReadonlySet<Conn>): boolean {
+    const victim = silent.values().next().value;
+    if (!victim) return false;
+    this.shut(victim, "evicted_silent", "no complete first frame yet; closed to make room for a new connection");
+    return true;
+  }
+
+  /** The connection sent its first complete frame (or hello): it is no longer evictable. */
+  private heard(conn: Conn): void {
+    conn.silent = false;
+    this.silent.delete(conn);
+    this.peers.get(conn.address)?.silent.delete(conn);
+  }
+
+  // Takes a connection off the caps at once, so the room it leaves is there for the next accept (its close event comes later).
+  private forget(conn: Conn): void {
+    if (!conn.counted) return;
+    conn.counted = false;
+    this.conns.delete(conn);
+    this.silent.delete(conn);
+    const peer = this.peers.get(conn.address);
+    if (!peer) return;
+    peer.silent.delete(conn);
+    if (--peer.open <= 0) this.peers.delete(conn.address);
+  }
+
+  private clock(now = Date.now()): number {
+    return (this.pausedSince || now) - this.pausedMs;
   }
 
   private bad(reason: SourceBadInput, conn: SourceConnection, detail: string): void {
@@ -304,6 +443,7 @@ export class TcpSource {
 
   private pause(): void {
     this.paused = true;
+    this.pausedSince = Date.now();
     this.stats.pauses++;
     for (const c of this.conns) c.socket.pause();
   }
@@ -311,6 +451,14 @@ export class TcpSource {
   private resume(): void {
     if (!this.paused) return;
     this.paused = false;
+    this.pausedMs += Date.now() - this.pausedSince;
+    this.pausedSince = 0;
     for (const c of this.conns) c.socket.resume();
   }
+}
+
+// An IPv4 client of a dual-stack listener shows as ::ffff:a.b.c.d; one client, one key.
+function addressOf(socket: Socket): string {
+  const a = socket.remoteAddress ?? "unknown";
+  return a.startsWith("::ffff:") ? a.slice(7) : a;
 }

@@ -5,12 +5,15 @@ import { EventLogError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter, ReplayTarget } from "../observability/dead-letters.js";
 import { ensureStream } from "./ensure-stream.js";
+import { PayloadBudget } from "./max-payload.js";
 import { deadLetterCodec, type WireDeadLetterRecord } from "../wire/messages.js";
 import { deadLetterStream, deadLetterSubject, deadLetterSubjects, reinjectSubject } from "./subjects.js";
 
 /** Dead letters are kept this long (and at most this many). */
 export const DEAD_LETTER_MAX_AGE_MS = 7 * 24 * 3600_000;
 export const DEAD_LETTER_MAX_MESSAGES = 1_000_000;
+// A record left without its payload keeps at most this much of its detail and place (they are text for people).
+const MAX_DETAIL_CHARS = 4_096;
 
 /** One stored dead letter. */
 export interface StoredDeadLetter {
@@ -34,14 +37,19 @@ interface ReinjectReply {
 export class DeadLetterStream {
   private jsm: JetStreamManager | undefined;
   private sub: Subscription | undefined;
+  private readonly budget: PayloadBudget;
   /** Dead letters published by this process. */
   published = 0;
+  /** Dead letters stored without their payload because with it they were over the server's max payload. */
+  payloadsLeftOut = 0;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly cluster: string,
     private readonly replicas = 1,
-  ) {}
+  ) {
+    this.budget = new PayloadBudget(nc);
+  }
 
   /** Creates the stream if it is missing. */
   async open(): Promise<void> {
@@ -61,7 +69,10 @@ export class DeadLetterStream {
     }
   }
 
-  /** Publishes one dead letter (fire and forget: a dead letter never blocks the node). */
+  /**
+   * Publishes one dead letter (fire and forget: a dead letter never blocks the node). One over the
+   * server's max payload is stored without its payload (its detail says so), never dropped.
+   */
   publish(letter: DeadLetter, nodeId: string): void {
     const replay = letter.replay;
     const record: WireDeadLetterRecord = {
@@ -75,8 +86,17 @@ export class DeadLetterStream {
       source: replay && "source" in replay ? replay.source : "",
       stage: replay && "stage" in replay ? replay.stage : -1,
     };
+    let bytes = deadLetterCodec.encode(record);
+    const room = this.budget.bytes();
+    if (bytes.length > room) {
+      this.payloadsLeftOut++;
+      record.detail = `${record.detail.slice(0, MAX_DETAIL_CHARS)} [payload of ${record.payload.length} bytes not stored: the record would be over the NATS server's max_payload of ${this.budget.maxPayload()} bytes]`;
+      record.payload = new Uint8Array(0);
+      record.where = record.where.slice(0, MAX_DETAIL_CHARS);
+      bytes = deadLetterCodec.encode(record);
+    }
     try {
-      this.nc.publish(deadLetterSubject(this.cluster, letter.app === "*" ? "_node" : letter.app), deadLetterCodec.encode(record));
+      this.nc.publish(deadLetterSubject(this.cluster, letter.app === "*" ? "_node" : letter.app), bytes);
       this.published++;
     } catch {
       // NATS closed: the dead letter is still counted and logged by the node.

@@ -3,13 +3,14 @@ import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPol
 import { Kvm, type KV } from "@nats-io/kv";
 import type { Envelope } from "../cluster/envelope.js";
 import { DEFAULT_APPEND_RETRY_MS } from "../defaults.js";
-import { EventLogError } from "../errors.js";
+import { EventLogError, EventTooLargeError } from "../errors.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import { MAX_BATCH_EVENTS, type EventBatchView, type EventLog, type LogProducer, type SlotRef, type StreamReader } from "../state/event-log.js";
 import type { WireContext } from "../transport/transport.js";
 import { envelopeFromWire, envelopeToWire } from "../wire/envelope-wire.js";
 import { envelopeCodec, eventBatchCodec, slotCheckpointCodec } from "../wire/messages.js";
 import { ensureStream } from "./ensure-stream.js";
+import { isMaxPayloadError, PayloadBudget } from "./max-payload.js";
 import { eventStream, eventStreamSubjects, eventSubject, offsetBucket } from "./subjects.js";
 
 /** Options of the JetStream event log. */
@@ -25,6 +26,8 @@ interface Item {
   readonly env: Envelope;
   readonly clientSeq: number;
   readonly done: (err: Error | undefined) => void;
+  /** The event encoded (once, when appended: its size decides which batch it fits in). */
+  readonly bytes: Uint8Array;
 }
 
 interface Inflight {
@@ -37,13 +40,19 @@ interface Inflight {
 }
 
 const WRONG_LAST_SEQUENCE = 10071;
+// What an EventBatch adds per event (the event's tag and length, its stage and slot varints) and
+// once (client_last_seq, batch_id, the packed fields' tags and lengths), with room to spare.
+const EVENT_OVERHEAD = 16;
+const BATCH_OVERHEAD = 64;
 
 /**
  * One producer's events on its own subject. One batch is in flight at a time, published on the
  * condition that the subject's last sequence is the one this producer last stored
  * (`Nats-Expected-Last-Subject-Sequence`): a retried batch that was stored already, or a second
  * writer for the same client, is refused by JetStream instead of stored twice or out of order;
- * the producer then reads the subject's last batch and goes on from there.
+ * the producer then reads the subject's last batch and goes on from there. A batch holds at most
+ * `MAX_BATCH_EVENTS` events and fits the server's max payload; an event that cannot fit even alone
+ * fails its append with `EventTooLargeError` (it can never be stored, so it is never retried).
  */
 class Producer implements LogProducer {
   private queue: Item[] = [];
@@ -54,6 +63,8 @@ class Producer implements LogProducer {
   private batches = 0;
   private scheduled = false;
   private closed = false;
+  // Bytes a batch of several events may hold after nats.js refused one as over the max payload (halved each time).
+  private cap = Infinity;
 
   constructor(
     private readonly log: JetStreamEventLog,
@@ -72,7 +83,12 @@ class Producer implements LogProducer {
       done(undefined); // stored by an earlier connection of this client
       return;
     }
-    this.queue.push({ env, clientSeq, done });
+    const bytes = envelopeCodec.encode(envelopeToWire(env, this.log.wire!));
+    if (bytes.length + EVENT_OVERHEAD > this.capacity()) {
+      this.tooLarge(bytes.length, done);
+      return;
+    }
+    this.queue.push({ env, clientSeq, done, bytes });
     this.log.pendingCount++;
     this.schedule();
   }
@@ -104,6 +120,17 @@ class Producer implements LogProducer {
     this.last = ack.seq ?? this.last;
     if (f.clientLast > this.lastClient) this.lastClient = f.clientLast;
     this.settle(f, undefined);
+  }
+
+  // Bytes of events (each with its EVENT_OVERHEAD) one event log message can hold now.
+  private capacity(): number {
+    return this.log.budget.bytes() - BATCH_OVERHEAD;
+  }
+
+  private tooLarge(bytes: number, done: (err: Error | undefined) => void): void {
+    this.log.stats.tooLarge++;
+    const max = this.capacity() - EVENT_OVERHEAD;
+    done(new EventTooLargeError(`an event of ${bytes} bytes cannot be stored in the event log: one stream message holds at most ${max} bytes of event (NATS max_payload ${this.log.budget.maxPayload()})`));
   }
 
   /** Publishes the batch in flight again when its answer is late (same condition: stored at most once). */
@@ -140,21 +167,37 @@ class Producer implements LogProducer {
 
   private send(): void {
     if (this.inflight || !this.ready || this.queue.length === 0) return;
-    let items = this.queue.length <= MAX_BATCH_EVENTS ? this.queue : this.queue.slice(0, MAX_BATCH_EVENTS);
-    this.queue = items === this.queue ? [] : this.queue.slice(MAX_BATCH_EVENTS);
-    if (this.lastClient > 0) {
-      // Frames queued before a lookup found them stored already.
-      const stored = items.filter((it) => it.clientSeq > 0 && it.clientSeq <= this.lastClient);
-      if (stored.length) {
-        items = items.filter((it) => !(it.clientSeq > 0 && it.clientSeq <= this.lastClient));
-        this.log.pendingCount -= stored.length;
-        this.log.stats.alreadyStored += stored.length;
-        for (const it of stored) it.done(undefined);
-        if (items.length === 0) {
-          this.schedule();
-          return;
-        }
+    const q = this.queue;
+    const capacity = this.capacity();
+    const limit = Math.min(capacity, this.cap);
+    const items: Item[] = [];
+    let bytes = 0;
+    let i = 0;
+    for (; i < q.length && items.length < MAX_BATCH_EVENTS; i++) {
+      const it = q[i]!;
+      if (this.lastClient > 0 && it.clientSeq > 0 && it.clientSeq <= this.lastClient) {
+        // A frame queued before a lookup found it stored already.
+        this.log.pendingCount--;
+        this.log.stats.alreadyStored++;
+        it.done(undefined);
+        continue;
       }
+      const size = it.bytes.length + EVENT_OVERHEAD;
+      if (size > capacity) {
+        // The server's limit fell after it was appended: it can never be stored now.
+        this.log.pendingCount--;
+        this.tooLarge(it.bytes.length, it.done);
+        continue;
+      }
+      if (items.length > 0 && bytes + size > limit) break;
+      items.push(it);
+      bytes += size;
+    }
+    this.queue = i >= q.length ? [] : q.slice(i);
+    if (items.length === 0) {
+      this.schedule();
+      this.release();
+      return;
     }
     let clientLast = 0;
     for (const it of items) if (it.clientSeq > clientLast) clientLast = it.clientSeq;
@@ -162,7 +205,7 @@ class Producer implements LogProducer {
     const f: Inflight = {
       items,
       bytes: eventBatchCodec.encode({
-        events: items.map((it) => envelopeCodec.encode(envelopeToWire(it.env, this.log.wire!))),
+        events: items.map((it) => it.bytes),
         clientLastSeq: clientLast,
         batchId,
         stages: items.map((it) => it.env.stage),
@@ -183,9 +226,35 @@ class Producer implements LogProducer {
     h.set("Nats-Expected-Last-Subject-Sequence", String(this.last));
     try {
       this.log.nc.publish(this.subject, f.bytes, { reply: `${this.log.inbox}.${this.no}.${f.batchId}`, headers: h });
-    } catch {
-      // Closed or reconnecting: the retry timer publishes it again.
+    } catch (err) {
+      if (isMaxPayloadError(err)) this.oversized(f);
+      // Otherwise closed or reconnecting: the retry timer publishes it again.
     }
+  }
+
+  // nats.js refused the batch as over the max payload (the server's limit fell after it was sized):
+  // never published again as it is; its events go back to the queue and out in smaller batches.
+  private oversized(f: Inflight): void {
+    this.log.stats.oversizedBatches++;
+    this.log.warnLimited({ subject: this.subject, bytes: f.bytes.length, events: f.items.length, maxPayload: this.log.budget.maxPayload() }, "event batch over the server's max payload; sending its events in smaller batches");
+    this.inflight = undefined;
+    if (f.tries === 1 && f.items.length === 1) {
+      // Alone and never published: it can never be stored.
+      this.log.pendingCount--;
+      this.tooLarge(f.items[0]!.bytes.length, f.items[0]!.done);
+      this.schedule();
+      this.release();
+      return;
+    }
+    this.cap = Math.max(1, Math.floor(f.bytes.length / 2));
+    this.queue = f.items.concat(this.queue);
+    if (f.tries === 1) {
+      this.schedule(); // never published: nothing of it can be stored
+      return;
+    }
+    // An earlier try may have been stored (its answer lost): find out as after a failed condition.
+    this.ready = false;
+    this.lookup(f.batchId);
   }
 
   // Reads the subject's last batch: where this producer goes on from, and whether `ours` got stored.
@@ -223,6 +292,8 @@ export class JetStreamEventLog implements EventLog {
   readonly inbox = createInbox();
   wire: WireContext | undefined;
   pendingCount = 0;
+  /** How large one event log message may be on this connection. */
+  readonly budget: PayloadBudget;
   private jsm: JetStreamManager | undefined;
   private js: JetStreamClient | undefined;
   private readonly offsets = new Map<string, KV>();
@@ -234,10 +305,27 @@ export class JetStreamEventLog implements EventLog {
   private readonly log: Logger;
   private readonly limiter = new LogRateLimiter(5);
   /** Counters (plain numbers, read by metrics and /cluster). */
-  readonly stats = { appended: 0, batches: 0, alreadyStored: 0, republished: 0, appendFailed: 0, batchesRead: 0, eventsRead: 0, malformed: 0, checkpoints: 0, trims: 0, trimmed: 0 };
+  readonly stats = {
+    appended: 0,
+    batches: 0,
+    alreadyStored: 0,
+    republished: 0,
+    appendFailed: 0,
+    batchesRead: 0,
+    eventsRead: 0,
+    malformed: 0,
+    checkpoints: 0,
+    trims: 0,
+    trimmed: 0,
+    /** Events refused because even alone they are over the max payload (each one a `too_large` dead letter). */
+    tooLarge: 0,
+    /** Batches nats.js refused as over the max payload (their events went out again in smaller batches). */
+    oversizedBatches: 0,
+  };
 
   constructor(private readonly options: JetStreamEventLogOptions) {
     this.nc = options.nc;
+    this.budget = new PayloadBudget(options.nc);
     this.retryMs = options.retryMs ?? DEFAULT_APPEND_RETRY_MS;
     this.log = options.logger.child({ component: "event-log" });
   }

@@ -1,6 +1,11 @@
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { isMaxPayloadError, PayloadBudget } from "./max-payload.js";
 
-/** A JetStream publish that the server refused; `code` is JetStream's error code (10071: wrong last sequence). */
+/**
+ * A JetStream publish that the server refused; `code` is JetStream's error code (10071: wrong last
+ * sequence), or 408 (no answer in time), 503 (no responders) or 413 (over the server's max payload:
+ * it can never be stored, so a caller must not retry it).
+ */
 export class JetStreamPublishError extends Error {
   constructor(
     message: string,
@@ -12,6 +17,10 @@ export class JetStreamPublishError extends Error {
 
 /** JetStream's error code for a failed `Nats-Expected-Last-Subject-Sequence` condition. */
 export const WRONG_LAST_SEQUENCE = 10071;
+/** The code of a publish refused before it was sent: headers and data are over the server's max payload. */
+export const PAYLOAD_TOO_LARGE = 413;
+// Encoded size of our one header, `Nats-Expected-Last-Subject-Sequence: <n>` (51 bytes and the digits).
+const HEADER_BYTES = 51;
 
 interface Waiter {
   readonly resolve: (seq: number) => void;
@@ -30,14 +39,22 @@ export class JetStreamPublisher {
   private readonly waiting = new Map<number, Waiter>();
   private next = 1;
   private timer: NodeJS.Timeout | undefined;
+  private readonly budget: PayloadBudget;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly timeoutMs = 5_000,
-  ) {}
+  ) {
+    this.budget = new PayloadBudget(nc);
+  }
 
-  /** Stores `data` on `subject` only if the subject's last sequence is `expectedLast` (0: none); resolves with the new sequence. */
+  /**
+   * Stores `data` on `subject` only if the subject's last sequence is `expectedLast` (0: none); resolves
+   * with the new sequence. Rejects at once, with code `PAYLOAD_TOO_LARGE`, what is over the server's max payload.
+   */
   publish(subject: string, data: Uint8Array, expectedLast: number): Promise<number> {
+    const size = data.length + HEADER_BYTES + String(expectedLast).length;
+    if (size > this.budget.maxPayload()) return Promise.reject(this.tooLarge(subject, size));
     this.start();
     const n = this.next++;
     return new Promise<number>((resolve, reject) => {
@@ -48,9 +65,13 @@ export class JetStreamPublisher {
         this.nc.publish(subject, data, { reply: `${this.inbox}.${n}`, headers: h });
       } catch (err) {
         this.waiting.delete(n);
-        reject(err as Error);
+        reject(isMaxPayloadError(err) ? this.tooLarge(subject, size) : (err as Error));
       }
     });
+  }
+
+  private tooLarge(subject: string, size: number): JetStreamPublishError {
+    return new JetStreamPublishError(`a message of ${size} bytes (headers included) to ${subject} is over the NATS server's max_payload of ${this.budget.maxPayload()} bytes`, PAYLOAD_TOO_LARGE);
   }
 
   /** Stops listening; publishes still waiting fail. */

@@ -1,11 +1,11 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { Member, Membership, MembershipView } from "../cluster/membership.js";
-import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS } from "../defaults.js";
+import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS } from "../defaults.js";
 import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { clusterViewCodec, type WireMemberRecord } from "../wire/messages.js";
-import { heartbeatBucket, heartbeatKey, viewBucket, VIEW_KEY } from "./subjects.js";
+import { heartbeatBucket, heartbeatKey, leaveIntentKey, LEAVE_INTENTS, viewBucket, VIEW_KEY } from "./subjects.js";
 
 /** Options of KV membership. */
 export interface KvMembershipOptions {
@@ -17,6 +17,14 @@ export interface KvMembershipOptions {
   readonly failureTimeoutMs?: number;
   /** JetStream replicas of the membership buckets (3 on a NATS cluster). */
   readonly replicas?: number;
+  /** A graceful leave waits this long for others leaving at the same moment (one change for all). */
+  readonly leaveCoalesceMs?: number;
+}
+
+/** When a member's heartbeat was last seen to change (our clock) and at which revision. */
+interface Seen {
+  at: number;
+  rev: number;
 }
 
 /**
@@ -24,6 +32,13 @@ export interface KvMembershipOptions {
  * removal of a silent member) is a compare-and-set on it, so changes are totally ordered
  * and the key's revision is the placement epoch. Liveness is a heartbeat key per node;
  * each node judges silence by its own monotonic clock, so clock skew does not matter.
+ *
+ * Leases: a node may act as an owner only until `leaseUntil()`, the send time of its last
+ * acknowledged heartbeat plus the failure timeout less a margin, by its own monotonic clock.
+ * The others remove a member only after its heartbeat has not changed for a whole failure
+ * timeout by *their* clocks, read again from the bucket just before they remove it; they saw
+ * that heartbeat no earlier than it was sent, so a node's lease always ends before the others
+ * can have removed it, however long it was paused.
  */
 export class KvMembership implements Membership {
   private view: KV | undefined;
@@ -31,7 +46,11 @@ export class KvMembership implements Membership {
   private latest: MembershipView = { epoch: 0, members: [] };
   private readonly listeners = new Set<(view: MembershipView) => void>();
   private readonly evictedListeners = new Set<() => void>();
-  private readonly lastSeen = new Map<string, number>();
+  private readonly lastSeen = new Map<string, Seen>();
+  private readonly leaseListeners = new Set<(until: number) => void>();
+  private lease = 0;
+  private readonly leaseMs: number;
+  private readonly coalesceMs: number;
   private readonly log: Logger;
   private readonly heartbeatMs: number;
   private readonly failureMs: number;
@@ -51,6 +70,9 @@ export class KvMembership implements Membership {
     this.log = options.logger.child({ component: "membership" });
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.failureMs = options.failureTimeoutMs ?? DEFAULT_FAILURE_TIMEOUT_MS;
+    // The margin covers clock rate differences and the time between the lease check and the act.
+    this.leaseMs = this.failureMs - Math.min(this.heartbeatMs, this.failureMs / 4);
+    this.coalesceMs = options.leaveCoalesceMs ?? DEFAULT_LEAVE_COALESCE_MS;
   }
 
   /** Opens (creating if needed) the buckets and starts watching the view. */
@@ -90,15 +112,61 @@ export class KvMembership implements Membership {
     return view;
   }
 
+  /**
+   * Marks `nodeId` leaving. Nodes told to leave at the same moment (a scale-down stops several at
+   * once) leave in one change: each posts its intent, waits `leaveCoalesceMs`, and the first to
+   * change the view marks every member with a posted intent. Their slots then go only to members
+   * that stay, instead of from one leaver to the next.
+   */
   async markLeaving(nodeId: string): Promise<void> {
     this.leaving = true;
-    await this.change((ms) => ms.map((m) => (m.id === nodeId ? { ...m, status: "leaving" as const } : m)));
+    const me = this.latest.members.find((m) => m.id === nodeId);
+    if (me && me.status === "leaving") return;
+    if (me && this.coalesceMs > 0) {
+      await this.view!.put(leaveIntentKey(nodeId), new TextEncoder().encode(String(me.joinedSeq))).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, "could not post the leave intent; leaving alone"));
+      await new Promise((r) => setTimeout(r, this.coalesceMs));
+    }
+    const intents = await this.leaveIntents().catch(() => new Map<string, number>());
+    await this.change((ms) => ms.map((m) => (m.id === nodeId || intents.get(m.id) === m.joinedSeq ? (m.status === "leaving" ? m : { ...m, status: "leaving" as const }) : m)));
   }
 
   async leave(nodeId: string): Promise<void> {
     this.leaving = true;
     await this.change((ms) => ms.filter((m) => m.id !== nodeId));
     await this.beats?.delete(heartbeatKey(nodeId)).catch(() => undefined);
+    await this.view?.delete(leaveIntentKey(nodeId)).catch(() => undefined);
+  }
+
+  leaseUntil(): number {
+    return this.lease;
+  }
+
+  onLeaseRenewed(listener: (until: number) => void): () => void {
+    this.leaseListeners.add(listener);
+    return () => this.leaseListeners.delete(listener);
+  }
+
+  async confirmMember(): Promise<boolean> {
+    const entry = await this.view!.get(VIEW_KEY);
+    if (!entry || entry.operation !== "PUT") return false;
+    const members = decodeMembers(entry.value);
+    const mine = this.latest.members.find((m) => m.id === this.nodeId);
+    const there = members.find((m) => m.id === this.nodeId);
+    return there !== undefined && (mine === undefined || mine.joinedSeq === there.joinedSeq);
+  }
+
+  // Members with a posted leave intent, by id, with the join sequence they posted it under.
+  private async leaveIntents(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const keys: string[] = [];
+    for await (const k of await this.view!.keys(`${LEAVE_INTENTS}.>`)) keys.push(k);
+    await Promise.all(
+      keys.map(async (k) => {
+        const e = await this.view!.get(k);
+        if (e && e.operation === "PUT") out.set(k.slice(LEAVE_INTENTS.length + 1), Number(new TextDecoder().decode(e.value)));
+      }),
+    );
+    return out;
   }
 
   current(): MembershipView {
@@ -131,10 +199,11 @@ export class KvMembership implements Membership {
       const rev = entry?.revision ?? 0;
       const current = entry && entry.operation === "PUT" ? decodeMembers(entry.value) : [];
       const next = mutate(current, rev);
+      if (entry && sameMembers(current, next)) return { epoch: rev, members: current }; // nothing to change
       const bytes = clusterViewCodec.encode({ members: next.map(toRecord) });
       try {
         const epoch = entry ? await kv.update(VIEW_KEY, bytes, rev) : await kv.create(VIEW_KEY, bytes);
-        const view = { epoch, members: next };
+        const view = { epoch, members: next, previous: current };
         this.publish(view);
         return view;
       } catch (err) {
@@ -152,7 +221,11 @@ export class KvMembership implements Membership {
     // A member that (re)joined gets a fresh grace period: a last-seen time left over from an earlier
     // process with the same id must not get the new one removed before its first heartbeat arrives.
     const now = performance.now();
-    for (const m of view.members) if (before.get(m.id) !== m.joinedSeq || !this.lastSeen.has(heartbeatKey(m.id))) this.lastSeen.set(heartbeatKey(m.id), now);
+    for (const m of view.members) {
+      const key = heartbeatKey(m.id);
+      const seen = this.lastSeen.get(key);
+      if (before.get(m.id) !== m.joinedSeq || !seen) this.lastSeen.set(key, { at: now, rev: seen?.rev ?? 0 });
+    }
     for (const l of [...this.listeners]) l(view);
     const present = this.nodeId !== undefined && view.members.some((m) => m.id === this.nodeId);
     if (present) this.member = true;
@@ -184,23 +257,24 @@ export class KvMembership implements Membership {
     void (async () => {
       for await (const e of it) {
         // Judged by our own clock: when did we last see this node's heartbeat change?
-        if (e.operation === "PUT") this.lastSeen.set(e.key, performance.now());
+        if (e.operation === "PUT") this.lastSeen.set(e.key, { at: performance.now(), rev: e.revision });
       }
     })();
   }
 
   private async heartbeat(): Promise<void> {
     if (this.closed || !this.nodeId) return;
+    // The lease counts from the send: the others see this heartbeat no earlier than that.
+    const sentAt = performance.now();
     try {
       await this.beats!.put(heartbeatKey(this.nodeId), new TextEncoder().encode(String(++this.beat)));
-      this.lastBeatOk = performance.now();
+      if (sentAt <= this.lastBeatOk) return; // an older heartbeat answered late
+      this.lastBeatOk = sentAt;
+      this.lease = sentAt + this.leaseMs;
+      for (const l of [...this.leaseListeners]) l(this.lease);
     } catch (err) {
       const silent = performance.now() - this.lastBeatOk;
-      this.log.warn({ err: (err as Error).message, silentMs: Math.round(silent) }, "heartbeat failed");
-      if (silent > this.failureMs && !this.leaving) {
-        this.log.warn("cannot renew liveness in time; others may remove this node");
-        for (const l of [...this.evictedListeners]) l();
-      }
+      this.log.warn({ err: (err as Error).message, silentMs: Math.round(silent), leaseLeftMs: Math.round(this.lease - performance.now()) }, "heartbeat failed");
     }
   }
 
@@ -209,27 +283,39 @@ export class KvMembership implements Membership {
     // A node that cannot renew its own heartbeat must not judge others: it is the one cut off.
     if (performance.now() - this.lastBeatOk > this.heartbeatMs * 2) return;
     const now = performance.now();
-    const dead = this.latest.members.filter((m) => m.id !== this.nodeId && now - (this.lastSeen.get(heartbeatKey(m.id)) ?? now) > this.failureMs);
-    if (dead.length === 0) return;
-    const ids = new Set(dead.map((m) => m.id));
+    const suspects = this.latest.members.filter((m) => m.id !== this.nodeId && now - (this.lastSeen.get(heartbeatKey(m.id))?.at ?? now) > this.failureMs);
+    if (suspects.length === 0) return;
     try {
+      // Read each suspect's heartbeat again: one that moved (its update has not reached our watch
+      // yet) is alive. A member is removed only for a heartbeat unchanged for a failure timeout.
+      const dead = new Map<string, number>();
+      for (const m of suspects) {
+        const key = heartbeatKey(m.id);
+        const e = await this.beats!.get(key);
+        const seen = this.lastSeen.get(key);
+        if (e && e.operation === "PUT" && seen && e.revision > seen.rev) this.lastSeen.set(key, { at: performance.now(), rev: e.revision });
+        else dead.set(m.id, m.joinedSeq);
+      }
+      if (dead.size === 0) return;
       let removed: string[] = [];
+      // By id and join sequence: a member that rejoined meanwhile is another member, not removed.
       await this.change((ms) => {
-        removed = ms.filter((m) => ids.has(m.id)).map((m) => m.id);
-        return ms.filter((m) => !ids.has(m.id));
+        removed = ms.filter((m) => dead.get(m.id) === m.joinedSeq).map((m) => m.id);
+        return ms.filter((m) => dead.get(m.id) !== m.joinedSeq);
       });
       if (removed.length) {
         this.removals++;
         this.log.warn({ removed, silentForMs: this.failureMs }, "removed silent members");
       }
-      for (const id of ids) {
-        this.lastSeen.delete(heartbeatKey(id));
-        await this.beats!.delete(heartbeatKey(id)).catch(() => undefined);
-      }
+      for (const id of removed) this.lastSeen.delete(heartbeatKey(id));
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "could not remove silent members; will retry");
     }
   }
+}
+
+function sameMembers(a: readonly Member[], b: readonly Member[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.id === b[i]!.id && m.joinedSeq === b[i]!.joinedSeq && m.status === b[i]!.status && m.http === b[i]!.http);
 }
 
 function toRecord(m: Member): WireMemberRecord {

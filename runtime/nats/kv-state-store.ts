@@ -1,12 +1,12 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { Kvm, type KV } from "@nats-io/kv";
+import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 import type { Application } from "../builder/application.js";
 import type { Codec } from "../builder/specs.js";
-import { FencedError, StateStoreError } from "../errors.js";
+import { FencedError, LeaseExpiredError, StateStoreError, StateTooLargeError } from "../errors.js";
 import type { StateStore, StoredActor } from "../state/state-store.js";
-import { storedStateCodec } from "../wire/messages.js";
-import { JetStreamPublisher, JetStreamPublishError, WRONG_LAST_SEQUENCE } from "./jetstream-publisher.js";
-import { kvKeySubject, stateBucket } from "./subjects.js";
+import { storedStateCodec, type WireStoredState } from "../wire/messages.js";
+import { JetStreamPublisher, JetStreamPublishError, PAYLOAD_TOO_LARGE, WRONG_LAST_SEQUENCE } from "./jetstream-publisher.js";
+import { actorStateKey, kvKeySubject, stateBucket } from "./subjects.js";
 
 /** Options of the JetStream KV state store. */
 export interface KvStateStoreOptions {
@@ -15,23 +15,30 @@ export interface KvStateStoreOptions {
   readonly replicas?: number;
   /** The owner epoch recorded with each write. */
   readonly epoch?: () => number;
+  /** False while this node's lease is out: it must not write (fencing). */
+  readonly mayWrite?: () => boolean;
+  /** This process as a writer (node id and incarnation): a refused write finds its own earlier one by it. */
+  readonly writer?: string;
 }
 
+// A write refused because the key moved on is read again and, when the stored value is an older
+// owner's, written again on the fresh revision; this many times at most.
+const MAX_REAPPLY = 3;
+
 /**
- * Actor state in JetStream KV: a bucket per app and state partition, keys `<slot>.<key>`.
- * Every write is a compare-and-set on the revision this process last saw for the key
- * (create when it saw none), so a writer that lost the key to a newer owner fails with
- * `FencedError` instead of overwriting it.
+ * Actor state in JetStream KV: a bucket per app and state partition, keys `<slot>.<key>` (long keys
+ * hashed, see `actorStateKey`). The caller keeps each key's revision (an actor holds the revision it
+ * read or last wrote) so this store keeps nothing per key. Every write is a compare-and-set on that
+ * revision; when it is refused the store reads the key: this process's own earlier write (whose answer
+ * was lost) or a value written under an older owner epoch (a stale owner's late write) is overwritten;
+ * another writer's value of this epoch or a newer one means this node is the stale owner (`FencedError`).
  */
 export class KvStateStore implements StateStore {
   readonly kind = "jetstream-kv" as const;
   private readonly buckets = new Map<string, Promise<KV>>();
-  private readonly revisions = new Map<string, number>();
   private codecs = new Map<string, Codec<unknown>>();
-  // The last write per key: writes of one key run one after another, each with the revision the previous left.
-  private readonly writing = new Map<string, Promise<void>>();
-  /** Writes and reads so far, and writes rejected by compare-and-set. */
-  readonly stats = { reads: 0, writes: 0, fenced: 0 };
+  /** Writes and reads so far, writes refused by compare-and-set, writes re-applied after a refusal, and fenced writes. */
+  readonly stats = { reads: 0, writes: 0, conflicts: 0, reapplied: 0, fenced: 0 };
 
   // State writes are conditional publishes to the bucket's subjects, pipelined (what `kv.update` does, without a request each).
   private readonly publisher: JetStreamPublisher;
@@ -51,52 +58,58 @@ export class KvStateStore implements StateStore {
 
   async loadEntry(app: string, partition: string, slot: number, key: string): Promise<StoredActor | undefined> {
     const kv = await this.bucket(app, partition);
-    const k = kvKey(slot, key);
     this.stats.reads++;
-    const e = await kv.get(k);
-    const id = revId(app, partition, k);
-    if (!e || e.operation !== "PUT") {
-      this.revisions.set(id, e?.revision ?? 0);
-      return undefined;
-    }
-    this.revisions.set(id, e.revision);
-    const stored = storedStateCodec.decode(e.value);
-    return { state: this.codec(app, partition).decode(stored.state), seq: stored.appliedSeq };
+    const e = await kv.get(actorStateKey(slot, key));
+    const stored = decodeEntry(e, key);
+    if (!stored) return e ? { state: undefined, seq: 0, revision: e.revision } : undefined;
+    return { state: this.codec(app, partition).decode(stored.state), seq: stored.appliedSeq, revision: e!.revision };
   }
 
-  save(app: string, partition: string, slot: number, key: string, state: unknown, seq = 0): Promise<void> {
-    return this.saveEncoded(app, partition, slot, key, this.codec(app, partition).encode(state), seq);
+  async save(app: string, partition: string, slot: number, key: string, state: unknown, seq = 0): Promise<void> {
+    await this.saveEncoded(app, partition, slot, key, this.codec(app, partition).encode(state), seq, undefined);
   }
 
-  saveEncoded(app: string, partition: string, slot: number, key: string, bytes: Uint8Array, seq: number): Promise<void> {
-    const id = revId(app, partition, kvKey(slot, key));
-    const prev = this.writing.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.write(app, partition, slot, key, bytes, seq));
-    this.writing.set(id, next);
-    void next.finally(() => {
-      if (this.writing.get(id) === next) this.writing.delete(id);
-    }).catch(() => undefined);
-    return next;
-  }
-
-  private async write(app: string, partition: string, slot: number, key: string, state: Uint8Array, seq: number): Promise<void> {
-    await this.bucket(app, partition); // created (or checked) once; writes go straight to its subjects
-    const k = kvKey(slot, key);
-    const id = revId(app, partition, k);
-    const bytes = storedStateCodec.encode({ state, ownerEpoch: this.options.epoch?.() ?? 0, appliedSeq: seq });
-    const seen = this.revisions.get(id);
-    this.stats.writes++;
-    try {
-      // Unknown revision: we never read the key (a fresh actor), so nobody else may have written it.
-      const rev = await this.publisher.publish(kvKeySubject(stateBucket(this.options.cluster, app, partition), k), bytes, seen ?? 0);
-      this.revisions.set(id, rev);
-    } catch (err) {
-      if (err instanceof JetStreamPublishError && err.code === WRONG_LAST_SEQUENCE) {
-        this.stats.fenced++;
-        this.revisions.delete(id);
-        throw new FencedError(`state write for ${app}/${partition} key "${key}" rejected: another owner wrote it since this node read it (stale owner); the write is dropped`, { cause: err });
+  async saveEncoded(app: string, partition: string, slot: number, key: string, state: Uint8Array, seq: number, revision: number | undefined): Promise<number> {
+    const kv = await this.bucket(app, partition); // created (or checked) once; writes go straight to its subjects
+    const k = actorStateKey(slot, key);
+    const subject = kvKeySubject(stateBucket(this.options.cluster, app, partition), k);
+    const epoch = this.options.epoch?.() ?? 0;
+    const writer = this.options.writer ?? "";
+    const bytes = storedStateCodec.encode({ state, ownerEpoch: epoch, appliedSeq: seq, key, writer });
+    let expected = revision ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      if (this.options.mayWrite && !this.options.mayWrite()) {
+        throw new LeaseExpiredError(`state write for ${app}/${partition} key "${abbrev(key)}" held back: this node's lease ran out (it could not renew its heartbeat); it writes again once renewed`);
       }
-      throw new StateStoreError(`state write for ${app}/${partition} key "${key}" failed: ${(err as Error).message}; is JetStream reachable?`, { cause: err });
+      this.stats.writes++;
+      try {
+        // Revision 0: the writer never read the key (a fresh actor), so nobody else may have written it.
+        return await this.publisher.publish(subject, bytes, expected);
+      } catch (err) {
+        if (err instanceof JetStreamPublishError && err.code === PAYLOAD_TOO_LARGE) {
+          throw new StateTooLargeError(`the state of ${app}/${partition} key "${abbrev(key)}" is ${bytes.length} bytes, over the NATS server's max_payload: it cannot be stored (raise max_payload or keep less state per key); it stays in memory`, { cause: err });
+        }
+        if (!(err instanceof JetStreamPublishError && err.code === WRONG_LAST_SEQUENCE)) {
+          throw new StateStoreError(`state write for ${app}/${partition} key "${abbrev(key)}" failed: ${(err as Error).message}; is JetStream reachable?`, { cause: err });
+        }
+        this.stats.conflicts++;
+        // Read the key again: whose value is there now?
+        const current = await kv.get(k);
+        const stored = decodeEntry(current, key);
+        const ours = stored !== undefined && writer !== "" && stored.writer === writer;
+        if (attempt < MAX_REAPPLY && (!stored || ours || (stored.ownerEpoch < epoch && stored.appliedSeq <= seq))) {
+          // Deleted, this process's own earlier write (its answer was lost), or an older owner's late
+          // write: this node owns the key now, and its state is the newest.
+          this.stats.reapplied++;
+          expected = current?.revision ?? 0;
+          continue;
+        }
+        this.stats.fenced++;
+        throw new FencedError(
+          `state write for ${app}/${partition} key "${abbrev(key)}" refused: the store holds a write of owner epoch ${stored?.ownerEpoch ?? "?"} (this node: ${epoch}); this node is a stale owner and drops its copy`,
+          { cause: err },
+        );
+      }
     }
   }
 
@@ -105,15 +118,8 @@ export class KvStateStore implements StateStore {
     return [];
   }
 
-  /** Forgets the revisions of a slot this node no longer owns (its next owner writes them). */
-  forgetSlot(app: string, partition: string, slot: number): void {
-    const prefix = revId(app, partition, `${slot}.`);
-    for (const id of this.revisions.keys()) if (id.startsWith(prefix)) this.revisions.delete(id);
-  }
-
   async close(): Promise<void> {
     this.publisher.close();
-    this.revisions.clear();
   }
 
   private codec(app: string, partition: string): Codec<unknown> {
@@ -136,11 +142,16 @@ export class KvStateStore implements StateStore {
   }
 }
 
-// KV keys allow [-/_=.a-zA-Z0-9]: actor keys are base64url-encoded after their slot.
-function kvKey(slot: number, key: string): string {
-  return `${slot}.${Buffer.from(key, "utf8").toString("base64url") || "_"}`;
+// The stored record of an entry (undefined for a missing or deleted key); a hashed key's record must name the key.
+function decodeEntry(e: KvEntry | null, key: string): WireStoredState | undefined {
+  if (!e || e.operation !== "PUT") return undefined;
+  const stored = storedStateCodec.decode(e.value);
+  if (stored.key && stored.key !== key) {
+    throw new StateStoreError(`the state stored under the hash of key "${abbrev(key)}" belongs to key "${abbrev(stored.key)}" (a SHA-256 collision); refusing to use it`);
+  }
+  return stored;
 }
 
-function revId(app: string, partition: string, k: string): string {
-  return `${app}\u0000${partition}\u0000${k}`;
+function abbrev(key: string): string {
+  return key.length <= 80 ? key : `${key.slice(0, 60)}... (${key.length} chars)`;
 }

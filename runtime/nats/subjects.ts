@@ -1,4 +1,6 @@
 // Every NATS subject and bucket name Troupe uses is built here.
+import { createHash } from "node:crypto";
+import { MAX_PLAIN_KV_KEY_CHARS } from "../defaults.js";
 
 /** Checks a cluster name: it becomes part of subjects and bucket names. */
 export function checkClusterName(cluster: string): string {
@@ -19,19 +21,38 @@ export function viewBucket(cluster: string): string {
 /** The key of the view record in the view bucket. */
 export const VIEW_KEY = "view";
 
+/** Key prefix, in the view bucket, of the leave intents of nodes told to leave. */
+export const LEAVE_INTENTS = "leaving";
+
+/** The view-bucket key of a node's leave intent (its value: the join sequence it leaves as). */
+export function leaveIntentKey(nodeId: string): string {
+  return `${LEAVE_INTENTS}.${nodeId}`;
+}
+
 /** The KV bucket of heartbeats (a key per node). */
 export function heartbeatBucket(cluster: string): string {
   return `troupe_${cluster}_heartbeats`;
 }
 
-/** A KV key for a node id (node ids are already subject-safe: letters, digits, '_', '.', '-'). */
+/** The heartbeat KV key of a node: the node id itself (checked by `checkNodeId` in cluster/node-id.ts: a valid KV key, so distinct ids are distinct keys). */
 export function heartbeatKey(nodeId: string): string {
-  return nodeId.replaceAll(".", "_");
+  return nodeId;
 }
 
 /** The KV bucket of actor state of one app and partition (snapshot and durable modes). */
 export function stateBucket(cluster: string, app: string, partition: string): string {
   return `troupe_${cluster}_state_${safe(app)}_${safe(partition)}`;
+}
+
+/**
+ * The KV key of an actor's state: `<slot>.<base64url of the key>`, or `<slot>.h.<sha-256 of the key>` when
+ * that would be long (a KV key is part of a subject, and subjects must fit the server's control line).
+ * Two tokens or three: the forms never collide, and the value keeps the full key.
+ */
+export function actorStateKey(slot: number, key: string): string {
+  const b64 = Buffer.from(key, "utf8").toString("base64url");
+  if (b64.length <= MAX_PLAIN_KV_KEY_CHARS) return `${slot}.${b64 || "_"}`;
+  return `${slot}.h.${createHash("sha256").update(key, "utf8").digest("base64url")}`;
 }
 
 /** The subject a KV bucket stores `key` on (writes published there are KV puts). */

@@ -6,12 +6,15 @@ import { slotOf } from "../placement/hash.js";
 import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
 import { SlotTable } from "./slot-table.js";
+import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 
 /** What an app runtime needs from its node. */
 export interface NodeServices {
   readonly nodeId: string;
   readonly store: StateStore;
   readonly maxActors: number;
+  /** Longest actor key in UTF-8 bytes (default `DEFAULT_MAX_KEY_BYTES`). */
+  readonly maxKeyBytes?: number;
   readonly deadLetters: DeadLetters;
   /** The node's current epoch. */
   epoch(): number;
@@ -23,6 +26,10 @@ export interface NodeServices {
   applied?(app: string, partition: string, env: Envelope): void;
   /** Durable mode: writes outputs out before states that reflect them are stored. */
   beforeWrite?(): Promise<unknown>;
+  /** A state load or write failed (it is retried; logged, rate-limited). */
+  storeFailed(app: string, key: string, error: unknown): void;
+  /** False while the node may not run steps (its lease ran out). */
+  mayRun?(): boolean;
 }
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
@@ -43,6 +50,7 @@ export class AppRuntime {
   readonly tables: SlotTable[];
   readonly counters: AppCounters;
   private readonly pipelineOfStage: PipelineDef[];
+  private readonly maxKeyBytes: number;
   private readonly partitionByName: Map<string, number>;
 
   constructor(
@@ -50,6 +58,7 @@ export class AppRuntime {
     private readonly node: NodeServices,
   ) {
     this.name = app.name;
+    this.maxKeyBytes = node.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES;
     this.partitionByName = new Map(app.partitions.map((p) => [p.name, p.index]));
     this.tables = app.partitions.map((p) => new SlotTable(p.slots));
     this.pipelineOfStage = [];
@@ -68,8 +77,9 @@ export class AppRuntime {
             emit: (stage, out, env) => this.continueAfter(stage, out, env),
             stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload ?? this.encodedInput(env), { stage: env.stage }),
             stageOf: (env) => this.app.stages[env.stage] as StateStageDef,
-            storeFailed: (err, key) => this.node.deadLetters.record("store_error", app.name, key, err),
+            storeFailed: (err, key) => this.node.storeFailed(app.name, key, err),
             beforeWrite: node.beforeWrite,
+            mayRun: node.mayRun,
             applied: node.applied ? (env) => node.applied!(app.name, this.app.partitions[(this.app.stages[env.stage] as StateStageDef).partition.index]!.name, env) : undefined,
           },
           node.maxActors,
@@ -172,6 +182,19 @@ export class AppRuntime {
           if (typeof key !== "string") key = String(key);
         } catch (err) {
           this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name} (key)`, err, frame, this.sourceOf(stage.id));
+          return;
+        }
+        // Keys travel in every envelope and name their state in the store: their length is bounded.
+        // (UTF-8 takes at most 3 bytes per UTF-16 unit, so most keys skip the exact count.)
+        if (key.length * 3 > this.maxKeyBytes && Buffer.byteLength(key, "utf8") > this.maxKeyBytes) {
+          this.node.deadLetters.record(
+            "key_too_long",
+            this.name,
+            `${stage.pipeline}/${stage.name} (key)`,
+            `the key is ${Buffer.byteLength(key, "utf8")} bytes; keys may be at most ${this.maxKeyBytes} bytes (UTF-8)`,
+            frame,
+            this.sourceOf(stage.id),
+          );
           return;
         }
         const partition = stage.partition;

@@ -25,7 +25,13 @@ export interface ClusterInfo {
   readonly parked: number;
   readonly deadLetters: number;
   /** State mode and actor states written by write-behind so far. */
-  readonly stateStore: { readonly mode: string; readonly writes: number };
+  /**
+   * State mode, actor states written by write-behind so far, evicted actors not yet passive, failed loads
+   * and writes (retried), actors dropped as a stale owner's copy, and the store's own counters.
+   */
+  readonly stateStore: { readonly mode: string; readonly writes: number; readonly evicting: number; readonly loadFailures: number; readonly writeFailures: number; readonly fencedDrops: number; readonly store?: Readonly<Record<string, number>> };
+  /** The ownership lease: ms left (null without leases), suspensions (ran out), resumes (renewed while still a member), fences (rejoined as a new member), outputs dropped by fences. */
+  readonly lease?: { readonly msLeft: number | null; readonly suspensions: number; readonly resumes: number; readonly fenced: number; readonly outputsDropped: number };
   /** Durable mode: the event log's counters, slots being read, and replayed events skipped as already applied. */
   readonly eventLog?: Readonly<Record<string, number>>;
   /** Transport counters (NATS: messages, retransmitted, duplicatesDropped, undeliverable...). */
@@ -73,7 +79,8 @@ export function clusterInfo(node: Node): ClusterInfo {
     forwards: node.forwards,
     parked: node.parkedCount(),
     deadLetters: node.deadLetters.total(),
-    stateStore: { mode: node.mode, writes: node.snapshotWrites },
+    stateStore: stateStoreInfo(node),
+    lease: { msLeft: Number.isFinite(node.leaseLeftMs()) ? Math.round(node.leaseLeftMs()) : null, ...node.leaseStats },
     ...(node.eventLog && node.durable
       ? { eventLog: { ...node.eventLog.stats, pending: node.eventLog.pending(), slotsReading: node.durable.reading(), repeatsSkipped: [...node.apps.values()].reduce((a, app) => a + app.hosts.reduce((b, h) => b + h.repeatsSkipped, 0), 0) } }
       : {}),
@@ -89,4 +96,20 @@ export function clusterInfo(node: Node): ClusterInfo {
     },
     apps,
   };
+}
+
+function stateStoreInfo(node: Node): ClusterInfo["stateStore"] {
+  let evicting = 0;
+  let loadFailures = 0;
+  let writeFailures = 0;
+  let fencedDrops = 0;
+  for (const app of node.apps.values()) {
+    for (const h of app.hosts) {
+      evicting += h.evictingCount;
+      loadFailures += h.storeStats.loadFailures;
+      writeFailures += h.storeStats.writeFailures;
+      fencedDrops += h.storeStats.fencedDrops;
+    }
+  }
+  return { mode: node.mode, writes: node.snapshotWrites, evicting, loadFailures, writeFailures, fencedDrops, ...(node.store.stats ? { store: { ...node.store.stats } } : {}) };
 }

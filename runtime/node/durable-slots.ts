@@ -16,6 +16,10 @@ export interface DurableHost {
   trims(): boolean;
   /** Writes the sinks' buffered outputs out; false when it could not (a checkpoint must not pass unwritten outputs). */
   flushOutputs(): Promise<boolean>;
+  /** False while the node may not act (its lease ran out): no checkpoint is written. */
+  mayAct(): boolean;
+  /** False while events may not be delivered (the node may not act, or its sinks are full): the readers stop and read on later. */
+  mayDeliver(): boolean;
 }
 
 interface SlotEntry {
@@ -44,6 +48,8 @@ interface AppReader {
   /** Slots whose checkpoints are being read. */
   loading: number;
   failedAt: number;
+  /** Stopped because the node could not take events (its lease ran out, or its sinks were full). */
+  stopped: boolean;
 }
 
 const RETRY_MS = 1_000;
@@ -65,7 +71,7 @@ export class DurableSlots {
     private readonly trimEvery = DEFAULT_TRIM_INTERVAL_MS,
   ) {
     for (const app of host.apps.values()) {
-      this.readers.set(app.name, { app, reader: undefined, gen: 0, from: 0, position: 0, slots: app.app.partitions.map(() => new Map()), loading: 0, failedAt: 0 });
+      this.readers.set(app.name, { app, reader: undefined, gen: 0, from: 0, position: 0, slots: app.app.partitions.map(() => new Map()), loading: 0, failedAt: 0, stopped: false });
     }
   }
 
@@ -84,7 +90,13 @@ export class DurableSlots {
 
   /** Tracks every owned slot, forgets the others, and (re)starts readers that must go back for newly gained slots. */
   reconcile(): void {
+    if (!this.host.mayDeliver()) return;
     for (const r of this.readers.values()) {
+      if (r.stopped) {
+        // Stopped while the node could not take events: read on from where each slot was.
+        r.stopped = false;
+        if (r.loading === 0) this.restart(r);
+      }
       let gained = 0;
       let restart = false;
       for (const p of r.app.app.partitions) {
@@ -136,7 +148,7 @@ export class DurableSlots {
     const e = r?.slots[partition]?.get(slot);
     if (!r || !e || !e.live || mark < 0) return;
     const upTo = e.skipped ? Math.min(mark, e.skipped - 1) : mark;
-    if (upTo <= e.checkpoint) return;
+    if (upTo <= e.checkpoint || !this.host.mayAct()) return;
     await this.host.eventLog.saveCheckpoint({ app, partition, slot }, upTo, this.host.epoch(), this.host.nodeId);
     e.checkpoint = upTo;
   }
@@ -162,7 +174,7 @@ export class DurableSlots {
     let upTo = Math.max(e.delivered, r.position * OFFSET_SCALE + (OFFSET_SCALE - 1));
     for (const env of held) if (env.offset > 0 && env.offset - 1 < upTo) upTo = env.offset - 1;
     if (e.skipped) upTo = Math.min(upTo, e.skipped - 1);
-    if (upTo > e.checkpoint && (await this.host.flushOutputs())) {
+    if (upTo > e.checkpoint && this.host.mayAct() && (await this.host.flushOutputs())) {
       await this.host.eventLog.saveCheckpoint({ app, partition, slot }, upTo, this.host.epoch(), this.host.nodeId);
       e.checkpoint = upTo;
     }
@@ -186,6 +198,16 @@ export class DurableSlots {
       const keepFrom = Math.floor(min / OFFSET_SCALE);
       if (keepFrom > 1) await this.host.eventLog.trim(r.app.name, keepFrom);
     }
+  }
+
+  // Stops an app's reader while the node cannot take events (bounded memory): every slot reads on
+  // from the last event delivered to it when `reconcile` finds the node able again.
+  private stop(r: AppReader): void {
+    r.reader?.close();
+    r.reader = undefined;
+    r.gen++;
+    r.stopped = true;
+    for (const m of r.slots) for (const e of m.values()) e.live = false;
   }
 
   /** Closes every reader. */
@@ -262,6 +284,10 @@ export class DurableSlots {
   private deliver(r: AppReader, seq: number, batch: EventBatchView): void {
     const app = r.app;
     const base = seq * OFFSET_SCALE;
+    if (!this.host.mayDeliver()) {
+      this.stop(r);
+      return;
+    }
     const { stages, slots } = batch;
     for (let i = 0; i < stages.length; i++) {
       const stage = app.app.stages[stages[i]!];

@@ -23,12 +23,12 @@ export interface HandoffHost {
   deliver(env: Envelope): void;
   /** Reports how long a slot was paused by a handoff. */
   paused(ms: number): void;
-  /** Forgets store bookkeeping for a slot handed off (its next owner writes it). */
-  forgetSlot(app: string, partition: string, slot: number): void;
   /** Called after every applied view (for parked envelopes and readiness). */
   viewApplied(view: MembershipView): void;
   /** Writes out the sinks' buffered outputs (a slot's outputs here go out before its next owner's). */
   flushOutputs?(): Promise<unknown>;
+  /** False while the node may not act (its lease ran out): no handoff is sent then. */
+  mayAct?(): boolean;
   /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
   settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;
 }
@@ -72,8 +72,15 @@ export class HandoffCoordinator {
     const first = this.epoch === 0;
     const owners = slotOwners(view);
     const table = new RoutingTable(view.epoch, owners);
-    const before = first ? new RoutingTable(view.epoch, owners.filter((m) => m.id !== self)) : this.table;
-    const members = new Set(view.members.map((m) => m.id));
+    // A first join takes each slot from its owner in the view it changed (or, where that is not known,
+    // in the placement without this node); later views from this node's own table.
+    const joinedFrom = first ? (view.previous ?? view.members.filter((m) => m.id !== self)) : undefined;
+    const previous = joinedFrom ? new RoutingTable(view.epoch, slotOwners({ epoch: view.epoch, members: joinedFrom })) : this.table;
+    // A member is the same member only with the same join sequence: a node restarted under the same
+    // id is a new member, and never hands over what its dead predecessor held.
+    const seqs = new Map(view.members.map((m) => [m.id, m.joinedSeq]));
+    const before = new Map((joinedFrom ?? this.view.members).map((m) => [m.id, m.joinedSeq]));
+    const present = (id: string | undefined, seq: number): boolean => id !== undefined && seqs.get(id) === seq;
     const t = now();
     let gained = 0;
     let lost = 0;
@@ -81,7 +88,7 @@ export class HandoffCoordinator {
       for (const p of app.app.partitions) {
         const st = app.tables[p.index]!;
         const next = table.owners(p.slots);
-        const prev = first ? before.owners(p.slots) : st.owners;
+        const prev = first ? previous.owners(p.slots) : st.owners;
         for (let slot = 0; slot < p.slots; slot++) {
           const owner = next[slot] ?? "";
           const code = st.code(slot);
@@ -90,17 +97,17 @@ export class HandoffCoordinator {
               // A handoff that arrived ahead of its epoch is waited for even if its sender has left since.
               const parkedFrom = this.parkedFrom(app.name, p.name, slot);
               const from = parkedFrom ?? prev[slot];
+              // The member that owned it, as it was in the view it owned it in.
+              const fromSeq = (from === parkedFrom ? seqs.get(from ?? "") : before.get(from ?? "")) ?? -1;
               gained++;
-              if (from && from !== self && (members.has(from) || from === parkedFrom)) {
+              if (from && from !== self && (present(from, fromSeq) || from === parkedFrom)) {
                 st.set(slot, "gaining", t);
                 st.gainFrom[slot] = from;
+                st.gainSeq[slot] = fromSeq;
               } else st.set(slot, "owned");
-            } else if (code === SLOT_CODE.LOSING && !st.sending[slot]) {
-              st.set(slot, "owned");
-              this.release(st, slot);
             } else if (code === SLOT_CODE.GAINING) {
               st.lostTo[slot] = undefined; // it came back to us while in flight
-              if (!members.has(st.gainFrom[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) {
+              if (!present(st.gainFrom[slot], st.gainSeq[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) {
                 this.host.log.warn({ slot, partition: p.name, from: st.gainFrom[slot] }, "previous owner left before handing off; serving the slot from the store");
                 st.set(slot, "owned");
                 this.release(st, slot);
@@ -116,7 +123,7 @@ export class HandoffCoordinator {
               st.lostTo[slot] = owner;
               st.lostAt[slot] = view.epoch;
             }
-            if (!members.has(st.gainFrom[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) st.lose(slot, st.lostAt[slot] || view.epoch, st.lostTo[slot] ?? owner, t);
+            if (!present(st.gainFrom[slot], st.gainSeq[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) st.lose(slot, st.lostAt[slot] || view.epoch, st.lostTo[slot] ?? owner, t);
           }
         }
         st.owners = next;
@@ -239,7 +246,7 @@ export class HandoffCoordinator {
           const code = st.code(slot);
           if (code === SLOT_CODE.LOSING) {
             pending++;
-            if (st.sending[slot]) continue;
+            if (st.sending[slot] || (this.host.mayAct && !this.host.mayAct())) continue;
             const target = this.targetOf(st, slot);
             if (!target) continue;
             const late = t - st.since[slot]! > this.host.timeoutMs;
@@ -312,7 +319,6 @@ export class HandoffCoordinator {
     if (this.host.mode !== "memory") {
       if (this.host.settle) settled = await this.host.settle(app.name, partition, slot, st.takeHeld(slot), idle);
       host.dropSlot(slot);
-      this.host.forgetSlot(app.name, p.name, slot);
     }
     const held = settled ?? st.takeHeld(slot);
     const target = this.targetOf(st, slot);
@@ -343,6 +349,7 @@ export class HandoffCoordinator {
       // The slot came back to us while it was on its way to `target` (a link of the chain): it returns from there.
       st.set(slot, "gaining", now());
       st.gainFrom[slot] = target;
+      st.gainSeq[slot] = this.view.members.find((m) => m.id === target)?.joinedSeq ?? -1;
     } else st.set(slot, "foreign");
   }
 

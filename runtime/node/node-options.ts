@@ -41,11 +41,18 @@ export interface NodeOptions {
   /** Active actors per state partition (LRU bound). */
   readonly maxActors?: number;
   readonly maxFrameBytes?: number;
+  /** Most connections each source accepts. */
   readonly maxConnections?: number;
+  /** Most connections each source accepts from one remote address. */
+  readonly maxConnectionsPerAddress?: number;
+  /** A source connection with no complete first frame (or hello) this long is closed. */
+  readonly sourceFirstFrameTimeoutMs?: number;
   readonly batchMaxEnvelopes?: number;
   readonly batchMaxDelayMs?: number;
   /** Outbound envelopes in flight above which sources pause. */
   readonly highWaterEnvelopes?: number;
+  /** Outbound bytes not yet acknowledged above which sources pause. */
+  readonly highWaterBytes?: number;
   readonly handoffTimeoutMs?: number;
   /** Write-behind interval of dirty actor state (snapshot and durable modes). */
   readonly snapshotIntervalMs?: number;

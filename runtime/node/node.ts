@@ -7,18 +7,19 @@ import {
   DEFAULT_BATCH_MAX_DELAY_MS,
   DEFAULT_BATCH_MAX_ENVELOPES,
   DEFAULT_HANDOFF_TIMEOUT_MS,
+  DEFAULT_HIGH_WATER_BYTES,
   DEFAULT_HIGH_WATER_ENVELOPES,
   DEFAULT_MAX_ACTORS,
   DEFAULT_MAX_HOPS,
   DEFAULT_SNAPSHOT_INTERVAL_MS,
 } from "../defaults.js";
-import { ConfigError, LifecycleError } from "../errors.js";
+import { ConfigError, EventTooLargeError, LifecycleError } from "../errors.js";
 import { Backpressure } from "../io/backpressure.js";
 import type { SinkWriter } from "../io/sink-writer.js";
 import { StdoutSink } from "../io/stdout-sink.js";
 import { TcpSink } from "../io/tcp-sink.js";
 import { TcpSource, type SourceConnection } from "../io/tcp-source.js";
-import { createLogger, type Logger } from "../logger.js";
+import { createLogger, LogRateLimiter, type Logger } from "../logger.js";
 import { DeadLetters, type ReplayTarget } from "../observability/dead-letters.js";
 import { HttpServer } from "../observability/http-server.js";
 import { LatencyHistogram } from "../observability/latency-histogram.js";
@@ -31,6 +32,7 @@ import { AppRuntime } from "./app-runtime.js";
 import { HandoffCoordinator, type StateMode } from "./handoff.js";
 import type { Address, NodeOptions } from "./node-options.js";
 import { SLOT_CODE, type SlotTable } from "./slot-table.js";
+import { checkNodeId } from "../cluster/node-id.js";
 import { clusterInfo, type ClusterInfo } from "./cluster-info.js";
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -63,8 +65,25 @@ export class Node {
   private unsubscribe: (() => void) | undefined;
   private offEvicted: (() => void) | undefined;
   private rejoining = false;
+  private joining = false;
+  private readonly earlyViews: MembershipView[] = [];
+  // A sink is over its high-water mark: no events from other nodes (or the stream) until it drains.
+  private sinkPressure = false;
+  private accepting = true;
   /** Times this node fenced itself after being removed from the view. */
   evictions = 0;
+  // The ownership lease (monotonic ms): steps, sink writes and state writes only before it.
+  private leaseUntil = Infinity;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  // Lease ran out: nothing runs or is written until it is renewed and membership is confirmed.
+  private suspended = false;
+  private confirming = false;
+  private offLease: (() => void) | undefined;
+  // Events and outputs that came while suspended: run and written on resume, or (events) re-routed after a fence.
+  private readonly suspendedEvents: Envelope[] = [];
+  private readonly suspendedOutputs: Array<{ sink: string; payload: Uint8Array; acceptedMs: number }> = [];
+  /** Lease counters: suspensions (lease ran out), resumes (renewed, still a member), fences (removed: rejoined as a new member), outputs dropped by a fence. */
+  readonly leaseStats = { suspensions: 0, resumes: 0, fenced: 0, outputsDropped: 0 };
   private readonly maxHops = DEFAULT_MAX_HOPS;
   private readonly connections = new WeakMap<SourceConnection, { id: string; seq: number }>();
   private pressureTimer: NodeJS.Timeout | undefined;
@@ -76,6 +95,8 @@ export class Node {
   forwards = 0;
   /** Dead letters taken back in. */
   reinjected = 0;
+  /** Times a full sink stopped this node taking events from other nodes. */
+  sinkPauses = 0;
   /** Durable mode: stream events a handoff or fence took back from actors, left for the slot's next reader. */
   replayLeft = 0;
   /** Durable mode: the event log and the reading of owned slots. */
@@ -89,12 +110,10 @@ export class Node {
   private readonly producers = new WeakMap<SourceConnection, LogProducer>();
   private readonly ownProducers = new Map<string, LogProducer>();
   private ingestingSource: TcpSource | undefined;
+  private readonly storeLogLimiter = new LogRateLimiter(2);
 
   private constructor(private readonly options: NodeOptions) {
-    this.id = options.nodeId;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(this.id)) {
-      throw new ConfigError(`node id "${this.id}" is invalid: use letters, digits, '_', '.', '-' (1-64 chars, no spaces)`);
-    }
+    this.id = checkNodeId(options.nodeId);
     this.log = (options.logger ?? createLogger(options.logLevel ?? "info")).child({ node: this.id });
     this.store = options.store ?? new MemoryStateStore();
     this.store.attach?.(options.apps);
@@ -115,6 +134,11 @@ export class Node {
       route: (env: Envelope, st: SlotTable) => this.route(env, st),
       writeSink: (sink: string, payload: Uint8Array, acceptedMs: number) => this.writeSink(sink, payload, acceptedMs),
       beforeWrite: this.mode === "durable" ? () => this.flushOutputs() : undefined,
+      mayRun: () => this.mayAct(),
+      storeFailed: (app: string, key: string, err: unknown) => {
+        const s = this.storeLogLimiter.allow();
+        if (s >= 0) this.log.warn({ app, key: key.length > 80 ? `${key.slice(0, 60)}...` : key, err: (err as Error).message, suppressed: s }, "state store read or write failed; retrying");
+      },
       applied: options.onApplied
         ? (app: string, partition: string, env: Envelope) =>
             options.onApplied!({ node: this.id, app, partition, slot: env.slot, epoch: this.handoff.epoch, key: env.key, source: env.source, seq: env.seq })
@@ -143,8 +167,8 @@ export class Node {
         this.metrics.handoffPause.observe(ms / 1000);
       },
       viewApplied: (view) => this.viewApplied(view),
-      forgetSlot: (app, partition, slot) => this.store.forgetSlot?.(app, partition, slot),
       flushOutputs: () => this.flushOutputs(1_000),
+      mayAct: () => this.mayAct(),
       settle: this.eventLog ? (app, partition, slot, held, idle) => this.durable!.handoff(app, partition, slot, held, idle) : undefined,
     });
     this.durable = this.eventLog
@@ -156,11 +180,17 @@ export class Node {
           epoch: () => this.handoff.epoch,
           trims: () => this.handoff.view.members.map((m) => m.id).sort()[0] === this.id,
           flushOutputs: () => this.flushOutputs(),
+          mayAct: () => this.mayAct(),
+          mayDeliver: () => this.mayDeliver(),
         })
       : undefined;
     this.metrics = new NodeMetrics(this);
     const hwm = options.highWaterEnvelopes ?? DEFAULT_HIGH_WATER_ENVELOPES;
     this.backpressure.addProbe(() => options.transport.inFlight() + this.router.queued() + (this.eventLog?.pending() ?? 0) > hwm);
+    const hwmBytes = options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES;
+    if (options.transport.inFlightBytes) this.backpressure.addProbe(() => options.transport.inFlightBytes!() > hwmBytes);
+    // A suspended node reads nothing more from its sources until it acts again.
+    this.backpressure.addProbe(() => this.suspended || this.rejoining);
   }
 
   /** Creates a node (nothing runs until `start`). */
@@ -198,10 +228,21 @@ export class Node {
       for (const s of this.sinks.values()) await s.start();
       await this.options.transport.start(this.id, { onBatch: (from, envs) => this.onBatch(from, envs), onControl: (from, msg) => this.onControl(from, msg) }, this.wireContext());
       await this.eventLog?.open([...this.apps.keys()], this.wireContext());
-      this.unsubscribe = this.options.membership.subscribe((view) => this.handoff.applyView(view));
+      // Views that come while this node joins wait for the join's own view: it says what the cluster
+      // was before the join, which a joiner needs to know whom it takes each slot from.
+      this.joining = true;
+      this.unsubscribe = this.options.membership.subscribe((view) => {
+        if (this.joining) this.earlyViews.push(view);
+        else this.handoff.applyView(view);
+      });
       this.offEvicted = this.options.membership.onEvicted?.(() => this.evicted());
+      if (this.options.membership.leaseUntil) {
+        this.leaseUntil = 0;
+        this.offLease = this.options.membership.onLeaseRenewed?.((until) => this.leaseRenewed(until));
+      }
       const view = await this.options.membership.join(this.id, { http: this.advertisedHttp() });
-      this.handoff.applyView(view);
+      this.leaseRenewed(this.options.membership.leaseUntil?.() ?? Infinity);
+      this.joined(view);
       this.durable?.start();
       await this.openSources();
       if (this.options.http) {
@@ -346,9 +387,10 @@ export class Node {
 
   /** Write-behind: stores the state of every dirty actor (snapshot and durable modes). */
   async snapshot(): Promise<number> {
-    if (this.snapshotting || this.handoff.epoch === 0) return 0;
+    if (this.snapshotting || this.handoff.epoch === 0 || !this.mayAct()) return 0;
     this.snapshotting = true;
     let n = 0;
+    let failedSlots = 0;
     const checkpoints: Array<{ app: string; partition: number; slot: number; mark: number }> = [];
     try {
       for (const app of this.apps.values()) {
@@ -356,18 +398,33 @@ export class Node {
           const host = app.hosts[i]!;
           const st = app.tables[i]!;
           // Only slots this node still owns: a losing slot's state is written by its handoff.
+          // A slot whose writes fail is counted and left dirty for the next round; the others go on.
           if (this.durable) {
             for (let slot = 0; slot < st.slots; slot++) {
               if (st.code(slot) !== SLOT_CODE.OWNED) continue;
               // Idle as the flush begins: every event delivered so far is in the states it writes.
               const idle = host.isSlotIdle(slot);
               const mark = this.durable.mark(app.name, i, slot);
-              n += await host.flushDirty(slot);
-              if (idle) checkpoints.push({ app: app.name, partition: i, slot, mark });
+              try {
+                n += await host.flushDirty(slot);
+                if (idle) checkpoints.push({ app: app.name, partition: i, slot, mark });
+              } catch {
+                failedSlots++;
+              }
             }
-          } else for (const slot of host.activeSlots().keys()) if (st.code(slot) === SLOT_CODE.OWNED) n += await host.flushDirty(slot);
+          } else {
+            for (const slot of host.dirtySlots()) {
+              if (st.code(slot) !== SLOT_CODE.OWNED) continue;
+              try {
+                n += await host.flushDirty(slot);
+              } catch {
+                failedSlots++;
+              }
+            }
+          }
         }
       }
+      if (failedSlots > 0) this.log.warn({ failedSlots }, "write-behind could not store some slots' states; they stay dirty and are written next round");
       // A checkpoint also stands for the outputs of the events below it: they reach the sinks first.
       if (this.durable && checkpoints.length && (await this.flushOutputs())) {
         await Promise.all(checkpoints.map((c) => (this.apps.get(c.app)!.tables[c.partition]!.code(c.slot) === SLOT_CODE.OWNED ? this.durable!.checkpoint(c.app, c.partition, c.slot, c.mark) : undefined)));
@@ -385,6 +442,8 @@ export class Node {
   private async teardown(): Promise<void> {
     if (this.pressureTimer) clearInterval(this.pressureTimer);
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.offLease?.();
     await this.http?.close().catch(() => undefined);
     await Promise.all(this.sources.map((s) => s.close().catch(() => undefined)));
     this.unsubscribe?.();
@@ -414,7 +473,7 @@ export class Node {
         if ("write" in t) writer = t;
         else if ("kind" in t) writer = new StdoutSink({ name, format: (p: Uint8Array) => Buffer.from(p).toString("base64") });
         else writer = new TcpSink({ name, host: t.host, port: t.port, logger: log, backpressure: this.backpressure });
-        if ("write" in t || "kind" in t) this.backpressure.addProbe(() => writer.isHigh());
+        this.backpressure.addProbe(() => writer.isHigh());
         this.sinks.set(name, writer);
       }
     }
@@ -434,17 +493,21 @@ export class Node {
         port: addr.port,
         maxFrameBytes: this.options.maxFrameBytes,
         maxConnections: this.options.maxConnections,
+        maxConnectionsPerAddress: this.options.maxConnectionsPerAddress,
+        firstFrameTimeoutMs: this.options.sourceFirstFrameTimeoutMs,
         logger: this.log,
         backpressure: this.backpressure,
         onFrame: (payload, conn) => {
           let c = this.connections.get(conn);
           if (!c) this.connections.set(conn, (c = { id: this.connectionId(name, conn), seq: 0 }));
-          if (conn.acks) {
-            this.ingesting = conn;
-            this.ingestingSource = source;
-            app.ingest(name, payload, c.id, conn.acks.current, nowMs());
+          // Durable mode: every connection, plain or acknowledged, appends through its own producer.
+          this.ingesting = conn;
+          this.ingestingSource = source;
+          try {
+            app.ingest(name, payload, c.id, conn.acks ? conn.acks.current : ++c.seq, nowMs());
+          } finally {
             this.ingesting = undefined;
-          } else app.ingest(name, payload, c.id, ++c.seq, nowMs());
+          }
         },
         onBadInput: (reason, conn, detail) => this.deadLetters.record(reason, app.name, `${name} ${conn.remote}`, detail),
         onClose: (conn) => this.producers.get(conn)?.close(),
@@ -455,6 +518,13 @@ export class Node {
     }
     // Sources pause when outbound work is over the high-water mark; this wakes them when it falls.
     this.pressureTimer = setInterval(() => {
+      let high = false;
+      for (const sink of this.sinks.values()) if (sink.isHigh()) high = true;
+      if (high !== this.sinkPressure) {
+        this.sinkPressure = high;
+        if (high) this.sinkPauses++;
+        this.applyIntake();
+      }
       if (!this.backpressure.isHigh()) this.backpressure.notifyLow();
     }, 5);
     this.pressureTimer.unref();
@@ -478,11 +548,18 @@ export class Node {
       producer = this.ownProducers.get(env.app);
       if (!producer) this.ownProducers.set(env.app, (producer = this.eventLog!.producer(env.app, `${this.id}-${this.incarnation}`, false)));
     }
+    // Acknowledged connections only: their frame is acknowledged once stored (0 on a plain one).
     const held = conn && source ? source.hold(conn) : 0;
     producer.append(env, held, (err) => {
-      if (err) {
+      if (err instanceof EventTooLargeError) {
+        // It can never be stored: a dead letter, and handled like a stored frame, so an acknowledged
+        // client goes on (rejecting would close its connection and it would resend the frame forever).
+        this.deadLetters.record("too_large", env.app, conn ? `${conn.source} ${conn.remote}` : `stage ${env.stage}`, err, env.payload);
+        if (held && conn && source) source.complete(conn, held);
+      } else if (err) {
         this.deadLetters.record("append_failed", env.app, `stage ${env.stage}`, err, env.payload);
-        if (conn && source) source.reject(conn, err.message);
+        // The client resends what was not acknowledged (a plain connection has nothing to resend).
+        if (held && conn && source) source.reject(conn, err.message);
       } else if (held && conn && source) source.complete(conn, held);
     });
   }
@@ -522,6 +599,13 @@ export class Node {
   private deliverTo(env: Envelope, st: SlotTable): void {
     const code = st.code(env.slot);
     if (code === SLOT_CODE.OWNED) {
+      // The lease is checked before every event: a node that was paused finds it expired here,
+      // before it touches anything (a timer could fire only after the I/O that brought the event).
+      if (this.suspended || this.rejoining || performance.now() > this.leaseUntil) {
+        this.suspendedEvents.push(env);
+        this.suspend();
+        return;
+      }
       const app = this.apps.get(env.app)!;
       app.deliverOwned(env, (app.app.stages[env.stage] as StateStageDef).partition.index);
     } else if (code === SLOT_CODE.GAINING || code === SLOT_CODE.LOSING) {
@@ -567,21 +651,127 @@ export class Node {
     }
   }
 
-  // Removed from the view while running: stop acting as an owner at once, then join again.
+  // The view a join returned, then every view that came meanwhile (older ones are ignored).
+  private joined(view: MembershipView): void {
+    this.joining = false;
+    this.handoff.applyView(view);
+    for (const v of this.earlyViews.splice(0)) this.handoff.applyView(v);
+  }
+
+  // Takes messages from other nodes in only while it may act and its sinks have room: otherwise they
+  // stay unacknowledged with their senders (whose sources pause at their high-water marks).
+  private applyIntake(): void {
+    const want = !this.suspended && !this.rejoining && !this.sinkPressure;
+    if (want === this.accepting) return;
+    this.accepting = want;
+    this.options.transport.setAccepting?.(want);
+  }
+
+  /** True while events may be delivered to actors here (durable reader): acting, and the sinks have room. */
+  mayDeliver(): boolean {
+    return !this.sinkPressure && this.mayAct();
+  }
+
+  /** Milliseconds left on the ownership lease (Infinity without leases; negative once it ran out). */
+  leaseLeftMs(): number {
+    return this.leaseUntil - performance.now();
+  }
+
+  /** True while this node may act as an owner: its lease is fresh and it is not suspended or rejoining. */
+  mayAct(): boolean {
+    return !this.suspended && !this.rejoining && performance.now() <= this.leaseUntil;
+  }
+
+  // The lease was renewed (a heartbeat was acknowledged).
+  private leaseRenewed(until: number): void {
+    this.leaseUntil = until;
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = undefined;
+    if (this.rejoining) return; // the rejoin resumes the node
+    if (this.suspended) {
+      this.confirmAndResume();
+      return;
+    }
+    if (until !== Infinity && this.state === "running") {
+      // Wakes the node when the lease runs out with no event to notice it (it pauses its reader and inbox).
+      this.leaseTimer = setTimeout(() => {
+        if (performance.now() > this.leaseUntil) this.suspend();
+      }, Math.max(0, until - performance.now()) + 1);
+      this.leaseTimer.unref();
+    }
+  }
+
+  // The lease ran out: stop acting at once (no steps, no sink or state writes), stop taking events in,
+  // and wait for a renewal; then confirm membership from the store before acting again.
+  private suspend(): void {
+    if (this.suspended || this.rejoining || (this.state !== "running" && this.state !== "draining")) return;
+    this.suspended = true;
+    this.leaseStats.suspensions++;
+    this.applyIntake();
+    this.log.warn({ expiredMsAgo: Math.round(performance.now() - this.leaseUntil) }, "lease ran out (heartbeat not renewed in time): no steps and no writes until it is renewed and this node is confirmed a member");
+    // Renewed while the news was on its way (the heartbeat answered after the event that noticed).
+    if (performance.now() <= this.leaseUntil) this.confirmAndResume();
+  }
+
+  private confirmAndResume(): void {
+    if (this.confirming || !this.options.membership.confirmMember) return;
+    this.confirming = true;
+    this.options.membership
+      .confirmMember()
+      .then((member) => {
+        this.confirming = false;
+        if (!this.suspended || this.rejoining) return;
+        if (!member) this.evicted();
+        else if (performance.now() <= this.leaseUntil) this.resumeAfterLease();
+      })
+      .catch((err: unknown) => {
+        this.confirming = false;
+        this.log.warn({ err: (err as Error).message }, "could not confirm membership after a lease renewal; waiting for the next");
+      });
+  }
+
+  // Still a member, lease renewed: take events in again and run what waited, oldest first.
+  private resumeAfterLease(): void {
+    this.suspended = false;
+    this.leaseStats.resumes++;
+    this.log.info({ events: this.suspendedEvents.length, outputs: this.suspendedOutputs.length }, "lease renewed and membership confirmed: acting again");
+    this.applyIntake();
+    for (const app of this.apps.values()) for (const h of app.hosts) h.kick();
+    for (const o of this.suspendedOutputs.splice(0)) this.writeSink(o.sink, o.payload, o.acceptedMs);
+    for (const env of this.suspendedEvents.splice(0)) this.deliver(env);
+    this.durable?.reconcile();
+    this.leaseRenewed(this.leaseUntil);
+    this.backpressure.notifyLow();
+  }
+
+  // Removed from the view (or found not to be a member after a lease ran out): stop acting as an
+  // owner at once, keep nothing it could write back, and join again as a new member.
   private evicted(): void {
-    if (this.state !== "running" || this.rejoining) return;
+    if ((this.state !== "running" && this.state !== "draining") || this.rejoining) return;
     this.rejoining = true;
+    this.suspended = false;
     this.evictions++;
+    this.leaseStats.fenced++;
+    this.applyIntake();
+    this.joining = true;
     const held = this.handoff.fence();
-    this.parked.push(...held);
-    this.log.warn({ held: held.length }, "removed from the cluster view: fenced (no steps, no sink writes); rejoining");
+    // Events it took in (and acknowledged) but did not run go to their owners after the rejoin; its
+    // unacknowledged ones its senders re-route themselves. Outputs it held are dropped: the fence
+    // also drops the state their events changed.
+    this.parked.push(...held, ...this.suspendedEvents.splice(0));
+    const dropped = this.suspendedOutputs.splice(0).length;
+    this.leaseStats.outputsDropped += dropped;
+    this.log.warn({ held: held.length, outputsDropped: dropped }, "not a member any more: fenced (no steps, no writes, state dropped); rejoining as a new member");
     const http = this.advertisedHttp();
     const retry = (): void => {
       this.options.membership
         .join(this.id, { http })
         .then((view) => {
           this.rejoining = false;
-          this.handoff.applyView(view);
+          this.applyIntake();
+          this.leaseRenewed(this.options.membership.leaseUntil?.() ?? Infinity);
+          this.joined(view);
+          this.backpressure.notifyLow();
         })
         .catch((err: unknown) => {
           this.log.warn({ err }, "rejoin failed; retrying");
@@ -634,6 +824,12 @@ export class Node {
   }
 
   private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {
+    if (this.suspended || this.rejoining || performance.now() > this.leaseUntil) {
+      // An async step that finished after the lease ran out: written if the lease is renewed, else dropped.
+      this.suspendedOutputs.push({ sink, payload, acceptedMs });
+      this.suspend();
+      return;
+    }
     this.sinks.get(sink)!.write(payload);
     this.latency.record(nowMs() - acceptedMs);
   }

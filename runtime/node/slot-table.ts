@@ -16,8 +16,10 @@ export class SlotTable {
   owners: readonly string[];
   private readonly states: Uint8Array;
   private readonly buffers: Array<Envelope[] | undefined>;
-  /** For gaining slots: the node expected to hand the slot over. */
+  /** For gaining slots: the node expected to hand the slot over ... */
   readonly gainFrom: Array<string | undefined>;
+  /** ... and its join sequence (the same id rejoined is another member, which will not hand it over). */
+  readonly gainSeq: Float64Array;
   /** For gaining and losing slots: when the transition began (ms), for the pause metric and deadlines. */
   readonly since: Float64Array;
   /** For losing slots (and gaining slots that moved on): the epoch in which the slot was lost. */
@@ -32,6 +34,7 @@ export class SlotTable {
     this.states = new Uint8Array(slots);
     this.buffers = new Array(slots).fill(undefined);
     this.gainFrom = new Array(slots).fill(undefined);
+    this.gainSeq = new Float64Array(slots);
     this.since = new Float64Array(slots);
     this.lostAt = new Float64Array(slots);
     this.lostTo = new Array(slots).fill(undefined);

@@ -1,15 +1,16 @@
 import { DEFAULT_DEAD_LETTER_KEEP, DEFAULT_DEAD_LETTER_LOGS_PER_SECOND } from "../defaults.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 
-/** Why an event or frame was dead-lettered. */
+/** Why an event or frame was dead-lettered (connection-level refusals are metrics, not dead letters: see `SourceRefusal`). */
 export type DeadLetterReason =
   | "oversized_frame"
   | "buffer_overflow"
   | "idle_timeout"
   | "truncated_frame"
-  | "too_many_connections"
   | "bad_hello"
   | "append_failed"
+  | "too_large"
+  | "key_too_long"
   | "decode_error"
   | "step_error"
   | "hop_limit"

@@ -50,6 +50,20 @@ export class NodeMetrics {
     counter("troupe_sink_dropped_total", "Outputs a sink dropped because its buffer was full", ["sink"], (set) => {
       for (const [name, s] of node.sinkWriters()) set({ sink: name }, s.stats.dropped);
     });
+    gauge("troupe_source_connections", "Open connections per source", ["source"], (set) => {
+      for (const s of node.tcpSources()) set({ source: s.name }, s.connectionCount());
+    });
+    gauge("troupe_source_connections_silent", "Open connections per source that have not sent a complete first frame yet", ["source"], (set) => {
+      for (const s of node.tcpSources()) set({ source: s.name }, s.silentCount());
+    });
+    counter(
+      "troupe_source_connections_refused_total",
+      "Connections a source refused (max_connections, max_connections_per_address: no silent one to evict) or closed without losing input (evicted_silent, first_frame_timeout, idle_timeout); not dead letters",
+      ["source", "reason"],
+      (set) => {
+        for (const s of node.tcpSources()) for (const [reason, n] of Object.entries(s.stats.refused)) set({ source: s.name, reason }, n);
+      },
+    );
     counter("troupe_dead_letters_total", "Dead letters per reason", ["reason"], (set) => {
       for (const [reason, n] of node.deadLetters.counts) set({ reason }, n);
     });

@@ -18,7 +18,8 @@ export interface LogProducer {
   /**
    * Appends `env`; `done` runs once it is stored (or with the error). `clientSeq` is the frame number
    * of an acknowledged client (0 otherwise): a frame an earlier connection of the client already
-   * stored completes at once and is not stored again.
+   * stored completes at once and is not stored again. An event that cannot be stored even alone (over
+   * the server's max payload) fails with `EventTooLargeError`: no retry can succeed.
    */
   append(env: Envelope, clientSeq: number, done: (err: Error | undefined) => void): void;
   /** No more appends: released once what it holds is stored. */
@@ -33,7 +34,7 @@ export interface EventBatchView {
   event(i: number): Envelope;
 }
 
-/** Events per stream message at most (an event's offset is `sequence * 2^16 + index`). */
+/** Events per stream message at most (an event's offset is `sequence * 2^16 + index`); the server's max payload bounds its bytes too. */
 export const MAX_BATCH_EVENTS = 4096;
 /** Offsets of the events of stream message `seq` lie in [seq * OFFSET_SCALE, seq * OFFSET_SCALE + MAX_BATCH_EVENTS). */
 export const OFFSET_SCALE = 65_536;

@@ -3,10 +3,12 @@ import type { Application } from "../builder/application.js";
 /** A value that may be ready now or later: the hot path avoids a promise when it can. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** A stored actor: its state and the last event-stream sequence applied to it (0 outside durable mode). */
+/** A stored actor: its state, the last event-stream sequence applied to it (0 outside durable mode) and the store's revision of it. */
 export interface StoredActor {
   readonly state: unknown;
   readonly seq: number;
+  /** The store's revision of the key as read (stores with compare-and-set writes). */
+  readonly revision?: number;
 }
 
 /** Where actor state lives while its actor is passive (and, in snapshot mode, across owners). */
@@ -14,18 +16,23 @@ export interface StateStore {
   readonly kind: "memory" | "jetstream-kv";
   /** The stored state of `key`, or undefined if the key has none. */
   load(app: string, partition: string, slot: number, key: string): MaybePromise<unknown>;
-  /** Stores the state of `key` (write-behind callers batch these); `seq` is the last event-stream sequence it reflects (durable mode). */
+  /** Stores the state of `key` (stores that keep objects: the memory store). */
   save(app: string, partition: string, slot: number, key: string, state: unknown, seq?: number): MaybePromise<void>;
-  /** Stores a state already encoded with its partition's codec (stores that keep bytes). */
-  saveEncoded?(app: string, partition: string, slot: number, key: string, bytes: Uint8Array, seq: number): Promise<void>;
-  /** The stored state of `key` with the last event-stream sequence it reflects (stores that keep one). */
+  /**
+   * Stores a state already encoded with its partition's codec, on the condition that the key is still at
+   * `revision` (undefined: the writer never read it, so it must not exist); resolves with the new revision.
+   * A key another owner wrote since fails with `FencedError`; a write while this node's lease is out fails
+   * with `LeaseExpiredError`.
+   */
+  saveEncoded?(app: string, partition: string, slot: number, key: string, bytes: Uint8Array, seq: number, revision: number | undefined): Promise<number>;
+  /** The stored state of `key` with the last event-stream sequence it reflects and its revision (stores that keep them). */
   loadEntry?(app: string, partition: string, slot: number, key: string): MaybePromise<StoredActor | undefined>;
   /** Removes and returns every stored actor of a slot (memory mode hands these off directly). */
   takeSlot(app: string, partition: string, slot: number): MaybePromise<Array<[string, unknown]>>;
   /** Learns the apps whose state it stores (stores that encode state need their codecs). */
   attach?(apps: readonly Application[]): void;
-  /** Forgets what it knows of a slot this node handed off (optional). */
-  forgetSlot?(app: string, partition: string, slot: number): void;
+  /** Counters of the store (reads, writes, conflicts...), for /cluster and metrics. */
+  readonly stats?: Readonly<Record<string, number>>;
   /** Releases resources. */
   close(): Promise<void>;
 }

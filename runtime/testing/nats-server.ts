@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,8 @@ export interface NatsServer {
   readonly storeDir: string;
   /** Stops the server (SIGTERM) and starts it again on the same port and store. */
   restart(downMs?: number): Promise<void>;
+  /** Kills the server (SIGKILL: no clean shutdown) and starts it again on the same port and store after `downMs`. */
+  crash(downMs?: number): Promise<void>;
   /** Stops it for good and removes the store. */
   stop(): Promise<void>;
 }
@@ -26,21 +28,36 @@ export function natsServerVersion(): string {
   return r.stdout.trim();
 }
 
+/** Options of a test nats-server. */
+export interface NatsServerOptions {
+  /** The server's `max_payload` in bytes (set through a config file; the server's default is 1 MiB). */
+  readonly maxPayload?: number;
+}
+
 /** Starts a nats-server and waits until it accepts connections. */
-export async function startNatsServer(): Promise<NatsServer> {
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   natsServerVersion();
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), "troupe-nats-"));
+  const args = ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir];
+  let configDir: string | undefined;
+  if (options.maxPayload !== undefined) {
+    // max_payload has no command-line flag; the flags above still override the file's other settings.
+    configDir = mkdtempSync(join(tmpdir(), "troupe-nats-conf-"));
+    const file = join(configDir, "nats-server.conf");
+    writeFileSync(file, `max_payload: ${options.maxPayload}\n`);
+    args.unshift("-c", file);
+  }
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    proc = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], { stdio: "ignore" });
+    proc = spawn("nats-server", args, { stdio: "ignore" });
     await waitUntil(() => accepts(port), 10_000, `nats-server on port ${port}`);
   };
-  const halt = async () => {
+  const halt = async (signal: NodeJS.Signals = "SIGTERM") => {
     const p = proc;
     if (!p || p.exitCode !== null) return;
     const exited = new Promise((r) => p.once("exit", r));
-    p.kill("SIGTERM");
+    p.kill(signal);
     await exited;
   };
   await launch();
@@ -53,9 +70,15 @@ export async function startNatsServer(): Promise<NatsServer> {
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       await launch();
     },
+    crash: async (downMs = 0) => {
+      await halt("SIGKILL");
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      await launch();
+    },
     stop: async () => {
       await halt();
       rmSync(storeDir, { recursive: true, force: true });
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
     },
   };
 }

@@ -50,7 +50,7 @@ export class ProcessCluster {
   constructor(private readonly options: ProcessClusterOptions) {}
 
   /** Starts a node process and waits until it serves /readyz. */
-  async addNode(opts: { id?: string; sources?: readonly string[]; args?: readonly string[]; waitReady?: boolean } = {}): Promise<NodeProcess> {
+  async addNode(opts: { id?: string; sources?: readonly string[]; args?: readonly string[]; waitReady?: boolean; sinks?: Record<string, string> } = {}): Promise<NodeProcess> {
     const id = opts.id ?? `node-${++this.n}`;
     const httpPort = await freePort();
     const sources: Record<string, number> = {};
@@ -66,7 +66,7 @@ export class ProcessCluster {
       `127.0.0.1:${httpPort}`,
       ...(this.options.apps ?? ["loyalty"]).flatMap((a) => ["--app", a]),
       ...Object.entries(sources).flatMap(([name, port]) => ["--source", `${name}=127.0.0.1:${port}`]),
-      ...Object.entries(this.options.sinks ?? {}).flatMap(([name, addr]) => ["--sink", `${name}=${addr}`]),
+      ...Object.entries({ ...this.options.sinks, ...opts.sinks }).flatMap(([name, addr]) => ["--sink", `${name}=${addr}`]),
       ...(this.options.args ?? []),
       ...(opts.args ?? []),
     ];
@@ -104,6 +104,16 @@ export class ProcessCluster {
   kill(id: string): void {
     this.nodes.get(id)?.proc.kill("SIGKILL");
     this.nodes.delete(id);
+  }
+
+  /** SIGSTOPs a node (a pause: it keeps its sockets but runs nothing). */
+  pause(id: string): void {
+    this.nodes.get(id)?.proc.kill("SIGSTOP");
+  }
+
+  /** SIGCONTs a paused node. */
+  resume(id: string): void {
+    this.nodes.get(id)?.proc.kill("SIGCONT");
   }
 
   /** SIGTERMs a node (graceful drain) and resolves with its exit code. */
@@ -146,7 +156,10 @@ export class ProcessCluster {
 
   /** Kills every node process. */
   async stop(): Promise<void> {
-    for (const n of this.nodes.values()) n.proc.kill("SIGKILL");
+    for (const n of this.nodes.values()) {
+      n.proc.kill("SIGCONT");
+      n.proc.kill("SIGKILL");
+    }
     await waitUntil(() => [...this.nodes.values()].every((n) => n.exitCode !== null), 10_000, "node processes to exit").catch(() => undefined);
     this.nodes.clear();
     // TROUPE_TEST_LOGS=dir keeps every node's log lines (one file per node) for a post-mortem.

@@ -29,12 +29,20 @@ export interface Transport {
   sendControl(to: string, message: ControlMessage): void;
   /** Envelopes sent but not yet delivered (or acknowledged); sources pause above a high-water mark. */
   inFlight(): number;
+  /** Bytes of messages sent but not yet acknowledged (transports that keep them); sources pause above a high-water mark. */
+  inFlightBytes?(): number;
   /** Resolves once everything sent has been delivered (or acknowledged), or after `timeoutMs` with false. */
   flush(timeoutMs: number): Promise<boolean>;
   /** Counters of the transport (messages, retransmissions, repeats dropped...), for /cluster and metrics. */
   readonly stats?: Readonly<Record<string, number>>;
   /** Forgets a node that left the cluster; returns the events it never acknowledged, for re-routing (optional). */
   forget?(nodeId: string): Envelope[];
+  /**
+   * False: messages from other nodes are dropped unacknowledged (their senders resend them, or re-route
+   * them once this node leaves the view); acknowledgements are still taken. A node that may not act
+   * (its lease ran out) must not take events it cannot run in. Optional: transports without peers.
+   */
+  setAccepting?(accepting: boolean): void;
   /** Stops receiving and releases resources. */
   close(): Promise<void>;
 }

@@ -45,7 +45,14 @@ export interface WireControl {
   drain?: { nodeId: string };
 }
 
-/** Everything one node publishes to another (exactly one of batch, control, ack). */
+/** One piece of a node message over the server's max payload, sent as its own sequenced message. */
+export interface WireFragment {
+  data: Uint8Array;
+  index: number;
+  count: number;
+}
+
+/** Everything one node publishes to another (exactly one of batch, control, ack, fragment). */
 export interface WireNodeMessage {
   from: string;
   incarnation: string;
@@ -53,6 +60,7 @@ export interface WireNodeMessage {
   batch?: WireBatch;
   control?: WireControl;
   ack?: { seq: number; incarnation: string };
+  fragment?: WireFragment;
 }
 
 /** A member as stored in the membership bucket. */
@@ -75,6 +83,10 @@ export interface WireStoredState {
   state: Uint8Array;
   ownerEpoch: number;
   appliedSeq: number;
+  /** The actor key (empty in records written before it was stored). */
+  key: string;
+  /** Node id and process incarnation of the writer. */
+  writer: string;
 }
 
 /** Codec for `troupe.NodeMessage`. */
