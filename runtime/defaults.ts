@@ -75,3 +75,5 @@ export const DEFAULT_MAX_REASSEMBLY_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_LEAVE_COALESCE_MS = 250;
 /** Bytes sent to other nodes and not yet acknowledged above which sources pause reading. */
 export const DEFAULT_HIGH_WATER_BYTES = 32 * 1024 * 1024;
+/** Envelopes parked (waiting for a view or an owner) above which sources pause reading. */
+export const DEFAULT_MAX_PARKED_ENVELOPES = 64 * 1024;

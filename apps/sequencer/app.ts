@@ -19,6 +19,8 @@ export interface Applied {
   epoch: number;
   slot: number;
   count: number;
+  /** Wall clock (ms) of the node as the step ran. */
+  atMs: number;
 }
 
 /** A key's state: the last seq applied per stream, and how many events it applied. */
@@ -43,7 +45,7 @@ export function applyTick(t: Tick, s: SequencerState, ctx: StepContext): Applied
   const prev = s.last[t.stream] ?? 0;
   s.last[t.stream] = t.seq;
   s.count = (s.count ?? 0) + 1;
-  return { key: t.key, stream: t.stream, seq: t.seq, prev, node: ctx.nodeId, epoch: ctx.epoch, slot: ctx.slot, count: s.count };
+  return { key: t.key, stream: t.stream, seq: t.seq, prev, node: ctx.nodeId, epoch: ctx.epoch, slot: ctx.slot, count: s.count, atMs: Date.now() };
 }
 
 /** The sequencer app (registered as "sequencer"): source `ticks`, partition "sequences" keyed by `key`, sink `applied`. */

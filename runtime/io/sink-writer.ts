@@ -7,6 +7,8 @@ export interface SinkWriter {
   write(payload: Uint8Array): void;
   /** True while buffered output is over the high-water mark (sources pause). */
   isHigh(): boolean;
+  /** Output bytes held (its socket's buffer included), for metrics (optional). */
+  bufferedBytes?(): number;
   /** Resolves true once every output written before the call was handed to the OS (later ones need not be), false after `timeoutMs`. */
   flush(timeoutMs: number): Promise<boolean>;
   /** Flushes briefly and closes. */

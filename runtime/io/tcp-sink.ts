@@ -87,7 +87,11 @@ export class TcpSink implements SinkWriter {
   }
 
   isHigh(): boolean {
-    return this.heldBytes + this.fill + (this.socket?.writableLength ?? 0) > this.highWater;
+    return this.bufferedBytes() > this.highWater;
+  }
+
+  bufferedBytes(): number {
+    return this.heldBytes + this.fill + (this.socket?.writableLength ?? 0);
   }
 
   async flush(timeoutMs: number): Promise<boolean> {

@@ -90,6 +90,7 @@ class Producer implements LogProducer {
     }
     this.queue.push({ env, clientSeq, done, bytes });
     this.log.pendingCount++;
+    this.log.pendingByteCount += bytes.length;
     this.schedule();
   }
 
@@ -145,6 +146,7 @@ class Producer implements LogProducer {
   private settle(f: Inflight, err: Error | undefined): void {
     this.inflight = undefined;
     this.log.pendingCount -= f.items.length;
+    for (const it of f.items) this.log.pendingByteCount -= it.bytes.length;
     if (err) this.log.stats.appendFailed += f.items.length;
     else {
       this.log.stats.appended += f.items.length;
@@ -178,6 +180,7 @@ class Producer implements LogProducer {
       if (this.lastClient > 0 && it.clientSeq > 0 && it.clientSeq <= this.lastClient) {
         // A frame queued before a lookup found it stored already.
         this.log.pendingCount--;
+        this.log.pendingByteCount -= it.bytes.length;
         this.log.stats.alreadyStored++;
         it.done(undefined);
         continue;
@@ -186,6 +189,7 @@ class Producer implements LogProducer {
       if (size > capacity) {
         // The server's limit fell after it was appended: it can never be stored now.
         this.log.pendingCount--;
+        this.log.pendingByteCount -= it.bytes.length;
         this.tooLarge(it.bytes.length, it.done);
         continue;
       }
@@ -241,6 +245,7 @@ class Producer implements LogProducer {
     if (f.tries === 1 && f.items.length === 1) {
       // Alone and never published: it can never be stored.
       this.log.pendingCount--;
+      this.log.pendingByteCount -= f.items[0]!.bytes.length;
       this.tooLarge(f.items[0]!.bytes.length, f.items[0]!.done);
       this.schedule();
       this.release();
@@ -268,6 +273,7 @@ class Producer implements LogProducer {
           // Our batch was stored (its first answer was lost): it is the queue's head.
           const stored = this.queue.splice(0, found.count);
           this.log.pendingCount -= stored.length;
+          for (const it of stored) this.log.pendingByteCount -= it.bytes.length;
           this.log.stats.appended += stored.length;
           for (const it of stored) it.done(undefined);
         }
@@ -292,6 +298,8 @@ export class JetStreamEventLog implements EventLog {
   readonly inbox = createInbox();
   wire: WireContext | undefined;
   pendingCount = 0;
+  /** Bytes of the events appended and not yet stored. */
+  pendingByteCount = 0;
   /** How large one event log message may be on this connection. */
   readonly budget: PayloadBudget;
   private jsm: JetStreamManager | undefined;
@@ -367,6 +375,10 @@ export class JetStreamEventLog implements EventLog {
 
   pending(): number {
     return this.pendingCount;
+  }
+
+  pendingBytes(): number {
+    return this.pendingByteCount;
   }
 
   /** Drops a closed producer that holds nothing. */

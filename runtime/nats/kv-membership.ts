@@ -269,6 +269,12 @@ export class KvMembership implements Membership {
     try {
       await this.beats!.put(heartbeatKey(this.nodeId), new TextEncoder().encode(String(++this.beat)));
       if (sentAt <= this.lastBeatOk) return; // an older heartbeat answered late
+      if (sentAt - this.lastBeatOk > this.heartbeatMs * 2) {
+        // This node could not beat either (NATS was away from it): the others' silence meanwhile says
+        // nothing about them, so each gets a fresh grace period rather than being removed for it.
+        const now = performance.now();
+        for (const seen of this.lastSeen.values()) if (seen.at < now) seen.at = now;
+      }
       this.lastBeatOk = sentAt;
       this.lease = sentAt + this.leaseMs;
       for (const l of [...this.leaseListeners]) l(this.lease);

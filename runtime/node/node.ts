@@ -11,6 +11,7 @@ import {
   DEFAULT_HIGH_WATER_ENVELOPES,
   DEFAULT_MAX_ACTORS,
   DEFAULT_MAX_HOPS,
+  DEFAULT_MAX_PARKED_ENVELOPES,
   DEFAULT_SNAPSHOT_INTERVAL_MS,
 } from "../defaults.js";
 import { ConfigError, EventTooLargeError, LifecycleError } from "../errors.js";
@@ -188,9 +189,10 @@ export class Node {
     const hwm = options.highWaterEnvelopes ?? DEFAULT_HIGH_WATER_ENVELOPES;
     this.backpressure.addProbe(() => options.transport.inFlight() + this.router.queued() + (this.eventLog?.pending() ?? 0) > hwm);
     const hwmBytes = options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES;
-    if (options.transport.inFlightBytes) this.backpressure.addProbe(() => options.transport.inFlightBytes!() > hwmBytes);
+    this.backpressure.addProbe(() => (options.transport.inFlightBytes?.() ?? 0) + (this.eventLog?.pendingBytes() ?? 0) > hwmBytes);
     // A suspended node reads nothing more from its sources until it acts again.
     this.backpressure.addProbe(() => this.suspended || this.rejoining);
+    this.backpressure.addProbe(() => this.parked.length > DEFAULT_MAX_PARKED_ENVELOPES);
   }
 
   /** Creates a node (nothing runs until `start`). */
@@ -368,6 +370,21 @@ export class Node {
   /** Envelopes sent and not yet acknowledged. */
   transportInFlight(): number {
     return this.options.transport.inFlight();
+  }
+
+  /** Bytes sent to other nodes and not yet acknowledged. */
+  transportInFlightBytes(): number {
+    return this.options.transport.inFlightBytes?.() ?? 0;
+  }
+
+  /** Bytes held to reassemble fragmented messages from other nodes. */
+  transportReassemblyBytes(): number {
+    return this.options.transport.reassemblyBytes?.() ?? 0;
+  }
+
+  /** Events held while the lease was out. */
+  suspendedCount(): number {
+    return this.suspendedEvents.length;
   }
 
   /** Envelopes parked until this node's view catches up or a slot has an owner. */

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Node } from "../node/node.js";
 
 /**
@@ -15,6 +15,8 @@ export class NodeMetrics {
   constructor(node: Node) {
     const r = this.registry;
     r.setDefaultLabels({ node: node.id });
+    // Process metrics (resident memory, heap, event-loop lag, GC) beside Troupe's own.
+    collectDefaultMetrics({ register: r });
     const counter = (name: string, help: string, labelNames: string[], read: (set: (labels: Record<string, string>, v: number) => void) => void) =>
       new Counter({
         name,
@@ -92,6 +94,31 @@ export class NodeMetrics {
     gauge("troupe_last_rebalance_seconds", "Duration of the last completed rebalance", [], (set) => set({}, node.handoff.lastRebalanceMs / 1000));
     gauge("troupe_members", "Members in this node's view", [], (set) => set({}, node.handoff.view.members.length));
     gauge("troupe_parked_envelopes", "Envelopes parked until the view catches up", [], (set) => set({}, node.parkedCount()));
+    gauge("troupe_transport_in_flight_envelopes", "Envelopes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, node.transportInFlight()));
+    gauge("troupe_transport_in_flight_bytes", "Bytes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, node.transportInFlightBytes()));
+    gauge("troupe_transport_reassembly_bytes", "Bytes held to reassemble fragmented messages from other nodes", [], (set) => set({}, node.transportReassemblyBytes()));
+    gauge("troupe_event_log_pending_bytes", "Durable mode: bytes of events appended and not yet stored", [], (set) => set({}, node.eventLog?.pendingBytes() ?? 0));
+    gauge("troupe_sink_buffered_bytes", "Output bytes a sink holds, its socket's buffer included (sources pause above its high-water mark)", ["sink"], (set) => {
+      for (const [name, s] of node.sinkWriters()) set({ sink: name }, s.bufferedBytes?.() ?? 0);
+    });
+    gauge("troupe_actors_evicting", "Evicted actors not yet passive (work or a state write in flight, or a write to retry)", ["app", "partition"], (set) => {
+      for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.evictingCount));
+    });
+    counter("troupe_state_store_total", "State store counters: reads, writes, conflicts, reapplied, fenced (store); loadFailures, writeFailures, fencedDrops, tooLarge (actors)", ["counter"], (set) => {
+      for (const [k, v] of Object.entries(node.store.stats ?? {})) set({ counter: k }, v);
+      const sums: Record<string, number> = {};
+      for (const a of node.apps.values()) for (const h of a.hosts) for (const [k, v] of Object.entries(h.storeStats)) sums[k] = (sums[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(sums)) set({ counter: k }, v);
+    });
+    gauge("troupe_lease_seconds_left", "Seconds left on this node's ownership lease (negative: ran out; it acts only while positive)", [], (set) => {
+      const left = node.leaseLeftMs();
+      if (Number.isFinite(left)) set({}, left / 1000);
+    });
+    counter("troupe_lease_events_total", "Lease events: suspensions (ran out), resumes (renewed while a member), fenced (removed: rejoined), outputsDropped", ["event"], (set) => {
+      for (const [k, v] of Object.entries(node.leaseStats)) set({ event: k }, v);
+    });
+    gauge("troupe_suspended_events", "Events held while the lease was out (run on renewal, re-routed after a fence)", [], (set) => set({}, node.suspendedCount()));
+    counter("troupe_sink_pauses_total", "Times a full sink stopped this node taking events from other nodes", [], (set) => set({}, node.sinkPauses));
     this.handoffPause = new Histogram({
       name: "troupe_handoff_pause_seconds",
       help: "How long each slot was paused by a handoff",

@@ -51,6 +51,8 @@ export interface EventLog {
   producer(app: string, id: string, acked: boolean): LogProducer;
   /** Events appended and not yet stored. */
   pending(): number;
+  /** Bytes of the events appended and not yet stored. */
+  pendingBytes(): number;
   /** Delivers the app's stream from sequence `from` on, one message (batch) at a time, in order, until closed. */
   read(app: string, from: number, onBatch: (seq: number, batch: EventBatchView) => void, onError: (err: Error) => void): StreamReader;
   /** A slot's checkpoint offset (0 when it has none): every event of the slot at or below it is in the stored actor states. */

@@ -31,6 +31,8 @@ export interface Transport {
   inFlight(): number;
   /** Bytes of messages sent but not yet acknowledged (transports that keep them); sources pause above a high-water mark. */
   inFlightBytes?(): number;
+  /** Bytes held to reassemble messages that arrived in fragments (transports that fragment). */
+  reassemblyBytes?(): number;
   /** Resolves once everything sent has been delivered (or acknowledged), or after `timeoutMs` with false. */
   flush(timeoutMs: number): Promise<boolean>;
   /** Counters of the transport (messages, retransmissions, repeats dropped...), for /cluster and metrics. */

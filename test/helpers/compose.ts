@@ -1,102 +1,368 @@
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
-import { resolve } from "node:path";
+import {
+  BoundPorts,
+  DockerComposeEnvironment,
+  getContainerRuntimeClient,
+  Wait,
+  type ContainerRuntimeClient,
+  type StartedDockerComposeEnvironment,
+  type WaitStrategy,
+} from "testcontainers";
+import { afterEach } from "vitest";
 import type { ClusterInfo } from "../../runtime/index.js";
+import { COMPOSE_FILES, composeCommand, DEPLOY_DIR, NUMBER_LABEL, PROJECT_LABEL, PROJECT_PREFIX, removeProjectSync, runId, SERVICE_LABEL } from "./docker.js";
 
-const run = promisify(execFile);
-const FILE = resolve("deploy/docker-compose.yml");
+/**
+ * The docker suite's compose driver: testcontainers' `DockerComposeEnvironment` on the real
+ * deploy/docker-compose.yml (plus, for a test, deploy/docker-compose.nats-cluster.yml), with a
+ * test-only override that publishes the ports the tests read on ephemeral loopback ports of the
+ * host. Readiness is testcontainers' wait strategies (NATS "Server is ready" and its /healthz, each
+ * worker's /readyz); containers are reached on their mapped host ports, never by container IP.
+ *
+ * Clean-up: every project is named `troupe-e2e-<run>-<test>` where <run> is the pid of the
+ * vitest main process. A test downs its project in `afterEach` (and `[Symbol.asyncDispose]`, for
+ * `await using`); test/e2e/global-setup.ts downs this run's projects on exit, SIGINT and SIGTERM,
+ * and removes the projects of earlier runs whose process is gone. Where testcontainers' reaper
+ * (Ryuk) can run, it also removes a project whose test process died.
+ */
 
-/** `docker compose` (v2) when present, else `docker-compose` (1.29). */
-export function composeCommand(): string[] {
-  try {
-    execFileSync("docker", ["compose", "version"], { stdio: "ignore" });
-    return ["docker", "compose"];
-  } catch {
-    return ["docker-compose"];
+/** A running container of the project, as the engine lists it. */
+export interface ServiceContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly service: string;
+  /** compose's replica number (worker 1, 2, ...) */
+  readonly number: number;
+  readonly state: string;
+  /** Container port -> mapped host port (published ports only). */
+  readonly ports: ReadonlyMap<number, number>;
+  /** Container port -> the host address it is published on. */
+  readonly hosts: ReadonlyMap<number, string>;
+}
+
+/** One wait strategy per compose service, chosen by the container's service label (names differ between v1 and v2). */
+class ByService implements WaitStrategy {
+  private timeoutMs = 60_000;
+  private timeoutSet = false;
+  constructor(
+    private readonly byService: Record<string, () => WaitStrategy>,
+    private readonly fallback: () => WaitStrategy,
+  ) {}
+
+  async waitUntilReady(...[container, boundPorts, startTime]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
+    const info = await container.inspect();
+    const make = this.byService[info.Config.Labels[SERVICE_LABEL] ?? ""] ?? this.fallback;
+    await make().withStartupTimeout(this.timeoutMs).waitUntilReady(container, boundPorts, startTime);
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.timeoutMs = ms;
+    this.timeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.timeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.timeoutMs;
   }
 }
 
-/** A compose project of the real deploy/docker-compose.yml, with its own name and environment. */
-export class ComposeProject {
-  private readonly cmd = composeCommand();
-  constructor(
-    readonly name: string,
-    private readonly env: Record<string, string> = {},
-  ) {}
+/** NATS: the server logged it is ready and its JetStream answers /healthz (in a cluster: a meta leader is known). */
+const natsReady = (): WaitStrategy => Wait.forAll([Wait.forLogMessage(/Server is ready/), Wait.forHttp("/healthz", 8222).forStatusCode(200)]);
+const WAITS: Record<string, () => WaitStrategy> = {
+  nats: natsReady,
+  "nats-2": natsReady,
+  "nats-3": natsReady,
+  // A worker is ready once it joined and no slot of its is in handoff.
+  worker: () => Wait.forHttp("/readyz", 8080).forStatusCode(200),
+  "email-sink": () => Wait.forLogMessage(/email-sink: listening on/),
+};
 
-  /** Runs a compose subcommand and returns stdout. */
-  async compose(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
-    const [bin, ...pre] = this.cmd;
-    const { stdout } = await run(bin!, [...pre, "-p", this.name, "-f", FILE, ...args], {
-      env: { ...process.env, ...this.env, ...extraEnv },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout;
+export interface ComposeClusterOptions {
+  /** A short name for the test; the project is `troupe-e2e-<run>-<name>`. */
+  readonly name: string;
+  /** Variables for the compose files (workload size, state mode, timeouts, ...). */
+  readonly env?: Record<string, string>;
+  /** Workers to start (`--scale worker=N`; compose 1.29 ignores `deploy.replicas`). */
+  readonly workers: number;
+  /** Adds deploy/docker-compose.nats-cluster.yml: three NATS servers, KV replicas 3. */
+  readonly natsCluster?: boolean;
+}
+
+/** A compose project of the real deploy files, brought up by testcontainers. */
+export class ComposeCluster implements AsyncDisposable {
+  private env: Record<string, string>;
+  private down_: Promise<void> | undefined;
+  /** The last environment testcontainers started (its containers as of that `up`). */
+  started: StartedDockerComposeEnvironment | undefined;
+
+  private constructor(
+    readonly project: string,
+    private readonly files: string[],
+    env: Record<string, string>,
+    private readonly client: ContainerRuntimeClient,
+  ) {
+    this.env = env;
   }
 
-  /** Container ids of a service (running or not). */
-  async containers(service: string, all = false): Promise<string[]> {
-    const out = await this.compose(["ps", ...(all ? ["-a"] : []), "-q", service]);
-    return out.split("\n").filter(Boolean);
+  /** Brings the project up with `workers` workers and waits until every container is ready. */
+  static async up(o: ComposeClusterOptions): Promise<ComposeCluster> {
+    const files = o.natsCluster
+      ? [COMPOSE_FILES.base, COMPOSE_FILES.natsCluster, COMPOSE_FILES.ports, COMPOSE_FILES.natsClusterPorts]
+      : [COMPOSE_FILES.base, COMPOSE_FILES.ports];
+    const project = `${PROJECT_PREFIX}${runId()}-${o.name}`.toLowerCase().replace(/[^a-z0-9_-]/g, "");
+    const c = new ComposeCluster(project, files, { ...(o.env ?? {}) }, await getContainerRuntimeClient());
+    live.add(c);
+    await c.upServices(["--scale", `worker=${o.workers}`]);
+    return c;
   }
 
-  /** `docker inspect` of one field. */
-  async inspect(container: string, format: string): Promise<string> {
-    return (await run("docker", ["inspect", "-f", format, container])).stdout.trim();
+  /** `compose up -d [options] [services]` through testcontainers, then every running container's wait strategy. */
+  async upServices(commandOptions: string[], services?: string[], env: Record<string, string> = {}): Promise<StartedDockerComposeEnvironment> {
+    this.env = { ...this.env, ...env };
+    const environment = new DockerComposeEnvironment(DEPLOY_DIR, this.files)
+      .withProjectName(this.project)
+      .withEnvironment(this.env)
+      .withDefaultWaitStrategy(new ByService(WAITS, () => Wait.forListeningPorts()))
+      .withStartupTimeout(120_000)
+      .withClientOptions({ commandOptions, ...(composeCommand().length === 1 ? { executable: { standalone: true as const } } : {}) });
+    this.started = await environment.up(services);
+    return this.started;
   }
 
-  /** The IP address of a container on the project network. */
-  async ip(container: string): Promise<string> {
-    return this.inspect(container, "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}").then((s) => s.split(" ")[0]!);
+  /** `compose up -d --scale worker=N worker`, as a user scales a running cluster; waits until every worker is ready. */
+  async scale(workers: number): Promise<void> {
+    await this.upServices(["--scale", `worker=${workers}`], ["worker"]);
   }
 
-  /** The logs of a service. */
-  async logs(service: string): Promise<string> {
-    return this.compose(["logs", "--no-color", service]);
+  /** Recreates one-shot services (a second job) with changed variables; the workers are left alone. */
+  async rerun(services: string[], env: Record<string, string>): Promise<void> {
+    await this.upServices(["--no-deps", "--force-recreate"], services, env);
   }
 
-  /** /cluster of every running worker, by container id (unreachable ones omitted). */
+  /** The project's containers (running ones, or all with `all`), by service, in replica order. */
+  async containers(service?: string, all = false): Promise<ServiceContainer[]> {
+    const filters = { label: [`${PROJECT_LABEL}=${this.project}`, ...(service ? [`${SERVICE_LABEL}=${service}`] : [])] };
+    const list = await this.client.container.dockerode.listContainers({ all, filters });
+    return list
+      .map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+        service: c.Labels[SERVICE_LABEL] ?? "",
+        number: Number(c.Labels[NUMBER_LABEL] ?? 0),
+        state: c.State,
+        ports: new Map(c.Ports.filter((p) => p.PublicPort && p.Type === "tcp").map((p) => [p.PrivatePort, p.PublicPort])),
+        hosts: new Map(c.Ports.filter((p) => p.PublicPort && p.Type === "tcp" && p.IP && p.IP !== "0.0.0.0" && p.IP !== "::").map((p) => [p.PrivatePort, p.IP])),
+      }))
+      .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+  }
+
+  /** host:port on this machine of a container's published port. */
+  address(c: ServiceContainer, port: number): string {
+    const host = c.ports.get(port);
+    if (!host) throw new Error(`${c.name}: port ${port} is not published (test/e2e/docker-compose.ports.yml)`);
+    return `${c.hosts.get(port) ?? this.client.info.containerRuntime.host}:${host}`;
+  }
+
+  /** Runs a testcontainers wait strategy against one container now (e.g. a log line that has not been written yet). */
+  async waitFor(c: ServiceContainer, strategy: WaitStrategy, timeoutMs = 120_000): Promise<void> {
+    const bound = new BoundPorts();
+    for (const [inner, outer] of c.ports) bound.setBinding(inner, outer);
+    await strategy.withStartupTimeout(timeoutMs).waitUntilReady(this.client.container.getById(c.id), bound);
+  }
+
+  /** The logs (stdout and stderr) of one container. */
+  async logs(c: ServiceContainer | string, tail?: number): Promise<string> {
+    const id = typeof c === "string" ? c : c.id;
+    const raw = (await this.client.container.getById(id).logs({ stdout: true, stderr: true, follow: false, ...(tail ? { tail } : {}) })) as unknown as Buffer;
+    return demux(raw);
+  }
+
+  /**
+   * Follows one container's log from now on (it keeps what a container wrote even after compose
+   * removed it, e.g. the workers a scale-down stops). `text()` is what arrived so far.
+   */
+  async follow(c: ServiceContainer): Promise<{ text(): string; stop(): void }> {
+    const stream = await this.client.container.logs(this.client.container.getById(c.id), { since: Math.floor(Date.now() / 1000) - 1 });
+    const chunks: string[] = [];
+    stream.on("data", (d: string | Buffer) => chunks.push(d.toString()));
+    stream.on("error", () => undefined);
+    return { text: () => chunks.join(""), stop: () => stream.destroy() };
+  }
+
+  /** The logs of every container of a service (running or not), each line prefixed with its container name. */
+  async serviceLogs(service: string, tail?: number): Promise<string> {
+    const out: string[] = [];
+    for (const c of await this.containers(service, true)) {
+      const text = await this.logs(c, tail).catch((e: Error) => `(logs unavailable: ${e.message})`);
+      for (const line of text.split("\n")) if (line) out.push(`${c.name} | ${line}`);
+    }
+    return out.join("\n");
+  }
+
+  /** /cluster of every running worker, by container name (unreachable ones omitted). */
   async workerInfos(): Promise<Map<string, ClusterInfo>> {
     const out = new Map<string, ClusterInfo>();
-    for (const c of await this.containers("worker")) {
-      try {
-        const ip = await this.ip(c);
-        if (!ip) continue;
-        const res = await fetch(`http://${ip}:8080/cluster`, { signal: AbortSignal.timeout(1500) });
-        out.set(c, (await res.json()) as ClusterInfo);
-      } catch {
-        // not reachable right now
-      }
-    }
+    await Promise.all(
+      (await this.containers("worker")).map(async (c) => {
+        try {
+          const res = await fetch(`http://${this.address(c, 8080)}/cluster`, { signal: AbortSignal.timeout(1500) });
+          out.set(c.name, (await res.json()) as ClusterInfo);
+        } catch {
+          // not reachable right now
+        }
+      }),
+    );
     return out;
   }
 
-  /** Waits for a one-shot service's container to exit; resolves with its exit code. */
+  /** Waits for a one-shot service's (single) container to exit; resolves with its exit code. */
   async waitExit(service: string, timeoutMs: number): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [c] = await this.containers(service, true);
-      if (c) {
-        const state = await this.inspect(c, "{{.State.Status}} {{.State.ExitCode}}");
-        if (state.startsWith("exited")) return Number(state.split(" ")[1]);
-      }
-      if (Date.now() > deadline) throw new Error(`${service} did not exit within ${timeoutMs} ms:\n${(await this.logs(service)).slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 500));
+    const [c] = await this.containers(service, true);
+    if (!c) throw new Error(`${this.project}: no ${service} container`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void this.logs(c, 20).then(
+          (l) => reject(new Error(`${service} did not exit within ${timeoutMs} ms:\n${l}`)),
+          () => reject(new Error(`${service} did not exit within ${timeoutMs} ms`)),
+        );
+      }, timeoutMs);
+    });
+    try {
+      const r = (await Promise.race([this.client.container.getById(c.id).wait(), timeout])) as { StatusCode: number };
+      return r.StatusCode;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  /** Stops and removes everything, volumes included. */
+  /** `docker kill` of one container (SIGKILL: a crash). */
+  async kill(c: ServiceContainer): Promise<void> {
+    await this.client.container.getById(c.id).kill();
+  }
+
+  /** `docker start` of a stopped container (the same container: same name, volume and replica number). */
+  async start(c: ServiceContainer): Promise<void> {
+    await this.client.container.getById(c.id).start();
+  }
+
+  /** Cuts a container off the project network, or connects it again. */
+  async network(c: ServiceContainer, connected: boolean): Promise<void> {
+    const net = this.client.container.dockerode.getNetwork(`${this.project}_default`);
+    if (connected) await net.connect({ Container: c.id });
+    else await net.disconnect({ Container: c.id });
+  }
+
+  /** `compose down -v -t 1`: containers, network and volumes gone (idempotent). */
   async down(): Promise<void> {
-    await this.compose(["down", "-v", "--remove-orphans", "-t", "5"]).catch(() => undefined);
+    this.down_ ??= (async () => {
+      live.delete(this);
+      try {
+        if (this.started) await this.started.down({ timeout: 1000, removeVolumes: true });
+      } catch {
+        // fall through to the CLI removal
+      }
+      // Also what an `up` that failed half-way left behind (testcontainers downs those itself, but not always all).
+      removeProjectSync(this.project);
+    })();
+    await this.down_;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down();
   }
 }
 
-/** True when a Docker engine answers. */
-export function dockerAvailable(): boolean {
-  try {
-    execFileSync("docker", ["info"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
+/** Projects this process brought up and has not downed yet. */
+const live = new Set<ComposeCluster>();
+process.once("exit", () => {
+  for (const c of live) removeProjectSync(c.project);
+});
+
+/** Decodes the engine's multiplexed log stream (8-byte frame headers) into text; plain text passes through. */
+function demux(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0 && buf[i + 2] === 0 && buf[i + 3] === 0) {
+    const len = buf.readUInt32BE(i + 4);
+    parts.push(buf.subarray(i + 8, i + 8 + len));
+    i += 8 + len;
   }
+  if (i === 0) return buf.toString("utf8");
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/** The email sink's summary line, or "(no summary)". */
+export function summaryOf(logs: string): string {
+  return (
+    logs
+      .split("\n")
+      .find((l) => l.includes("email-sink summary:"))
+      ?.replace(/^.*?email-sink summary:/, "email-sink summary:")
+      .trim() ?? "(no summary)"
+  );
+}
+
+/** The numbers of a summary line. */
+export function summaryNumbers(summary: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of summary.matchAll(/(\w+) (\d+)/g)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+/** Warn and error lines of pino JSON logs (level >= 40), and any plain line that says error. */
+export function problemLines(logs: string): string[] {
+  return logs.split("\n").filter((l) => /"level":(4|5|6)0/.test(l) || /\b(Error|FATAL)\b/.test(l));
+}
+
+/**
+ * Registers an `afterEach` that downs every project the test brought up; when the test failed it
+ * first prints the workers' warn and error lines.
+ */
+export function downAfterEach(): void {
+  afterEach(async (ctx) => {
+    for (const c of [...live]) {
+      if (ctx.task.result?.state === "fail") {
+        const logs = await c.serviceLogs("worker").catch((e: Error) => e.message);
+        console.log(`[${c.project}] worker warn/error lines (last 80):\n${problemLines(logs).slice(-80).join("\n")}`);
+      }
+      await c.down();
+    }
+  });
+}
+
+/** Owned slots per member at each epoch must not overlap; returns the overlaps found. */
+export function overlaps(infos: Iterable<ClusterInfo>): string[] {
+  const byEpoch = new Map<number, Map<number, string>>();
+  const bad: string[] = [];
+  for (const i of infos) {
+    const owners = byEpoch.get(i.epoch) ?? new Map<number, string>();
+    byEpoch.set(i.epoch, owners);
+    for (const slot of i.apps[0]!.partitions[0]!.ownedSlots) {
+      const other = owners.get(slot);
+      if (other && other !== i.node) bad.push(`epoch ${i.epoch} slot ${slot}: ${other} and ${i.node}`);
+      owners.set(slot, i.node);
+    }
+  }
+  return bad;
+}
+
+/** Every running worker answers, all agree on one epoch with `members` members, and the 256 slots are owned once each. */
+export async function converged(c: ComposeCluster, members: number): Promise<boolean> {
+  const infos = [...(await c.workerInfos()).values()];
+  if (infos.length !== members) return false;
+  const epoch = infos[0]!.epoch;
+  const slots = infos.flatMap((i) => i.apps[0]!.partitions[0]!.ownedSlots);
+  return infos.every((i) => i.epoch === epoch && i.members.length === members && i.slotsInHandoff === 0) && slots.length === 256 && new Set(slots).size === 256;
+}
+
+/** Waits for the email sink to exit; returns its exit code and summary line (printed). */
+export async function sinkResult(c: ComposeCluster, timeoutMs = 180_000): Promise<{ code: number; summary: string; n: Record<string, number> }> {
+  const code = await c.waitExit("email-sink", timeoutMs);
+  const summary = summaryOf(await c.serviceLogs("email-sink"));
+  console.log(`[${c.project}] ${summary}`);
+  return { code, summary, n: summaryNumbers(summary) };
 }
