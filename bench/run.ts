@@ -1,4 +1,4 @@
-// `npm run bench`: prints figures (not pass/fail). Sections: embedded, nats (with the state modes side by side), rebalance.
+// `npm run bench`: prints figures (not pass/fail). Sections: embedded, nats (with the state modes side by side), rebalance, memory.
 // Select with arguments, e.g. `npm run bench -- embedded`. `--profile` adds a CPU profile of the embedded run.
 import type { WorkloadSpec } from "../apps/loyalty/workload.js";
 import { Session } from "node:inspector/promises";
@@ -8,6 +8,7 @@ import { runEmbeddedLoyalty } from "./embedded-loyalty.js";
 import { topSelfTime } from "./profile-summary.js";
 import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
 import { runProcessLoyalty, runRebalance } from "./process-loyalty.js";
+import { runMemoryBudget } from "./memory-budget.js";
 import { startNatsServer, natsServerVersion } from "../runtime/testing/nats-server.js";
 
 const args = process.argv.slice(2);
@@ -82,10 +83,34 @@ async function rebalance(): Promise<void> {
   }
 }
 
+async function memory(): Promise<void> {
+  console.log("\n== Memory budget: 1M distinct customers through one node process with an actor bound (snapshot mode, NATS) ==");
+  const server = await startNatsServer();
+  try {
+    const runs = [];
+    for (const maxActors of [10_000, 100_000]) {
+      const r = await runMemoryBudget(server.url, maxActors, 1_000_000);
+      runs.push(r);
+      console.log(
+        `--max-actors ${f(maxActors).padStart(7)}: ${f(r.keys)} keys in ${f(r.seconds, 1)} s (${f(r.keys / r.seconds)}/s); RSS ${f(r.baseMiB)} MiB joined, peak ${f(r.peakMiB)} MiB, end ${f(r.endMiB)} MiB; ` +
+          `active actors at most ${f(r.peakActive)}, evicted awaiting their write at most ${f(r.peakEvicting)}`,
+      );
+    }
+    // Two bounds, two peaks: the slope is the cost of one more allowed actor, the rest is the constant.
+    const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    const perActor = ((b.peakMiB - a.peakMiB) * 2 ** 20) / (b.maxActors - a.maxActors);
+    const constant = a.peakMiB - (perActor * a.maxActors) / 2 ** 20;
+    console.log(`budget: peak RSS ~ ${f(constant)} MiB + ${f(perActor)} bytes x max-actors (loyalty state; evicted actors awaiting writes are bounded by max-actors too)`);
+  } finally {
+    await server.stop();
+  }
+}
+
 const sections: Array<[string, () => Promise<void>]> = [
   ["embedded", embedded],
   ["nats", nats],
   ["rebalance", rebalance],
+  ["memory", memory],
 ];
 for (const [name, run] of sections) if (want(name)) await run();
 process.exit(0);

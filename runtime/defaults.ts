@@ -77,3 +77,7 @@ export const DEFAULT_LEAVE_COALESCE_MS = 250;
 export const DEFAULT_HIGH_WATER_BYTES = 32 * 1024 * 1024;
 /** Envelopes parked (waiting for a view or an owner) above which sources pause reading. */
 export const DEFAULT_MAX_PARKED_ENVELOPES = 64 * 1024;
+/** Evicted actors whose state writes are on their way, above which sources and intake pause (bounds the memory of writes in flight). */
+export const DEFAULT_MAX_EVICTING = 4_096;
+/** State reads in flight at most; further activations wait their turn (bounds the memory of reads in flight). */
+export const DEFAULT_MAX_STATE_READS = 1_024;

@@ -34,4 +34,9 @@ export {
   LifecycleError,
   StateStoreError,
   FencedError,
+  EventLogError,
+  SourceProtocolError,
+  LeaseExpiredError,
+  EventTooLargeError,
+  StateTooLargeError,
 } from "./errors.js";

@@ -1,11 +1,12 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
+import { Kvm, type KV } from "@nats-io/kv";
 import type { Application } from "../builder/application.js";
 import type { Codec } from "../builder/specs.js";
 import { FencedError, LeaseExpiredError, StateStoreError, StateTooLargeError } from "../errors.js";
 import type { StateStore, StoredActor } from "../state/state-store.js";
 import { storedStateCodec, type WireStoredState } from "../wire/messages.js";
 import { JetStreamPublisher, JetStreamPublishError, PAYLOAD_TOO_LARGE, WRONG_LAST_SEQUENCE } from "./jetstream-publisher.js";
+import { KvReader, type KvRead } from "./kv-reader.js";
 import { actorStateKey, kvKeySubject, stateBucket } from "./subjects.js";
 
 /** Options of the JetStream KV state store. */
@@ -43,8 +44,12 @@ export class KvStateStore implements StateStore {
   // State writes are conditional publishes to the bucket's subjects, pipelined (what `kv.update` does, without a request each).
   private readonly publisher: JetStreamPublisher;
 
+  // ... and reads are pipelined direct gets (what `kv.get` does, without a request each).
+  private readonly reader: KvReader;
+
   constructor(private readonly options: KvStateStoreOptions) {
     this.publisher = new JetStreamPublisher(options.nc);
+    this.reader = new KvReader(options.nc);
   }
 
   /** Learns the state codecs of the apps this node runs. */
@@ -57,9 +62,9 @@ export class KvStateStore implements StateStore {
   }
 
   async loadEntry(app: string, partition: string, slot: number, key: string): Promise<StoredActor | undefined> {
-    const kv = await this.bucket(app, partition);
+    await this.bucket(app, partition);
     this.stats.reads++;
-    const e = await kv.get(actorStateKey(slot, key));
+    const e = await this.reader.get(stateBucket(this.options.cluster, app, partition), actorStateKey(slot, key));
     const stored = decodeEntry(e, key);
     if (!stored) return e ? { state: undefined, seq: 0, revision: e.revision } : undefined;
     return { state: this.codec(app, partition).decode(stored.state), seq: stored.appliedSeq, revision: e!.revision };
@@ -70,7 +75,7 @@ export class KvStateStore implements StateStore {
   }
 
   async saveEncoded(app: string, partition: string, slot: number, key: string, state: Uint8Array, seq: number, revision: number | undefined): Promise<number> {
-    const kv = await this.bucket(app, partition); // created (or checked) once; writes go straight to its subjects
+    await this.bucket(app, partition); // created (or checked) once; writes go straight to its subjects
     const k = actorStateKey(slot, key);
     const subject = kvKeySubject(stateBucket(this.options.cluster, app, partition), k);
     const epoch = this.options.epoch?.() ?? 0;
@@ -94,7 +99,7 @@ export class KvStateStore implements StateStore {
         }
         this.stats.conflicts++;
         // Read the key again: whose value is there now?
-        const current = await kv.get(k);
+        const current = await this.reader.get(stateBucket(this.options.cluster, app, partition), k);
         const stored = decodeEntry(current, key);
         const ours = stored !== undefined && writer !== "" && stored.writer === writer;
         if (attempt < MAX_REAPPLY && (!stored || ours || (stored.ownerEpoch < epoch && stored.appliedSeq <= seq))) {
@@ -120,6 +125,7 @@ export class KvStateStore implements StateStore {
 
   async close(): Promise<void> {
     this.publisher.close();
+    this.reader.close();
   }
 
   private codec(app: string, partition: string): Codec<unknown> {
@@ -143,7 +149,7 @@ export class KvStateStore implements StateStore {
 }
 
 // The stored record of an entry (undefined for a missing or deleted key); a hashed key's record must name the key.
-function decodeEntry(e: KvEntry | null, key: string): WireStoredState | undefined {
+function decodeEntry(e: KvRead | null, key: string): WireStoredState | undefined {
   if (!e || e.operation !== "PUT") return undefined;
   const stored = storedStateCodec.decode(e.value);
   if (stored.key && stored.key !== key) {

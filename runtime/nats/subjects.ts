@@ -60,6 +60,11 @@ export function kvKeySubject(bucket: string, key: string): string {
   return `$KV.${bucket}.${key}`;
 }
 
+/** The subject of a JetStream direct get of the last value of `key` in KV bucket `bucket`. */
+export function kvDirectGetSubject(bucket: string, key: string): string {
+  return `$JS.API.DIRECT.GET.KV_${bucket}.${kvKeySubject(bucket, key)}`;
+}
+
 /** The JetStream stream of one app's accepted events (durable mode). */
 export function eventStream(cluster: string, app: string): string {
   return `troupe_${cluster}_events_${safe(app)}`;

@@ -10,6 +10,7 @@ import {
   DEFAULT_HIGH_WATER_BYTES,
   DEFAULT_HIGH_WATER_ENVELOPES,
   DEFAULT_MAX_ACTORS,
+  DEFAULT_MAX_EVICTING,
   DEFAULT_MAX_HOPS,
   DEFAULT_MAX_PARKED_ENVELOPES,
   DEFAULT_SNAPSHOT_INTERVAL_MS,
@@ -68,8 +69,11 @@ export class Node {
   private rejoining = false;
   private joining = false;
   private readonly earlyViews: MembershipView[] = [];
-  // A sink is over its high-water mark: no events from other nodes (or the stream) until it drains.
+  // A sink is over its high-water mark, or too many evicted actors wait for their state writes: no
+  // events from other nodes (or the stream) until it drains.
   private sinkPressure = false;
+  // Evicted actors whose writes are still on their way, above which intake and sources pause.
+  private readonly maxEvicting: number;
   private accepting = true;
   /** Times this node fenced itself after being removed from the view. */
   evictions = 0;
@@ -193,6 +197,9 @@ export class Node {
     // A suspended node reads nothing more from its sources until it acts again.
     this.backpressure.addProbe(() => this.suspended || this.rejoining);
     this.backpressure.addProbe(() => this.parked.length > DEFAULT_MAX_PARKED_ENVELOPES);
+    // Passivation writes slower than activations: evicted actors would pile up beyond the actor bound.
+    this.maxEvicting = Math.min(DEFAULT_MAX_EVICTING, options.maxActors ?? DEFAULT_MAX_ACTORS);
+    this.backpressure.addProbe(() => this.evictingCount() > this.maxEvicting);
   }
 
   /** Creates a node (nothing runs until `start`). */
@@ -382,6 +389,13 @@ export class Node {
     return this.options.transport.reassemblyBytes?.() ?? 0;
   }
 
+  /** Evicted actors not yet passive, across apps and partitions. */
+  evictingCount(): number {
+    let n = 0;
+    for (const app of this.apps.values()) for (const h of app.hosts) n += h.evictingCount;
+    return n;
+  }
+
   /** Events held while the lease was out. */
   suspendedCount(): number {
     return this.suspendedEvents.length;
@@ -535,7 +549,7 @@ export class Node {
     }
     // Sources pause when outbound work is over the high-water mark; this wakes them when it falls.
     this.pressureTimer = setInterval(() => {
-      let high = false;
+      let high = this.evictingCount() > this.maxEvicting;
       for (const sink of this.sinks.values()) if (sink.isHigh()) high = true;
       if (high !== this.sinkPressure) {
         this.sinkPressure = high;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Wait } from "testcontainers";
 import type { ClusterInfo } from "../../runtime/index.js";
-import { ComposeCluster, converged, downAfterEach, overlaps, sinkResult } from "../helpers/compose.js";
+import { ComposeCluster, WorkerReady, converged, downAfterEach, overlaps, sinkResult } from "../helpers/compose.js";
 import { waitUntil } from "../helpers/wait.js";
 
 // Each test brings the real deploy/docker-compose.yml up through testcontainers, under its own project name.
@@ -25,8 +24,8 @@ describe("docker compose: the reference job on a real cluster", () => {
     await cluster.kill(victim!);
     await waitUntil(() => converged(cluster, 2), 60_000, "the two survivors to remove the killed worker and own every slot");
     // The killed replica started again (the same container: the same node id rejoins); testcontainers waits for its /readyz.
-    await cluster.start(victim!);
-    await cluster.waitFor(victim!, Wait.forHttp("/readyz", 8080).forStatusCode(200));
+    const restarted = await cluster.start(victim!);
+    await cluster.waitFor(restarted, new WorkerReady());
     await waitUntil(() => converged(cluster, 3), 60_000, "3 workers again");
     // A second job needs every slot served by a live worker. Every customer is loyal in it, so customers
     // left loyal by the first job (state the kill did not lose) cannot make its emails unexpected.

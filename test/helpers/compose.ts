@@ -50,8 +50,59 @@ class ByService implements WaitStrategy {
 
   async waitUntilReady(...[container, boundPorts, startTime]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
     const info = await container.inspect();
-    const make = this.byService[info.Config.Labels[SERVICE_LABEL] ?? ""] ?? this.fallback;
-    await make().withStartupTimeout(this.timeoutMs).waitUntilReady(container, boundPorts, startTime);
+    const service = info.Config.Labels[SERVICE_LABEL] ?? "";
+    const make = this.byService[service] ?? this.fallback;
+    try {
+      await make().withStartupTimeout(this.timeoutMs).waitUntilReady(container, boundPorts, startTime);
+    } catch (err) {
+      // testcontainers removes the container (and downs the project) next: keep what it said.
+      const state = await container.inspect().then((i) => `${i.State.Status} (exit ${i.State.ExitCode}, restarts ${i.RestartCount})`, () => "gone");
+      const logs = await container.logs({ stdout: true, stderr: true, follow: false, tail: 40 }).then((b) => demux(b as unknown as Buffer), (e: Error) => e.message);
+      throw new Error(`${info.Name.replace(/^\//, "")} (${service}) not ready: ${(err as Error).message}; container ${state}\nlast log lines:\n${logs}`, { cause: err });
+    }
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.timeoutMs = ms;
+    this.timeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.timeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.timeoutMs;
+  }
+}
+
+/**
+ * A worker answers /readyz with 200 (joined, no slot of its in handoff). Unlike `Wait.forHttp` it reads
+ * the container's port mapping on every try: with deploy/docker-compose.nats-cluster.yml a worker that
+ * exits while JetStream elects its leaders is restarted by the engine, on a new host port.
+ */
+export class WorkerReady implements WaitStrategy {
+  private timeoutMs = 60_000;
+  private timeoutSet = false;
+
+  async waitUntilReady(...[container]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    let last = "not started";
+    for (;;) {
+      const i = await container.inspect();
+      const binding = i.NetworkSettings.Ports?.["8080/tcp"]?.[0];
+      if (i.State.Running && binding?.HostPort) {
+        const host = binding.HostIp && binding.HostIp !== "0.0.0.0" && binding.HostIp !== "::" ? binding.HostIp : "localhost";
+        last = await fetch(`http://${host}:${binding.HostPort}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
+          (r) => (r.status === 200 ? "" : `/readyz ${r.status}`),
+          (e: Error) => e.message,
+        );
+        if (last === "") return;
+      } else last = `container ${i.State.Status} (restarts ${i.RestartCount})`;
+      if (Date.now() > deadline) throw new Error(`/readyz not 200 after ${this.timeoutMs} ms (${last})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   withStartupTimeout(ms: number): this {
@@ -76,7 +127,7 @@ const WAITS: Record<string, () => WaitStrategy> = {
   "nats-2": natsReady,
   "nats-3": natsReady,
   // A worker is ready once it joined and no slot of its is in handoff.
-  worker: () => Wait.forHttp("/readyz", 8080).forStatusCode(200),
+  worker: () => new WorkerReady(),
   "email-sink": () => Wait.forLogMessage(/email-sink: listening on/),
 };
 
@@ -115,6 +166,9 @@ export class ComposeCluster implements AsyncDisposable {
     const project = `${PROJECT_PREFIX}${runId()}-${o.name}`.toLowerCase().replace(/[^a-z0-9_-]/g, "");
     const c = new ComposeCluster(project, files, { ...(o.env ?? {}) }, await getContainerRuntimeClient());
     live.add(c);
+    // The NATS servers first, until JetStream answers /healthz on each (on a cluster: a meta leader is
+    // elected). A worker started earlier can time out opening its buckets and exit (see the README).
+    await c.upServices([], o.natsCluster ? ["nats", "nats-2", "nats-3"] : ["nats"]);
     await c.upServices(["--scale", `worker=${o.workers}`]);
     return c;
   }
@@ -140,6 +194,11 @@ export class ComposeCluster implements AsyncDisposable {
   /** Recreates one-shot services (a second job) with changed variables; the workers are left alone. */
   async rerun(services: string[], env: Record<string, string>): Promise<void> {
     await this.upServices(["--no-deps", "--force-recreate"], services, env);
+  }
+
+  /** How often the engine restarted a container (a restart policy hides a crash otherwise). */
+  async restartCount(c: ServiceContainer): Promise<number> {
+    return (await this.client.container.getById(c.id).inspect()).RestartCount;
   }
 
   /** The project's containers (running ones, or all with `all`), by service, in replica order. */
@@ -244,9 +303,15 @@ export class ComposeCluster implements AsyncDisposable {
     await this.client.container.getById(c.id).kill();
   }
 
-  /** `docker start` of a stopped container (the same container: same name, volume and replica number). */
-  async start(c: ServiceContainer): Promise<void> {
+  /**
+   * `docker start` of a stopped container (the same container: same name, volume and replica number);
+   * returns it as listed now (a restart publishes its ports on new host ports).
+   */
+  async start(c: ServiceContainer): Promise<ServiceContainer> {
     await this.client.container.getById(c.id).start();
+    const now = (await this.containers(c.service)).find((x) => x.id === c.id);
+    if (!now) throw new Error(`${c.name} stopped again right after it was started`);
+    return now;
   }
 
   /** Cuts a container off the project network, or connects it again. */
