@@ -120,3 +120,10 @@ export class StateTooLargeError extends TroupeError {
     super("TROUPE_STATE_TOO_LARGE", message, options);
   }
 }
+
+/** `troupe verify` could not do what it checks: a reference run that did not finish, a workload or an output it cannot read. */
+export class VerifyError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_VERIFY", message, options);
+  }
+}

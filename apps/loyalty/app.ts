@@ -10,6 +10,7 @@ import {
   type LoyalCustomer,
   type PromotionEmail,
 } from "./messages.js";
+import { clicks, loyalCustomers, type WorkloadSpec } from "./workload.js";
 
 /** Each customer's private state: whether it is loyal, and its counters. */
 export const LoyaltyCustomers = defineState<CustomerState>(
@@ -51,8 +52,21 @@ export function buildLoyaltyApp(name = "loyalty") {
   app
     .newPipeline("Click Stream", tcpSource("clicks", clickCodec.decode))
     .toStatePartition(checkLoyalClick, LoyaltyCustomers, "loyalty customers", (e) => e.customerId)
-    .toSink(tcpSink("emails", promotionEmailCodec.encode, { id: (m) => m.clickId }));
+    .toSink(tcpSink("emails", promotionEmailCodec.encode, { id: (m) => m.clickId, decode: promotionEmailCodec.decode, key: (m) => m.customerId }));
   return app.build();
+}
+
+/** The workload `troupe verify` runs for `seed`: small enough for a quick run, with clicks by loyal and other customers. */
+export function verifyWorkloadSpec(seed: number): WorkloadSpec {
+  return { customers: 2_000, loyalFraction: 0.4, clicks: 20_000, seed };
+}
+
+/** `troupe verify`'s workload: phase 1 the loyal-customer records, phase 2 the clicks (sent once every record is applied). */
+export function workload(seed: number): Array<Array<{ source: string; payload: Uint8Array }>> {
+  const spec = verifyWorkloadSpec(seed);
+  const loyal = [...loyalCustomers(spec)].map((c) => ({ source: "loyal", payload: loyalCustomerCodec.encode(c) }));
+  const clickFrames = [...clicks(spec)].map((c) => ({ source: "clicks", payload: clickCodec.encode(c) }));
+  return [loyal, clickFrames];
 }
 
 /** The loyalty application (registered as "loyalty"). */

@@ -33,6 +33,24 @@ export interface SinkSpec<T> {
   readonly name: string;
   readonly encoder: Encoder<T>;
   readonly id?: (value: T) => string;
+  /** Reads an output frame back (`troupe verify` needs it to use `id`, `key` and `content`). */
+  readonly decode?: Decoder<T>;
+  /** The key an output belongs to (`troupe verify` checks order per key; `id` need only be unique per key). */
+  readonly key?: (value: T) => string;
+  /** The part of an output that must equal the fault-free run's (default: the whole frame); leave out wall clocks and node names. */
+  readonly content?: (value: T) => unknown;
+}
+
+/** What `tcpSink` takes beside its encoder: how tools identify, read back and compare its outputs. */
+export interface TcpSinkOptions<T> {
+  /** A stable id per output: a receiver drops repeats by it. */
+  readonly id?: (value: T) => string;
+  /** Reads an output frame back. */
+  readonly decode?: Decoder<T>;
+  /** The key an output belongs to, for per-key order checks. */
+  readonly key?: (value: T) => string;
+  /** The deterministic part of an output (what `troupe verify` compares; default: the whole frame). */
+  readonly content?: (value: T) => unknown;
 }
 
 /** A TCP source named `name`: length-prefixed frames, each decoded by `decoder`. */
@@ -41,8 +59,14 @@ export function tcpSource<T>(name: string, decoder: Decoder<T>): SourceSpec<T> {
 }
 
 /** A TCP sink named `name`: each output encoded by `encoder` and sent as one frame. */
-export function tcpSink<T>(name: string, encoder: Encoder<T>, options: { id?: (value: T) => string } = {}): SinkSpec<T> {
-  return options.id ? { kind: "tcp", name, encoder, id: options.id } : { kind: "tcp", name, encoder };
+export function tcpSink<T>(name: string, encoder: Encoder<T>, options: TcpSinkOptions<T> = {}): SinkSpec<T> {
+  const spec: { -readonly [K in keyof SinkSpec<T>]: SinkSpec<T>[K] } = { kind: "tcp", name, encoder };
+  // Only the options given: tools read a field being there as the sink declaring it.
+  if (options.id) spec.id = options.id;
+  if (options.decode) spec.decode = options.decode;
+  if (options.key) spec.key = options.key;
+  if (options.content) spec.content = options.content;
+  return spec;
 }
 
 /** The kind of state each actor of a state partition owns. */

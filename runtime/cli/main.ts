@@ -6,6 +6,7 @@ import { registerEmailSinkCommand } from "./email-sink-command.js";
 import { registerLoadgenCommand } from "./loadgen-command.js";
 import { registerNodeCommand } from "./node-command.js";
 import { registerStatusCommands } from "./status-command.js";
+import { registerVerifyCommand } from "./verify-command.js";
 
 const program = new Command("troupe").description("Troupe: a distributed actor runtime for stateful stream processing").showHelpAfterError();
 program.exitOverride();
@@ -15,6 +16,7 @@ registerLoadgenCommand(program);
 registerEmailSinkCommand(program);
 registerStatusCommands(program);
 registerDlqCommands(program);
+registerVerifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

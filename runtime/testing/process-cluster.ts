@@ -50,7 +50,7 @@ export class ProcessCluster {
   constructor(private readonly options: ProcessClusterOptions) {}
 
   /** Starts a node process and waits until it serves /readyz. */
-  async addNode(opts: { id?: string; sources?: readonly string[]; args?: readonly string[]; waitReady?: boolean; sinks?: Record<string, string> } = {}): Promise<NodeProcess> {
+  async addNode(opts: { id?: string; sources?: readonly string[]; args?: readonly string[]; waitReady?: boolean; sinks?: Record<string, string>; nats?: string } = {}): Promise<NodeProcess> {
     const id = opts.id ?? `node-${++this.n}`;
     const httpPort = await freePort();
     const sources: Record<string, number> = {};
@@ -61,7 +61,7 @@ export class ProcessCluster {
       "--node-id",
       id,
       "--nats",
-      this.options.nats,
+      opts.nats ?? this.options.nats,
       "--http",
       `127.0.0.1:${httpPort}`,
       ...(this.options.apps ?? ["loyalty"]).flatMap((a) => ["--app", a]),
