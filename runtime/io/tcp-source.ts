@@ -184,6 +184,47 @@ export class TcpSource {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Stops accepting connections and reading from them (a drain begins); `close` ends them. */
+  stopReading(): void {
+    this.server?.close();
+    this.offLow?.();
+    this.paused = true;
+    for (const c of this.conns) c.socket.pause();
+  }
+
+  /** Frames read and not yet accepted (acknowledged protocol: held until stored). */
+  outstanding(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.acks?.outstanding() ?? 0;
+    return n;
+  }
+
+  /**
+   * Ends every connection after telling each acknowledged client what was accepted (a graceful
+   * leave: a client that learns every frame it sent was accepted resends nothing, so nothing is
+   * taken twice where the state mode has no de-duplication).
+   */
+  async closeGracefully(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    this.offLow?.();
+    const server = this.server;
+    this.server = undefined;
+    const ended: Array<Promise<void>> = [];
+    for (const c of this.conns) {
+      const frame = c.dropped ? undefined : c.acks?.takeAckFrame();
+      if (frame) {
+        c.socket.write(frame);
+        this.stats.acksSent++;
+      }
+      c.dropped = true;
+      ended.push(new Promise<void>((resolve) => c.socket.end(() => resolve())));
+    }
+    // A client that does not close its side is not waited for long.
+    await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, 1_000))]);
+    for (const c of this.conns) c.socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
   private accept(socket: Socket): void {
     socket.on("error", () => undefined); // a refused socket may still report a reset
     const address = addressOf(socket);

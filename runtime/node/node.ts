@@ -280,7 +280,12 @@ export class Node {
     this.state = "draining";
     const t0 = performance.now();
     this.log.info("draining");
-    await Promise.all(this.sources.map((s) => s.close()));
+    // Read nothing more; let what was read be accepted (durable mode: stored) and acknowledged, then
+    // end the connections: a client resends only what was not accepted.
+    for (const s of this.sources) s.stopReading();
+    const acceptBy = Date.now() + 5_000;
+    while (this.sources.some((s) => s.outstanding() > 0) && Date.now() < acceptBy) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all(this.sources.map((s) => s.closeGracefully()));
     this.router.flush();
     const others = () => this.handoff.view.members.some((m) => m.id !== this.id && m.status === "up");
     if (!others() && this.durable) {

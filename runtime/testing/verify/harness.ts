@@ -61,7 +61,7 @@ export class VerifyCluster {
         nats: c.nats.url,
         apps: [options.app],
         sinks: c.sinkTargets,
-        env: { TROUPE_LOG_LEVEL: options.logLevel ?? "warn" },
+        env: { TROUPE_LOG_LEVEL: options.logLevel ?? process.env.TROUPE_VERIFY_LOG_LEVEL ?? "warn" },
         args: [
           "--state",
           options.state,

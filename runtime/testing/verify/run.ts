@@ -148,7 +148,7 @@ export async function runScenario(o: VerifyRunOptions): Promise<VerifyRun> {
       recoveryNote,
     };
     const findings = checkPromises(o.state, o.scenario.kind, counts);
-    if (findings.length > 0) notes.push(...(cmp.samples ?? []));
+    notes.push(...cmp.samples);
     return {
       scenario: o.scenario.name,
       seed: o.seed,
@@ -176,6 +176,6 @@ function recovery(cluster: VerifyCluster, injectedAt: number, wholeAt: number): 
   if (injectedAt < 0 || wholeAt < 0) return null;
   let first = Infinity;
   for (const c of cluster.collectors.values()) for (const out of c.outputs) if (out.atMs >= injectedAt && out.atMs < first) first = out.atMs;
-  if (first === Infinity) return null;
-  return Math.round(Math.max(wholeAt, first) - injectedAt);
+  // No output came after it (the inputs had all gone through): whole again is recovered.
+  return Math.round((first === Infinity ? wholeAt : Math.max(wholeAt, first)) - injectedAt);
 }
