@@ -17,7 +17,7 @@ export interface VerifyClusterOptions {
   readonly nodes: number;
   /** Cluster name (separates runs sharing a NATS server). */
   readonly cluster: string;
-  /** Node process log level (default warn). */
+  /** Node process log level (default info: scenarios watch for handoffs in the logs). */
   readonly logLevel?: string;
 }
 
@@ -61,7 +61,7 @@ export class VerifyCluster {
         nats: c.nats.url,
         apps: [options.app],
         sinks: c.sinkTargets,
-        env: { TROUPE_LOG_LEVEL: options.logLevel ?? process.env.TROUPE_VERIFY_LOG_LEVEL ?? "warn" },
+        env: { TROUPE_LOG_LEVEL: options.logLevel ?? process.env.TROUPE_VERIFY_LOG_LEVEL ?? "info" },
         args: [
           "--state",
           options.state,
@@ -107,6 +107,30 @@ export class VerifyCluster {
   /** Where a source listens on every live node. */
   sourceAddresses(source: string): Address[] {
     return this.live().map((n) => ({ host: "127.0.0.1", port: n.sources[source]! }));
+  }
+
+  /**
+   * Resolves with the first node (of `nodes`, or every live node) that writes a log line matching
+   * `pattern` from now on: an event, not a poll, so a fault can land inside a window of milliseconds.
+   */
+  nextLog(pattern: RegExp, timeoutMs: number, nodes: readonly NodeProcess[] = this.live()): Promise<NodeProcess> {
+    return new Promise<NodeProcess>((resolve, reject) => {
+      const offs: Array<() => void> = [];
+      const done = (err: Error | undefined, node?: NodeProcess) => {
+        clearTimeout(timer);
+        for (const off of offs) off();
+        if (err) reject(err);
+        else resolve(node!);
+      };
+      const timer = setTimeout(() => done(new Error(`no node logged ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+      for (const n of nodes) {
+        const on = (chunk: string | Buffer) => {
+          if (pattern.test(String(chunk))) done(undefined, n);
+        };
+        n.proc.stderr?.on("data", on);
+        offs.push(() => n.proc.stderr?.off("data", on));
+      }
+    });
   }
 
   /** SIGKILL. */

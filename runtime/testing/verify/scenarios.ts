@@ -43,12 +43,6 @@ export interface Scenario {
 
 const always = (): boolean => true;
 
-// A node that is gaining or losing slots right now, by /cluster.
-async function inHandoff(ctx: ScenarioContext, side: "gaining" | "losing", not?: string): Promise<string | undefined> {
-  const infos = await ctx.cluster.infos();
-  return infos.find((i) => i.node !== not && i.apps.some((a) => a.partitions.some((p) => p[side] > 0)))?.node;
-}
-
 /** Every fault `troupe verify` knows, in the order it runs them. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -68,15 +62,16 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "kill-old-owner-in-handoff",
     kind: "crash",
-    description: "a node joins; SIGKILL a node while it is handing slots to it",
+    description: "a node joins; SIGKILL a node the moment it starts handing slots to it",
     applies: always,
     run: async (ctx) => {
+      const before = ctx.cluster.live();
+      const losing = ctx.cluster.nextLog(/"slotsLost":[1-9][^}]*"msg":"epoch changed"/, 30_000, before);
       const joiner = ctx.cluster.addNode(undefined, false);
-      let victim: string | undefined;
-      await waitUntil(async () => (victim = await inHandoff(ctx, "losing")) !== undefined, 20_000, "a node handing slots off");
-      ctx.note(`SIGKILL ${victim} (handing slots off)`);
-      ctx.cluster.kill(victim!);
+      const victim = await losing;
+      ctx.cluster.kill(victim.id);
       ctx.injected();
+      ctx.note(`SIGKILL ${victim.id} (handing slots off)`);
       await joiner;
       await ctx.cluster.waitStable();
     },
@@ -84,16 +79,14 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "kill-new-owner-in-handoff",
     kind: "crash",
-    description: "a node joins; SIGKILL it while slots are being handed to it",
+    description: "a node joins; SIGKILL it the moment slots start coming to it",
     applies: always,
     run: async (ctx) => {
-      const joiner = ctx.cluster.addNode(undefined, false);
-      let victim: string | undefined;
-      await waitUntil(async () => (victim = await inHandoff(ctx, "gaining")) !== undefined, 20_000, "a node gaining slots");
-      ctx.note(`SIGKILL ${victim} (gaining slots)`);
-      ctx.cluster.kill(victim!);
+      const joiner = await ctx.cluster.addNode(undefined, false);
+      await ctx.cluster.nextLog(/"slotsGained":[1-9][^}]*"msg":"epoch changed"/, 30_000, [joiner]);
+      ctx.cluster.kill(joiner.id);
       ctx.injected();
-      await joiner.catch(() => undefined); // it may die before it is ready
+      ctx.note(`SIGKILL ${joiner.id} (gaining slots)`);
       await ctx.cluster.waitStable();
     },
   },
