@@ -249,7 +249,7 @@ describe("loadAppModule", () => {
   it("loads a module by path with its workload", async () => {
     const m = await loadAppModule("test/fixtures/global-count-app.ts");
     expect(m.app.name).toBe("global-count");
-    expect(m.workload!(2).flat()).toHaveLength(4_000);
+    expect(m.workload!(2).flat()).toHaveLength(24_000);
   });
 
   it("a workload that is not a function, or that sends to an unknown source, is an AppLoadError", async () => {
