@@ -50,6 +50,8 @@ export interface Membership {
   leaseUntil?(): number;
   /** Calls `listener` with the new end of the lease each time it is renewed. */
   onLeaseRenewed?(listener: (until: number) => void): () => void;
+  /** Calls `listener` when a renewal failed after the lease had run out. */
+  onLeaseLost?(listener: () => void): () => void;
   /** Reads the view from the store itself: true while this node is in it as the member that joined. */
   confirmMember?(): Promise<boolean>;
 }

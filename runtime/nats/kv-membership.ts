@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { Kvm, type KV } from "@nats-io/kv";
+import { Kvm, type KV, type KvWatchEntry } from "@nats-io/kv";
 import type { Member, Membership, MembershipView } from "../cluster/membership.js";
 import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS } from "../defaults.js";
 import { NatsUnavailableError } from "../errors.js";
@@ -48,6 +48,7 @@ export class KvMembership implements Membership {
   private readonly evictedListeners = new Set<() => void>();
   private readonly lastSeen = new Map<string, Seen>();
   private readonly leaseListeners = new Set<(until: number) => void>();
+  private readonly leaseLostListeners = new Set<() => void>();
   private lease = 0;
   private readonly leaseMs: number;
   private readonly coalesceMs: number;
@@ -106,6 +107,7 @@ export class KvMembership implements Membership {
     if (this.timers.length === 0) {
       this.timers.push(setInterval(() => void this.heartbeat(), this.heartbeatMs));
       this.timers.push(setInterval(() => void this.detect(), Math.max(50, this.heartbeatMs / 2)));
+      this.timers.push(setInterval(() => void this.checkView(), Math.max(100, this.failureMs / 2)));
       for (const t of this.timers) t.unref();
     }
     await this.heartbeat();
@@ -139,6 +141,11 @@ export class KvMembership implements Membership {
 
   leaseUntil(): number {
     return this.lease;
+  }
+
+  onLeaseLost(listener: () => void): () => void {
+    this.leaseLostListeners.add(listener);
+    return () => this.leaseLostListeners.delete(listener);
   }
 
   onLeaseRenewed(listener: (until: number) => void): () => void {
@@ -237,29 +244,63 @@ export class KvMembership implements Membership {
   }
 
   private async watchView(): Promise<void> {
-    const it = await this.view!.watch({ key: VIEW_KEY });
+    await this.watchForever("view", () => this.view!.watch({ key: VIEW_KEY }), (e) => {
+      if (e.operation !== "PUT") return;
+      try {
+        this.publish({ epoch: e.revision, members: decodeMembers(e.value) });
+      } catch (err) {
+        this.log.error({ err }, "bad cluster view record");
+      }
+    });
+  }
+
+  private async watchBeats(): Promise<void> {
+    // Judged by our own clock: when did we last see each node's heartbeat change?
+    await this.watchForever("heartbeats", () => this.beats!.watch(), (e) => {
+      if (e.operation === "PUT") this.lastSeen.set(e.key, { at: performance.now(), rev: e.revision });
+    });
+  }
+
+  // A watch that ends (its consumer lost across a reconnect) is opened again: a node that stopped
+  // hearing of view changes would not learn it was removed.
+  private async watchForever(what: string, open: () => Promise<AsyncIterable<KvWatchEntry> & { stop(): void }>, handle: (e: KvWatchEntry) => void): Promise<void> {
+    let it = await open();
     this.stopWatches.push(() => it.stop());
     void (async () => {
-      for await (const e of it) {
-        if (e.operation !== "PUT") continue;
+      while (!this.closed) {
         try {
-          this.publish({ epoch: e.revision, members: decodeMembers(e.value) });
+          for await (const e of it) handle(e);
         } catch (err) {
-          this.log.error({ err }, "bad cluster view record");
+          this.log.warn({ err: (err as Error).message, watch: what }, "membership watch failed");
+        }
+        if (this.closed) return;
+        this.log.warn({ watch: what }, "membership watch ended; opening it again");
+        for (;;) {
+          try {
+            it = await open();
+            this.stopWatches.push(() => it.stop());
+            break;
+          } catch {
+            if (this.closed) return;
+            await new Promise((r) => setTimeout(r, 500));
+          }
         }
       }
     })();
   }
 
-  private async watchBeats(): Promise<void> {
-    const it = await this.beats!.watch();
-    this.stopWatches.push(() => it.stop());
-    void (async () => {
-      for await (const e of it) {
-        // Judged by our own clock: when did we last see this node's heartbeat change?
-        if (e.operation === "PUT") this.lastSeen.set(e.key, { at: performance.now(), rev: e.revision });
+  // Reads the view itself now and then: a change a watch missed is still seen within a failure timeout.
+  private async checkView(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const e = await this.view!.get(VIEW_KEY);
+      if (e && e.operation === "PUT" && e.revision > this.latest.epoch) {
+        this.log.warn({ epoch: e.revision, known: this.latest.epoch }, "a view change the watch did not deliver; applying it");
+        this.publish({ epoch: e.revision, members: decodeMembers(e.value) });
       }
-    })();
+    } catch {
+      // NATS away: the next check, or the watch, catches up.
+    }
   }
 
   private async heartbeat(): Promise<void> {
@@ -281,6 +322,8 @@ export class KvMembership implements Membership {
     } catch (err) {
       const silent = performance.now() - this.lastBeatOk;
       this.log.warn({ err: (err as Error).message, silentMs: Math.round(silent), leaseLeftMs: Math.round(this.lease - performance.now()) }, "heartbeat failed");
+      // Besides the node's own timer: a failed renewal past the lease's end says it is gone.
+      if (performance.now() > this.lease) for (const l of [...this.leaseLostListeners]) l();
     }
   }
 

@@ -247,7 +247,14 @@ export class Node {
       this.offEvicted = this.options.membership.onEvicted?.(() => this.evicted());
       if (this.options.membership.leaseUntil) {
         this.leaseUntil = 0;
-        this.offLease = this.options.membership.onLeaseRenewed?.((until) => this.leaseRenewed(until));
+        const offRenewed = this.options.membership.onLeaseRenewed?.((until) => this.leaseRenewed(until));
+        const offLost = this.options.membership.onLeaseLost?.(() => {
+          if (performance.now() > this.leaseUntil) this.suspend();
+        });
+        this.offLease = () => {
+          offRenewed?.();
+          offLost?.();
+        };
       }
       const view = await this.options.membership.join(this.id, { http: this.advertisedHttp() });
       this.leaseRenewed(this.options.membership.leaseUntil?.() ?? Infinity);
@@ -731,6 +738,7 @@ export class Node {
     if (until !== Infinity && this.state === "running") {
       // Wakes the node when the lease runs out with no event to notice it (it pauses its reader and inbox).
       this.leaseTimer = setTimeout(() => {
+        this.log.debug({ leftMs: Math.round(this.leaseUntil - performance.now()), suspended: this.suspended, state: this.state }, "lease timer");
         if (performance.now() > this.leaseUntil) this.suspend();
       }, Math.max(0, until - performance.now()) + 1);
       this.leaseTimer.unref();
