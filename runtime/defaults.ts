@@ -81,3 +81,7 @@ export const DEFAULT_MAX_PARKED_ENVELOPES = 64 * 1024;
 export const DEFAULT_MAX_EVICTING = 4_096;
 /** State reads in flight at most; further activations wait their turn (bounds the memory of reads in flight). */
 export const DEFAULT_MAX_STATE_READS = 1_024;
+/** Longest a NATS server may take to answer a connection's handshake before the client tries the next. */
+export const NATS_CONNECT_TIMEOUT_MS = 2_000;
+/** How long a node keeps trying to open its membership buckets at start (a NATS cluster electing its JetStream leaders). */
+export const MEMBERSHIP_OPEN_TIMEOUT_MS = 60_000;

@@ -18,7 +18,7 @@ export function registerLoadgenCommand(program: Command): void {
       .option("--rate <n>", "events per second, 0 = unlimited (env TROUPE_RATE)", process.env.TROUPE_RATE ?? "0")
       .option("--cluster-http <urls>", "comma-separated node HTTP addresses; wait until they applied every loyal record before clicks")
       .option("--nats <url>", "find the nodes through NATS and wait until they applied every loyal record (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
-      .option("--acked [client-id]", "use the acknowledged source protocol (resend after a disconnect; finish when all is acknowledged); default: on when the cluster runs durable mode; env TROUPE_ACKED", process.env.TROUPE_ACKED)
+      .option("--acked [client-id]", "use the acknowledged source protocol with this client id (resend after a disconnect; finish when all is acknowledged); on by default (client id loadgen), --acked false for plain connections; env TROUPE_ACKED", process.env.TROUPE_ACKED)
       .option("--settle-ms <ms>", "without --cluster-http: pause between loyal records and clicks", "2000")
       .option("--min-nodes <n>", "with --nats: wait until this many nodes are members and ready (env TROUPE_MIN_NODES)", process.env.TROUPE_MIN_NODES ?? "1"),
   ).action(async (f: Record<string, string>) => {
@@ -40,12 +40,9 @@ export function registerLoadgenCommand(program: Command): void {
       }
     }
     for (const a of [loyalTo, clicksTo]) await waitConnectable(a, 120_000);
-    // A durable cluster gets acknowledged connections unless told otherwise: that is what makes its ingest crash-proof.
-    let acked = f.acked === undefined || f.acked === "" || f.acked === "false" ? undefined : typeof f.acked === "string" && f.acked !== "true" ? f.acked : "loadgen";
-    if (f.acked === undefined || f.acked === "") {
-      const modes = await Promise.all((await nodes().catch(() => [])).map((u) => clusterMode(u)));
-      if (modes.includes("durable")) acked = "loadgen";
-    }
+    // Acknowledged connections unless told otherwise (--acked false): a plain connection cannot outlive the
+    // node it is on (scaled away, drained, crashed), and only an acknowledged one knows what to resend.
+    const acked = f.acked === "false" ? undefined : typeof f.acked === "string" && f.acked !== "" && f.acked !== "true" ? f.acked : "loadgen";
     if (acked) process.stdout.write(`loadgen: acknowledged connections (client ids ${acked}-loyal, ${acked}-clicks)\n`);
     const r = await runLoadGenerator({
       loyal: loyalTo,
@@ -78,15 +75,6 @@ async function waitConnectable(addr: { host: string; port: number }, timeoutMs: 
     if (ok) return;
     if (Date.now() > deadline) throw new ConfigError(`cannot connect to ${addr.host}:${addr.port} after ${timeoutMs / 1000} s`);
     await new Promise((res) => setTimeout(res, 500));
-  }
-}
-
-async function clusterMode(url: string): Promise<string | undefined> {
-  try {
-    const res = await fetch(`${url.startsWith("http") ? url : `http://${url}`}/cluster`);
-    return ((await res.json()) as { stateStore?: { mode?: string } }).stateStore?.mode;
-  } catch {
-    return undefined;
   }
 }
 

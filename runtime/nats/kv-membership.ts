@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { Kvm, type KV, type KvWatchEntry } from "@nats-io/kv";
+import { Kvm, type KV, type KvEntry, type KvWatchEntry } from "@nats-io/kv";
 import type { Member, Membership, MembershipView } from "../cluster/membership.js";
-import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS } from "../defaults.js";
+import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS, MEMBERSHIP_OPEN_TIMEOUT_MS } from "../defaults.js";
 import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { clusterViewCodec, type WireMemberRecord } from "../wire/messages.js";
@@ -79,17 +79,27 @@ export class KvMembership implements Membership {
   /** Opens (creating if needed) the buckets and starts watching the view. */
   async open(): Promise<void> {
     const kvm = new Kvm(this.options.nc);
-    try {
-      const replicas = this.options.replicas ?? 1;
-      this.view = await kvm.create(viewBucket(this.options.cluster), { history: 64, replicas });
-      this.beats = await kvm.create(heartbeatBucket(this.options.cluster), { history: 1, replicas });
-    } catch (err) {
-      throw new NatsUnavailableError(
-        `cannot open the membership buckets on NATS: ${(err as Error).message}. The server must run with JetStream enabled (nats-server -js)`,
-        { cause: err },
-      );
+    const replicas = this.options.replicas ?? 1;
+    // A fresh NATS cluster answers before its JetStream has elected leaders: keep trying for a while.
+    const deadline = performance.now() + MEMBERSHIP_OPEN_TIMEOUT_MS;
+    let entry: KvEntry | null = null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.view = await kvm.create(viewBucket(this.options.cluster), { history: 64, replicas });
+        this.beats = await kvm.create(heartbeatBucket(this.options.cluster), { history: 1, replicas });
+        entry = await this.view.get(VIEW_KEY);
+        break;
+      } catch (err) {
+        if (performance.now() > deadline) {
+          throw new NatsUnavailableError(
+            `cannot open the membership buckets on NATS after ${attempt} attempts: ${(err as Error).message}. The server must run with JetStream enabled (nats-server -js)`,
+            { cause: err },
+          );
+        }
+        this.log.warn({ err: (err as Error).message, attempt }, "membership buckets not available yet; retrying");
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+      }
     }
-    const entry = await this.view.get(VIEW_KEY);
     if (entry && entry.operation === "PUT") this.latest = { epoch: entry.revision, members: decodeMembers(entry.value) };
     await this.watchView();
     await this.watchBeats();

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import type { Membership, MembershipView } from "../cluster/membership.js";
-import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
+import { DEFAULT_CLUSTER_NAME, NATS_CONNECT_TIMEOUT_MS } from "../defaults.js";
 import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { StateStore } from "../state/state-store.js";
@@ -39,7 +39,9 @@ export async function connectNats(url: string, name: string, logger?: Logger): P
   let nc: NatsConnection;
   try {
     // Short pings: a connection left half-open by a network cut is found stale in seconds and replaced.
-    nc = await connect({ servers: url.split(",").map((s) => s.trim()), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2 });
+    // A server that does not answer the handshake in 2 s is skipped for the next: nats.js waits 20 s by
+    // default, longer than a failure timeout, so one dead server of a cluster got a live node removed.
+    nc = await connect({ servers: url.split(",").map((s) => s.trim()), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2, timeout: NATS_CONNECT_TIMEOUT_MS });
   } catch (err) {
     throw new NatsUnavailableError(
       `cannot connect to NATS at ${url}: ${(err as Error).message}. Start a server with JetStream (nats-server -js) or fix --nats / TROUPE_NATS_URL`,

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   BoundPorts,
   DockerComposeEnvironment,
@@ -175,6 +176,7 @@ export class ComposeCluster implements AsyncDisposable {
 
   /** `compose up -d [options] [services]` through testcontainers, then every running container's wait strategy. */
   async upServices(commandOptions: string[], services?: string[], env: Record<string, string> = {}): Promise<StartedDockerComposeEnvironment> {
+    if (aborted) throw new Error("the test run was aborted: no compose command starts any more");
     this.env = { ...this.env, ...env };
     const environment = new DockerComposeEnvironment(DEPLOY_DIR, this.files)
       .withProjectName(this.project)
@@ -277,6 +279,17 @@ export class ComposeCluster implements AsyncDisposable {
     return out;
   }
 
+  /** Open connections of a source per running worker (`troupe_source_connections{source}` in /metrics), by container name. */
+  async sourceConnections(source: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const c of await this.containers("worker")) {
+      const text = await fetch(`http://${this.address(c, 8080)}/metrics`, { signal: AbortSignal.timeout(1500) }).then((r) => r.text(), () => "");
+      const m = new RegExp(`^troupe_source_connections\\{[^}]*source="${source}"[^}]*\\} (\\d+)`, "m").exec(text);
+      out.set(c.name, Number(m?.[1] ?? 0));
+    }
+    return out;
+  }
+
   /** Waits for a one-shot service's (single) container to exit; resolves with its exit code. */
   async waitExit(service: string, timeoutMs: number): Promise<number> {
     const [c] = await this.containers(service, true);
@@ -343,9 +356,35 @@ export class ComposeCluster implements AsyncDisposable {
 
 /** Projects this process brought up and has not downed yet. */
 const live = new Set<ComposeCluster>();
-process.once("exit", () => {
+/** Set once this process is told to stop: no compose command starts after it. */
+let aborted = false;
+const removeLive = (): void => {
   for (const c of live) removeProjectSync(c.project);
-});
+};
+process.once("exit", removeLive);
+/**
+ * A test worker whose run was aborted (Ctrl-C or a CI timeout ends the vitest main process and leaves
+ * the worker running its test, or signals it): take this process's projects down, again a few times
+ * (a compose command already running may still start containers), then end at once. All synchronous:
+ * an orphaned worker's event loop is not to be relied on.
+ */
+const abort = (): void => {
+  if (aborted) return;
+  aborted = true;
+  removeLive();
+  for (let i = 0; i < 5; i++) {
+    execFileSync("sleep", ["2"]);
+    removeLive();
+  }
+  process.kill(process.pid, "SIGKILL");
+};
+process.once("disconnect", abort);
+// The IPC channel does not always report the main process's end: a new parent (init) does.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) abort();
+}, 1000).unref();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, abort);
 
 /** Decodes the engine's multiplexed log stream (8-byte frame headers) into text; plain text passes through. */
 function demux(buf: Buffer): string {
@@ -422,6 +461,32 @@ export async function converged(c: ComposeCluster, members: number): Promise<boo
   const epoch = infos[0]!.epoch;
   const slots = infos.flatMap((i) => i.apps[0]!.partitions[0]!.ownedSlots);
   return infos.every((i) => i.epoch === epoch && i.members.length === members && i.slotsInHandoff === 0) && slots.length === 256 && new Set(slots).size === 256;
+}
+
+/**
+ * Waits until `converged(c, members)`, recording each change of what the workers report on the way
+ * (node: epoch, members, owned, in handoff, lease) with its time since the start: a slow convergence
+ * comes with its timeline.
+ */
+export async function convergeWithTimeline(c: ComposeCluster, members: number, timeoutMs: number): Promise<{ ms: number; timeline: string[] }> {
+  const t0 = Date.now();
+  const timeline: string[] = [];
+  let last = "";
+  for (;;) {
+    const infos = [...(await c.workerInfos()).values()];
+    const state = infos
+      .map((i) => `${i.node}: epoch ${i.epoch}, ${i.members.length} members, owned ${i.slotsOwned}, in handoff ${i.slotsInHandoff}, state ${i.state}${i.lease ? `, lease ${i.lease.msLeft ?? "-"} ms` : ""}`)
+      .sort()
+      .join(" | ");
+    const sig = state.replace(/lease -?\d+ ms/g, "");
+    if (sig !== last) {
+      timeline.push(`+${((Date.now() - t0) / 1000).toFixed(1)} s ${state}`);
+      last = sig;
+    }
+    if (await converged(c, members)) return { ms: Date.now() - t0, timeline };
+    if (Date.now() - t0 > timeoutMs) throw new Error(`not converged to ${members} workers after ${timeoutMs} ms:\n${timeline.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Waits for the email sink to exit; returns its exit code and summary line (printed). */
