@@ -4,8 +4,8 @@ export { tcpSource, tcpSink, defineState, structuredCodec } from "./builder/spec
 export type { Codec, Decoder, Encoder, SourceSpec, SinkSpec, StateSpec, StepContext, Step, StateStep, PartitionOptions } from "./builder/specs.js";
 export type { Application, PipelineDef, PartitionDef, StageDef } from "./builder/application.js";
 export { Node } from "./node/node.js";
-export type { NodeOptions, Address, SinkTarget, AppliedEvent } from "./node/node-options.js";
-export type { StateMode } from "./node/handoff.js";
+export type { NodeOptions, SinkTarget, AppliedEvent } from "./node/node-options.js";
+export type { Address, StateMode, Envelope } from "./types.js";
 export type { ClusterInfo } from "./node/cluster-info.js";
 export { EmbeddedCluster } from "./embedded-cluster.js";
 export type { EmbeddedClusterOptions } from "./embedded-cluster.js";

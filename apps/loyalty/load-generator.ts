@@ -1,7 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
 import { AckedSourceClient } from "../../runtime/io/acked-client.js";
-import type { Address } from "../../runtime/node/node-options.js";
+import type { Address } from "../../runtime/types.js";
 import { clickCodec, loyalCustomerCodec } from "./messages.js";
 import { clicks, loyalCustomers, type WorkloadSpec } from "./workload.js";
 

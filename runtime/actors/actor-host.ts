@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { StepContext } from "../builder/specs.js";
-import type { Envelope } from "../cluster/envelope.js";
+import type { Envelope } from "../types.js";
 import { STATE_LOAD_RETRY_MAX_MS, STATE_LOAD_RETRY_MIN_MS } from "../defaults.js";
 import { FencedError, StateTooLargeError } from "../errors.js";
 import type { MaybePromise, StateStore, StoredActor } from "../state/state-store.js";

@@ -4,7 +4,7 @@ import { ConfigError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { LocalMembership, LocalMembershipBoard } from "../cluster/local-membership.js";
 import { Node } from "../node/node.js";
-import type { StateMode } from "../node/handoff.js";
+import type { StateMode } from "../types.js";
 import { connectNatsCluster, type NatsClusterParts } from "../nats/nats-cluster.js";
 import { KvStateStore } from "../nats/kv-state-store.js";
 import { checkNodeId } from "../cluster/node-id.js";

@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.js";
-import type { Address, SinkTarget } from "../node/node-options.js";
+import type { SinkTarget } from "../node/node-options.js";
+import type { Address } from "../types.js";
 
 /** Parses `HOST:PORT` (IPv6 as `[::1]:PORT`); `what` names the flag in errors. */
 export function parseAddress(value: string, what: string): Address {

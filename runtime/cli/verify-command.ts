@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import type { StateMode } from "../node/handoff.js";
+import type { StateMode } from "../types.js";
 import { natsServerVersion } from "../testing/nats-server.js";
 import { pickScenarios } from "../testing/verify/scenarios.js";
 import { reference, runScenario, type VerifyRun } from "../testing/verify/run.js";

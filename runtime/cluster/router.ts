@@ -1,4 +1,4 @@
-import type { Envelope } from "./envelope.js";
+import type { Envelope } from "../types.js";
 import type { Transport } from "../transport/transport.js";
 
 /** Batch bounds of a router. */

@@ -4,7 +4,7 @@ import { sourceAckCodec, sourceHelloCodec } from "../wire/messages.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import { encodeFrame, encodeFrames } from "./framing.js";
 import { ACKED_SOURCE_MARKER } from "./source-acks.js";
-import type { Address } from "../node/node-options.js";
+import type { Address } from "../types.js";
 
 /** Options of an acknowledged source client. */
 export interface AckedClientOptions {

@@ -1,7 +1,7 @@
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import type { Envelope } from "../cluster/envelope.js";
+import type { Envelope } from "../types.js";
 import { DEFAULT_APPEND_RETRY_MS } from "../defaults.js";
 import { EventLogError, EventTooLargeError } from "../errors.js";
 import { LogRateLimiter, type Logger } from "../logger.js";

@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import type { ControlMessage, Envelope } from "../types.js";
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_REASSEMBLY_BYTES, DEFAULT_REORDER_WINDOW } from "../defaults.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import type { Transport, TransportHandlers, WireContext } from "../transport/transport.js";

@@ -1,7 +1,7 @@
 import type { Application, PipelineDef, StageDef, StateStageDef } from "../builder/application.js";
 import type { StepContext } from "../builder/specs.js";
 import { ActorHost } from "../actors/actor-host.js";
-import type { Envelope } from "../cluster/envelope.js";
+import type { Envelope } from "../types.js";
 import { slotOf } from "../placement/hash.js";
 import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";

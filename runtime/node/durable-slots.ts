@@ -1,4 +1,4 @@
-import type { Envelope } from "../cluster/envelope.js";
+import type { Envelope } from "../types.js";
 import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
 import type { Logger } from "../logger.js";
 import { OFFSET_SCALE, type EventBatchView, type EventLog, type StreamReader } from "../state/event-log.js";

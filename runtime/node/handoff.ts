@@ -1,4 +1,4 @@
-import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import type { ControlMessage, Envelope, StateMode } from "../types.js";
 import { slotOwners, type MembershipView } from "../cluster/membership.js";
 import type { Router } from "../cluster/router.js";
 import type { Logger } from "../logger.js";
@@ -6,9 +6,6 @@ import { RoutingTable } from "../placement/routing-table.js";
 import type { Transport } from "../transport/transport.js";
 import type { AppRuntime } from "./app-runtime.js";
 import { SLOT_CODE, type SlotTable } from "./slot-table.js";
-
-/** State modes: where actor state lives and how a slot's state moves. */
-export type StateMode = "memory" | "snapshot" | "durable";
 
 /** What the coordinator needs from its node. */
 export interface HandoffHost {

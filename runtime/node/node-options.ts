@@ -7,13 +7,7 @@ import type { DeadLetter } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
 import type { EventLog } from "../state/event-log.js";
 import type { Transport } from "../transport/transport.js";
-import type { StateMode } from "./handoff.js";
-
-/** A host and port. */
-export interface Address {
-  readonly host: string;
-  readonly port: number;
-}
+import type { Address, StateMode } from "../types.js";
 
 /** Where a sink writes: a TCP address, stdout, or a writer you provide. */
 export type SinkTarget = Address | { readonly kind: "stdout" } | SinkWriter;

@@ -1,6 +1,6 @@
 import { hostname, networkInterfaces } from "node:os";
 import type { Application, StateStageDef } from "../builder/application.js";
-import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import type { ControlMessage, Envelope } from "../types.js";
 import { assertTransition, type MembershipView, type NodeState } from "../cluster/membership.js";
 import { Router } from "../cluster/router.js";
 import {
@@ -31,8 +31,10 @@ import type { EventLog, LogProducer } from "../state/event-log.js";
 import { DurableSlots } from "./durable-slots.js";
 import type { WireContext } from "../transport/transport.js";
 import { AppRuntime } from "./app-runtime.js";
-import { HandoffCoordinator, type StateMode } from "./handoff.js";
-import type { Address, NodeOptions } from "./node-options.js";
+import { HandoffCoordinator } from "./handoff.js";
+import type { StateMode } from "../types.js";
+import type { NodeOptions } from "./node-options.js";
+import type { Address } from "../types.js";
 import { SLOT_CODE, type SlotTable } from "./slot-table.js";
 import { checkNodeId } from "../cluster/node-id.js";
 import { clusterInfo, type ClusterInfo } from "./cluster-info.js";

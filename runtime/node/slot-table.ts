@@ -1,4 +1,4 @@
-import type { Envelope } from "../cluster/envelope.js";
+import type { Envelope } from "../types.js";
 
 /** Ownership state of one slot on this node. */
 export const SLOT_STATES = ["foreign", "owned", "gaining", "losing"] as const;

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Node } from "../node/node.js";
-import type { Address } from "../node/node-options.js";
+import type { Address } from "../types.js";
 
 /** Serves `/metrics`, `/healthz`, `/readyz` and `/cluster` for one node. */
 export class HttpServer {

@@ -1,4 +1,4 @@
-import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import type { ControlMessage, Envelope } from "../types.js";
 import type { Transport, TransportHandlers } from "./transport.js";
 
 type Item = { from: string; batch: Envelope[] | undefined; control: ControlMessage | undefined };

@@ -1,4 +1,4 @@
-import type { ControlMessage, Envelope } from "../cluster/envelope.js";
+import type { ControlMessage, Envelope } from "../types.js";
 
 /** What a transport calls when something arrives for this node. */
 export interface TransportHandlers {

@@ -1,4 +1,4 @@
-import type { Envelope } from "../cluster/envelope.js";
+import type { Envelope } from "../types.js";
 import type { WireContext } from "../transport/transport.js";
 import type { WireEnvelope } from "./messages.js";
 

@@ -1,6 +1,6 @@
 import type { ClusterInfo } from "../../node/cluster-info.js";
-import type { StateMode } from "../../node/handoff.js";
-import type { Address } from "../../node/node-options.js";
+import type { StateMode } from "../../types.js";
+import type { Address } from "../../types.js";
 import { FaultProxy } from "../fault-proxy.js";
 import { startNatsServer, type NatsServer } from "../nats-server.js";
 import { OutputCollector } from "../output-collector.js";

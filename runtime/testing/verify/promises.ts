@@ -1,4 +1,4 @@
-import type { StateMode } from "../../node/handoff.js";
+import type { StateMode } from "../../types.js";
 import type { FaultKind } from "./scenarios.js";
 
 /** What one run observed, against the reference run. */

@@ -1,6 +1,6 @@
 import type { Application } from "../../builder/application.js";
 import { AckedSourceClient } from "../../io/acked-client.js";
-import type { StateMode } from "../../node/handoff.js";
+import type { StateMode } from "../../types.js";
 import { prng } from "../random.js";
 import { compareOutputs, referenceOutputs, type Output, type Workload } from "../oracle.js";
 import { VerifyCluster } from "./harness.js";

@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { once } from "node:events";
 import { encodeFrame, encodeFrames } from "../../io/framing.js";
 import { ACKED_SOURCE_MARKER } from "../../io/source-acks.js";
-import type { StateMode } from "../../node/handoff.js";
+import type { StateMode } from "../../types.js";
 import { sourceHelloCodec } from "../../wire/messages.js";
 import { waitUntil } from "../wait.js";
 import type { VerifyCluster } from "./harness.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "@nats-io/transport-node";
-import type { ControlMessage, Envelope } from "../../../runtime/cluster/envelope.js";
+import type { ControlMessage, Envelope } from "../../../runtime/types.js";
 import { EmailSinkReceiver } from "../../../apps/loyalty/email-sink.js";
 import { sendAll } from "../../../apps/loyalty/load-generator.js";
 import { clickCodec, loyalCustomerCodec, type Click } from "../../../apps/loyalty/messages.js";

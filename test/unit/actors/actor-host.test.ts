@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApplicationBuilder, defineState, MemoryStateStore, tcpSource, type StateStep } from "../../../runtime/index.js";
 import { ActorHost } from "../../../runtime/internal.js";
 import type { StateStageDef } from "../../../runtime/builder/application.js";
-import type { Envelope } from "../../../runtime/cluster/envelope.js";
+import type { Envelope } from "../../../runtime/types.js";
 import { slotOf } from "../../../runtime/placement/hash.js";
 import { waitUntil } from "../../helpers/wait.js";
 

@@ -1,3 +1,6 @@
+// Types every layer shares: what an event is on its way to its actor, how nodes talk about slots,
+// where things listen, and how state is kept. No logic here: every other module may import it.
+
 /** One event addressed to a stage (and, for state stages, to the actor of `key`). */
 export interface Envelope {
   readonly app: string;
@@ -43,3 +46,12 @@ export type ControlMessage =
     }
   | { readonly type: "epoch-ack"; readonly epoch: number; readonly from: string }
   | { readonly type: "drain"; readonly nodeId: string };
+
+/** A host and port. */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How actor state is kept: only in memory, written behind to KV (`snapshot`), or rebuilt from the event stream (`durable`). */
+export type StateMode = "memory" | "snapshot" | "durable";
