@@ -114,7 +114,7 @@ export function registerNodeCommand(program: Command): void {
         onDeadLetter: dlq ? (letter) => dlq.publish(letter, nodeId) : undefined,
       });
       epochOf = () => node.handoff.epoch;
-      mayWrite = () => node.mayAct();
+      mayWrite = () => node.seat.mayAct();
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

@@ -6,6 +6,7 @@ import { slotOf } from "../placement/hash.js";
 import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
 import { SlotTable } from "./slot-table.js";
+import type { Origin } from "./ingress.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 
 /** What an app runtime needs from its node. */
@@ -18,8 +19,8 @@ export interface NodeServices {
   readonly deadLetters: DeadLetters;
   /** The node's current epoch. */
   epoch(): number;
-  /** Sends an envelope to the owner of its slot (locally or over the transport). */
-  route(env: Envelope, table: SlotTable): void;
+  /** Sends an envelope to the owner of its slot (locally or over the transport); `origin`: where it came in, if from a source. */
+  route(env: Envelope, table: SlotTable, origin: Origin | undefined): void;
   /** Writes one output to a sink. */
   writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void;
   /** Called after each applied event (optional observer). */
@@ -92,8 +93,8 @@ export class AppRuntime {
     return this.partitionByName.get(name);
   }
 
-  /** Handles one frame accepted by source `source` on connection `connId` (its `seq`-th event). */
-  ingest(source: string, payload: Uint8Array, connId: string, seq: number, acceptedMs: number): void {
+  /** Handles one frame accepted by source `source` on connection `connId` (its `seq`-th event), which came in at `origin`. */
+  ingest(source: string, payload: Uint8Array, connId: string, seq: number, acceptedMs: number, origin?: Origin): void {
     const entry = this.app.sources.get(source);
     if (!entry) return;
     this.counters.eventsIn.set(source, (this.counters.eventsIn.get(source) ?? 0) + 1);
@@ -109,7 +110,7 @@ export class AppRuntime {
       this.toSink(entry.pipeline, value, acceptedMs);
       return;
     }
-    this.runFrom(first, value, payload, connId, seq, acceptedMs);
+    this.runFrom(first, value, payload, connId, seq, acceptedMs, origin);
   }
 
   /** Delivers an envelope addressed to a state stage of this app on this node (the owner check is the node's). */
@@ -170,7 +171,7 @@ export class AppRuntime {
     this.runFrom(next, out, undefined, env.source, env.seq, env.acceptedMs);
   }
 
-  private runFrom(stageId: number, value: unknown, frame: Uint8Array | undefined, source: string, seq: number, acceptedMs: number): void {
+  private runFrom(stageId: number, value: unknown, frame: Uint8Array | undefined, source: string, seq: number, acceptedMs: number, origin?: Origin): void {
     let id: number | undefined = stageId;
     let v = value;
     while (id !== undefined) {
@@ -212,7 +213,7 @@ export class AppRuntime {
           acceptedMs,
           offset: 0,
         };
-        this.node.route(env, this.tables[partition.index]!);
+        this.node.route(env, this.tables[partition.index]!, origin);
         return;
       }
       this.counters.stageEvents[id]!++;

@@ -76,15 +76,15 @@ export function clusterInfo(node: Node): ClusterInfo {
     activeActors: node.activeActors(),
     eventsIn,
     eventsOut,
-    forwards: node.forwards,
-    parked: node.parkedCount(),
+    forwards: node.dispatcher.forwards,
+    parked: node.dispatcher.parkedCount(),
     deadLetters: node.deadLetters.total(),
     stateStore: stateStoreInfo(node),
-    lease: { msLeft: Number.isFinite(node.leaseLeftMs()) ? Math.round(node.leaseLeftMs()) : null, ...node.leaseStats },
+    lease: { msLeft: Number.isFinite(node.seat.leftMs()) ? Math.round(node.seat.leftMs()) : null, ...node.seat.stats },
     ...(node.eventLog && node.durable
       ? { eventLog: { ...node.eventLog.stats, pending: node.eventLog.pending(), slotsReading: node.durable.reading(), repeatsSkipped: [...node.apps.values()].reduce((a, app) => a + app.hosts.reduce((b, h) => b + h.repeatsSkipped, 0), 0) } }
       : {}),
-    transport: { ...(node.transportStats() ?? {}), inFlight: node.transportInFlight() },
+    transport: { ...(node.transport.stats ?? {}), inFlight: node.transport.inFlight() },
     latency: { count: node.latency.count, p50Ms: node.latency.quantile(0.5), p99Ms: node.latency.quantile(0.99) },
     handoff: {
       count: node.pauses.count,
@@ -111,5 +111,5 @@ function stateStoreInfo(node: Node): ClusterInfo["stateStore"] {
       fencedDrops += h.storeStats.fencedDrops;
     }
   }
-  return { mode: node.mode, writes: node.snapshotWrites, evicting, loadFailures, writeFailures, fencedDrops, ...(node.store.stats ? { store: { ...node.store.stats } } : {}) };
+  return { mode: node.mode, writes: node.writeBehind.writes, evicting, loadFailures, writeFailures, fencedDrops, ...(node.store.stats ? { store: { ...node.store.stats } } : {}) };
 }

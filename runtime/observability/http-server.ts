@@ -1,8 +1,16 @@
 import { createServer, type Server } from "node:http";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { Node } from "../node/node.js";
 import type { Address } from "../types.js";
+
+/** What the HTTP server shows of a node. */
+export interface HttpStatus {
+  readonly lifecycle: string;
+  readonly ready: boolean;
+  readonly handoff: { readonly epoch: number; inTransition(): number };
+  readonly metrics: { text(): Promise<string>; readonly registry: { readonly contentType: string } };
+  clusterInfo(): unknown;
+}
 
 /** Serves `/metrics`, `/healthz`, `/readyz` and `/cluster` for one node. */
 export class HttpServer {
@@ -11,7 +19,7 @@ export class HttpServer {
   address: Address | undefined;
 
   constructor(
-    private readonly node: Node,
+    private readonly node: HttpStatus,
     private readonly log: Logger,
   ) {}
 

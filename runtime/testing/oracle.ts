@@ -169,9 +169,9 @@ async function settled(node: Node, runtime: AppRuntime, outputs: readonly Output
 
 // What the node still has to do, or undefined when nothing is visible.
 function pendingWork(node: Node, runtime: AppRuntime): string | undefined {
-  if (node.parkedCount() > 0) return `${node.parkedCount()} envelopes parked`;
-  if (node.suspendedCount() > 0) return `${node.suspendedCount()} events held while the lease is out`;
-  if (node.transportInFlight() > 0) return `${node.transportInFlight()} envelopes in flight`;
+  if (node.dispatcher.parkedCount() > 0) return `${node.dispatcher.parkedCount()} envelopes parked`;
+  if (node.seat.heldCount() > 0) return `${node.seat.heldCount()} events held while the lease is out`;
+  if (node.transport.inFlight() > 0) return `${node.transport.inFlight()} envelopes in flight`;
   if (node.router.queued() > 0) return `${node.router.queued()} envelopes queued to send`;
   if (node.handoff.inTransition() > 0) return `${node.handoff.inTransition()} slots in handoff`;
   if (node.evictingCount() > 0) return `${node.evictingCount()} evicted actors not yet passive`;

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Node } from "../node/node.js";
+import type { Node } from "./node.js";
 
 /**
  * The Prometheus metrics of one node. Hot-path counts are plain numbers on the
@@ -69,15 +69,15 @@ export class NodeMetrics {
     counter("troupe_dead_letters_total", "Dead letters per reason", ["reason"], (set) => {
       for (const [reason, n] of node.deadLetters.counts) set({ reason }, n);
     });
-    counter("troupe_forwards_total", "Envelopes forwarded to their owner", [], (set) => set({}, node.forwards));
+    counter("troupe_forwards_total", "Envelopes forwarded to their owner", [], (set) => set({}, node.dispatcher.forwards));
     counter("troupe_transport_events_total", "Transport counters (messages, retransmitted, duplicatesDropped, undeliverable, ...)", ["counter"], (set) => {
-      for (const [k, v] of Object.entries(node.transportStats() ?? {})) set({ counter: k }, v);
+      for (const [k, v] of Object.entries(node.transport.stats ?? {})) set({ counter: k }, v);
     });
     counter("troupe_event_log_total", "Durable mode: event log counters (appended, batches, alreadyStored, republished, appendFailed, eventsRead, checkpoints, trimmed, ...)", ["counter"], (set) => {
       for (const [k, v] of Object.entries(node.eventLog?.stats ?? {})) set({ counter: k }, v);
     });
     gauge("troupe_event_log_pending", "Durable mode: events appended and not yet stored", [], (set) => set({}, node.eventLog?.pending() ?? 0));
-    counter("troupe_state_writes_total", "Actor states written behind to the state store", [], (set) => set({}, node.snapshotWrites));
+    counter("troupe_state_writes_total", "Actor states written behind to the state store", [], (set) => set({}, node.writeBehind.writes));
     counter("troupe_batches_sent_total", "Batches sent to other nodes", [], (set) => set({}, node.router.batches));
     counter("troupe_passivations_total", "Actors passivated to the state store", ["app", "partition"], (set) => {
       for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.passivations));
@@ -93,10 +93,10 @@ export class NodeMetrics {
     counter("troupe_rebalances_total", "Rebalances completed on this node", [], (set) => set({}, node.handoff.rebalances));
     gauge("troupe_last_rebalance_seconds", "Duration of the last completed rebalance", [], (set) => set({}, node.handoff.lastRebalanceMs / 1000));
     gauge("troupe_members", "Members in this node's view", [], (set) => set({}, node.handoff.view.members.length));
-    gauge("troupe_parked_envelopes", "Envelopes parked until the view catches up", [], (set) => set({}, node.parkedCount()));
-    gauge("troupe_transport_in_flight_envelopes", "Envelopes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, node.transportInFlight()));
-    gauge("troupe_transport_in_flight_bytes", "Bytes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, node.transportInFlightBytes()));
-    gauge("troupe_transport_reassembly_bytes", "Bytes held to reassemble fragmented messages from other nodes", [], (set) => set({}, node.transportReassemblyBytes()));
+    gauge("troupe_parked_envelopes", "Envelopes parked until the view catches up", [], (set) => set({}, node.dispatcher.parkedCount()));
+    gauge("troupe_transport_in_flight_envelopes", "Envelopes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, node.transport.inFlight()));
+    gauge("troupe_transport_in_flight_bytes", "Bytes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, (node.transport.inFlightBytes?.() ?? 0)));
+    gauge("troupe_transport_reassembly_bytes", "Bytes held to reassemble fragmented messages from other nodes", [], (set) => set({}, (node.transport.reassemblyBytes?.() ?? 0)));
     gauge("troupe_event_log_pending_bytes", "Durable mode: bytes of events appended and not yet stored", [], (set) => set({}, node.eventLog?.pendingBytes() ?? 0));
     gauge("troupe_sink_buffered_bytes", "Output bytes a sink holds, its socket's buffer included (sources pause above its high-water mark)", ["sink"], (set) => {
       for (const [name, s] of node.sinkWriters()) set({ sink: name }, s.bufferedBytes?.() ?? 0);
@@ -111,14 +111,14 @@ export class NodeMetrics {
       for (const [k, v] of Object.entries(sums)) set({ counter: k }, v);
     });
     gauge("troupe_lease_seconds_left", "Seconds left on this node's ownership lease (negative: ran out; it acts only while positive)", [], (set) => {
-      const left = node.leaseLeftMs();
+      const left = node.seat.leftMs();
       if (Number.isFinite(left)) set({}, left / 1000);
     });
     counter("troupe_lease_events_total", "Lease events: suspensions (ran out), resumes (renewed while a member), fenced (removed: rejoined), outputsDropped", ["event"], (set) => {
-      for (const [k, v] of Object.entries(node.leaseStats)) set({ event: k }, v);
+      for (const [k, v] of Object.entries(node.seat.stats)) set({ event: k }, v);
     });
-    gauge("troupe_suspended_events", "Events held while the lease was out (run on renewal, re-routed after a fence)", [], (set) => set({}, node.suspendedCount()));
-    counter("troupe_sink_pauses_total", "Times a full sink stopped this node taking events from other nodes", [], (set) => set({}, node.sinkPauses));
+    gauge("troupe_suspended_events", "Events held while the lease was out (run on renewal, re-routed after a fence)", [], (set) => set({}, node.seat.heldCount()));
+    counter("troupe_sink_pauses_total", "Times a full sink stopped this node taking events from other nodes", [], (set) => set({}, node.intake.pauses));
     this.handoffPause = new Histogram({
       name: "troupe_handoff_pause_seconds",
       help: "How long each slot was paused by a handoff",
