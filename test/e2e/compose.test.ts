@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterInfo } from "../../runtime/index.js";
-import { ComposeCluster, WorkerReady, converged, downAfterEach, overlaps, sinkResult } from "../helpers/compose.js";
+import { ComposeCluster, workerReady, converged, downAfterEach, overlaps, sinkResult } from "../helpers/compose.js";
 import { waitUntil } from "../helpers/wait.js";
 
 // Each test brings the real deploy/docker-compose.yml up through testcontainers, under its own project name.
@@ -25,7 +25,7 @@ describe("docker compose: the reference job on a real cluster", () => {
     await waitUntil(() => converged(cluster, 2), 60_000, "the two survivors to remove the killed worker and own every slot");
     // The killed replica started again (the same container: the same node id rejoins); testcontainers waits for its /readyz.
     const restarted = await cluster.start(victim!);
-    await cluster.waitFor(restarted, new WorkerReady());
+    await cluster.waitFor(restarted, workerReady());
     await waitUntil(() => converged(cluster, 3), 60_000, "3 workers again");
     // A second job needs every slot served by a live worker. Every customer is loyal in it, so customers
     // left loyal by the first job (state the kill did not lose) cannot make its emails unexpected.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Wait } from "testcontainers";
 import type { ClusterInfo } from "../../runtime/index.js";
-import { ComposeCluster, WorkerReady, converged, convergeWithTimeline, downAfterEach, problemLines, sinkResult, type ServiceContainer } from "../helpers/compose.js";
+import { ComposeCluster, HttpReady, workerReady, converged, convergeWithTimeline, downAfterEach, problemLines, sinkResult, type ServiceContainer } from "../helpers/compose.js";
 import { waitUntil } from "../helpers/wait.js";
 
 // Workers on a three-server NATS cluster (deploy/docker-compose.nats-cluster.yml: KV replicas 3), in
@@ -195,7 +195,7 @@ describe("docker compose with the 3-server NATS cluster: losing a NATS server", 
     const restartedAt = Date.now();
     const elections = await electionsAfter(cluster, killed.victim, killed.at);
     const restarted = await cluster.start(killed.victim);
-    await cluster.waitFor(restarted, Wait.forHttp("/healthz", 8222).forStatusCode(200));
+    await cluster.waitFor(restarted, new HttpReady(8222, "/healthz"));
     console.log(`[failover] ${killed.name} started again ${((Date.now() - killed.at) / 1000).toFixed(1)} s after the kill`);
     const { code, summary, n } = await sinkResult(cluster, 240_000);
     const rounds = await sampler.stop();
@@ -248,9 +248,9 @@ describe("docker compose with the 3-server NATS cluster: losing a NATS server", 
       console.log(`[failover+worker] SLOW removal (${removedAfterMs} ms); /cluster timeline:\n${removal.timeline.join("\n")}\nsurvivors' warn/error lines:\n${problemLines(logs.join("\n")).filter((l) => !/ENOTFOUND|ECONNREFUSED/.test(l)).slice(-60).join("\n")}`);
     }
     const restartedNats = await cluster.start(killed.victim);
-    await cluster.waitFor(restartedNats, Wait.forHttp("/healthz", 8222).forStatusCode(200));
+    await cluster.waitFor(restartedNats, new HttpReady(8222, "/healthz"));
     const restartedWorker = await cluster.start(deadWorker);
-    await cluster.waitFor(restartedWorker, new WorkerReady());
+    await cluster.waitFor(restartedWorker, workerReady());
     await waitUntil(() => converged(cluster, 3), 60_000, "3 workers again");
     const [loadgen] = await cluster.containers("loadgen", true);
     const stillSending = loadgen?.state === "running";

@@ -79,29 +79,36 @@ class ByService implements WaitStrategy {
 }
 
 /**
- * A worker answers /readyz with 200 (joined, no slot of its in handoff). Unlike `Wait.forHttp` it reads
- * the container's port mapping on every try: with deploy/docker-compose.nats-cluster.yml a worker that
- * exits while JetStream elects its leaders is restarted by the engine, on a new host port.
+ * An HTTP endpoint of a container answers 200. Unlike `Wait.forHttp` it reads the container's port
+ * mapping on every try, and calls the address the port is published on: testcontainers' own host is the
+ * bridge gateway when the tests run inside a container (/.dockerenv), which a port published on
+ * 127.0.0.1 does not answer on every engine. A worker that exits while JetStream elects its leaders
+ * is restarted by the engine, on a new host port.
  */
-export class WorkerReady implements WaitStrategy {
+export class HttpReady implements WaitStrategy {
   private timeoutMs = 60_000;
   private timeoutSet = false;
+
+  constructor(
+    private readonly port: number,
+    private readonly path: string,
+  ) {}
 
   async waitUntilReady(...[container]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     let last = "not started";
     for (;;) {
       const i = await container.inspect();
-      const binding = i.NetworkSettings.Ports?.["8080/tcp"]?.[0];
+      const binding = i.NetworkSettings.Ports?.[`${this.port}/tcp`]?.[0];
       if (i.State.Running && binding?.HostPort) {
         const host = binding.HostIp && binding.HostIp !== "0.0.0.0" && binding.HostIp !== "::" ? binding.HostIp : "localhost";
-        last = await fetch(`http://${host}:${binding.HostPort}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
-          (r) => (r.status === 200 ? "" : `/readyz ${r.status}`),
+        last = await fetch(`http://${host}:${binding.HostPort}${this.path}`, { signal: AbortSignal.timeout(1000) }).then(
+          (r) => (r.status === 200 ? "" : `${this.path} ${r.status}`),
           (e: Error) => e.message,
         );
         if (last === "") return;
       } else last = `container ${i.State.Status} (restarts ${i.RestartCount})`;
-      if (Date.now() > deadline) throw new Error(`/readyz not 200 after ${this.timeoutMs} ms (${last})`);
+      if (Date.now() > deadline) throw new Error(`${this.path} not 200 after ${this.timeoutMs} ms (${last})`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -122,13 +129,15 @@ export class WorkerReady implements WaitStrategy {
 }
 
 /** NATS: the server logged it is ready and its JetStream answers /healthz (in a cluster: a meta leader is known). */
-const natsReady = (): WaitStrategy => Wait.forAll([Wait.forLogMessage(/Server is ready/), Wait.forHttp("/healthz", 8222).forStatusCode(200)]);
+const natsReady = (): WaitStrategy => Wait.forAll([Wait.forLogMessage(/Server is ready/), new HttpReady(8222, "/healthz")]);
+/** A worker answers /readyz with 200: joined, no slot of its in handoff. */
+export const workerReady = (): WaitStrategy => new HttpReady(8080, "/readyz");
 const WAITS: Record<string, () => WaitStrategy> = {
   nats: natsReady,
   "nats-2": natsReady,
   "nats-3": natsReady,
   // A worker is ready once it joined and no slot of its is in handoff.
-  worker: () => new WorkerReady(),
+  worker: workerReady,
   "email-sink": () => Wait.forLogMessage(/email-sink: listening on/),
 };
 
@@ -224,7 +233,7 @@ export class ComposeCluster implements AsyncDisposable {
   address(c: ServiceContainer, port: number): string {
     const host = c.ports.get(port);
     if (!host) throw new Error(`${c.name}: port ${port} is not published (test/e2e/docker-compose.ports.yml)`);
-    return `${c.hosts.get(port) ?? this.client.info.containerRuntime.host}:${host}`;
+    return `${c.hosts.get(port) ?? "localhost"}:${host}`;
   }
 
   /** Runs a testcontainers wait strategy against one container now (e.g. a log line that has not been written yet). */
