@@ -5,7 +5,7 @@ import type { Envelope } from "../types.js";
 import { slotOf } from "../placement/hash.js";
 import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
-import { SlotTable } from "./slot-table.js";
+import { SlotTable } from "../rebalance/slot-table.js";
 import type { Origin } from "./ingress.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 

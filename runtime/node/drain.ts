@@ -3,7 +3,7 @@ import type { Router } from "../cluster/router.js";
 import type { Logger } from "../logger.js";
 import type { Transport } from "../transport/transport.js";
 import type { AppRuntime } from "./app-runtime.js";
-import type { HandoffCoordinator } from "./handoff.js";
+import type { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
 import type { Ingress } from "./ingress.js";
 import type { SinkSet } from "./sink-set.js";
 import type { WriteBehind } from "./write-behind.js";

@@ -3,7 +3,7 @@ import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
 import type { Logger } from "../logger.js";
 import { OFFSET_SCALE, type EventBatchView, type EventLog, type StreamReader } from "../state/event-log.js";
 import type { AppRuntime } from "./app-runtime.js";
-import { SLOT_CODE } from "./slot-table.js";
+import { SLOT_CODE } from "../rebalance/slot-table.js";
 
 /** What durable slots need from their node. */
 export interface DurableHost {

@@ -30,14 +30,14 @@ import { clusterInfo, type ClusterInfo } from "./cluster-info.js";
 import { Dispatcher } from "./dispatcher.js";
 import { drain } from "./drain.js";
 import { DurableSlots } from "./durable-slots.js";
-import { HandoffCoordinator } from "./handoff.js";
+import { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
 import { Ingress, type Origin } from "./ingress.js";
 import { Intake } from "./intake.js";
 import { MembershipSeat, type HeldOutput } from "./membership-seat.js";
 import type { NodeOptions } from "./node-options.js";
 import { NodeMetrics } from "./node-metrics.js";
 import { SinkSet } from "./sink-set.js";
-import type { SlotTable } from "./slot-table.js";
+import type { SlotTable } from "../rebalance/slot-table.js";
 import { wireContext } from "./wire-context.js";
 import { WriteBehind } from "./write-behind.js";
 

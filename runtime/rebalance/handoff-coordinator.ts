@@ -1,17 +1,45 @@
-import type { ControlMessage, Envelope, StateMode } from "../types.js";
+import type { Application } from "../builder/application.js";
 import { slotOwners, type MembershipView } from "../cluster/membership.js";
 import type { Router } from "../cluster/router.js";
 import type { Logger } from "../logger.js";
 import { RoutingTable } from "../placement/routing-table.js";
 import type { Transport } from "../transport/transport.js";
-import type { AppRuntime } from "./app-runtime.js";
+import type { ActorHandoff, ControlMessage, Envelope, StateMode } from "../types.js";
+import { EpochBarrier } from "./epoch-barrier.js";
 import { SLOT_CODE, type SlotTable } from "./slot-table.js";
+import { afterSend, onFence, onHandoff, onTick, onView, type SlotAction, type Transition } from "./slot-transitions.js";
+
+/** The actors of one partition, as a handoff needs them. */
+export interface HandoffActors {
+  /** Memory mode: takes the slot's actors (and stored states) out, to travel with the handoff. */
+  takeSlot(slot: number): Promise<Array<[string, unknown]>>;
+  /** Installs actor states that arrived in a handoff. */
+  install(slot: number, actors: ReadonlyArray<{ key: string; state: unknown }>): void;
+  /** Takes the events queued (not yet started) in the slot's actors, in order. */
+  detachQueued(slot: number): Envelope[];
+  /** Writes the slot's dirty states (snapshot and durable modes: the next owner reads them from the store). */
+  flushDirty(slot: number): Promise<number>;
+  /** Drops the slot's actors without writing (their state is stored). */
+  dropSlot(slot: number): number;
+  isSlotIdle(slot: number): boolean;
+  /** Drops every actor (a fence). */
+  clear(): void;
+}
+
+/** One app as the coordinator sees it: its partitions, a slot table and actors per partition. */
+export interface HandoffApp {
+  readonly name: string;
+  readonly app: Pick<Application, "partitions">;
+  readonly tables: readonly SlotTable[];
+  readonly hosts: readonly HandoffActors[];
+  partitionIndex(name: string): number | undefined;
+}
 
 /** What the coordinator needs from its node. */
 export interface HandoffHost {
   readonly nodeId: string;
   readonly log: Logger;
-  readonly apps: ReadonlyMap<string, AppRuntime>;
+  readonly apps: ReadonlyMap<string, HandoffApp>;
   readonly transport: Transport;
   readonly router: Router;
   readonly mode: StateMode;
@@ -33,21 +61,24 @@ export interface HandoffHost {
 type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
 
 const now = (): number => performance.now();
+// While a slot is in transition, the coordinator looks again this often (sends, deadlines).
+const PUMP_MS = 5;
 
 /**
- * Moves slots between owners when the placement epoch changes (DESIGN.md "Handoff").
- * The old owner stops running a slot and holds what arrives for it; once every member
- * has acknowledged the new epoch (so no stale sender can still reach it) and the slot's
- * actors are idle, it sends the state and the held events in one `handoff-done`. The
- * new owner holds events for the slot until that arrives (or the old owner is gone),
- * then runs the handed-over events before its own.
+ * Moves slots between owners when the placement epoch changes (DESIGN.md "Handoff"): what to do with
+ * each slot is decided by the pure state machine in slot-transitions.ts; this class feeds it views,
+ * arriving handoffs and a periodic check, and carries its actions out. The old owner stops running a
+ * slot and holds what arrives for it; once every member has acknowledged the new epoch (the epoch
+ * barrier) and the slot's actors are idle, it sends the state and the held events in one
+ * `handoff-done`. The new owner holds events for the slot until that arrives (or the old owner is
+ * gone), then runs the handed-over events before its own.
  */
 export class HandoffCoordinator {
   /** Current placement epoch of this node (0 before it joined). */
   epoch = 0;
   view: MembershipView = { epoch: 0, members: [] };
   table: RoutingTable = new RoutingTable(0, []);
-  private readonly acks = new Map<string, number>();
+  private readonly barrier = new EpochBarrier();
   private readonly parked: HandoffDone[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly warned = new Set<string>();
@@ -70,14 +101,13 @@ export class HandoffCoordinator {
     const owners = slotOwners(view);
     const table = new RoutingTable(view.epoch, owners);
     // A first join takes each slot from its owner in the view it changed (or, where that is not known,
-    // in the placement without this node); later views from this node's own table.
+    // in the placement without this node); later views from this node's own table. A member is the
+    // same member only with the same join sequence: a node restarted under the same id is another.
     const joinedFrom = first ? (view.previous ?? view.members.filter((m) => m.id !== self)) : undefined;
     const previous = joinedFrom ? new RoutingTable(view.epoch, slotOwners({ epoch: view.epoch, members: joinedFrom })) : this.table;
-    // A member is the same member only with the same join sequence: a node restarted under the same
-    // id is a new member, and never hands over what its dead predecessor held.
     const seqs = new Map(view.members.map((m) => [m.id, m.joinedSeq]));
     const before = new Map((joinedFrom ?? this.view.members).map((m) => [m.id, m.joinedSeq]));
-    const present = (id: string | undefined, seq: number): boolean => id !== undefined && seqs.get(id) === seq;
+    const present = (id: string | undefined, seq: number | undefined): boolean => id !== undefined && seqs.get(id) === seq;
     const t = now();
     let gained = 0;
     let lost = 0;
@@ -85,43 +115,16 @@ export class HandoffCoordinator {
       for (const p of app.app.partitions) {
         const st = app.tables[p.index]!;
         const next = table.owners(p.slots);
-        const prev = first ? previous.owners(p.slots) : st.owners;
+        const prev = joinedFrom ? previous.owners(p.slots) : st.owners;
         for (let slot = 0; slot < p.slots; slot++) {
           const owner = next[slot] ?? "";
-          const code = st.code(slot);
-          if (owner === self) {
-            if (code === SLOT_CODE.FOREIGN) {
-              // A handoff that arrived ahead of its epoch is waited for even if its sender has left since.
-              const parkedFrom = this.parkedFrom(app.name, p.name, slot);
-              const from = parkedFrom ?? prev[slot];
-              // The member that owned it, as it was in the view it owned it in.
-              const fromSeq = (from === parkedFrom ? seqs.get(from ?? "") : before.get(from ?? "")) ?? -1;
-              gained++;
-              if (from && from !== self && (present(from, fromSeq) || from === parkedFrom)) {
-                st.set(slot, "gaining", t);
-                st.gainFrom[slot] = from;
-                st.gainSeq[slot] = fromSeq;
-              } else st.set(slot, "owned");
-            } else if (code === SLOT_CODE.GAINING) {
-              st.lostTo[slot] = undefined; // it came back to us while in flight
-              if (!present(st.gainFrom[slot], st.gainSeq[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) {
-                this.host.log.warn({ slot, partition: p.name, from: st.gainFrom[slot] }, "previous owner left before handing off; serving the slot from the store");
-                st.set(slot, "owned");
-                this.release(st, slot);
-              }
-            }
-          } else if (code === SLOT_CODE.OWNED) {
-            lost++;
-            st.lose(slot, view.epoch, owner, t);
-            st.holdFirst(slot, app.hosts[p.index]!.detachQueued(slot));
-          } else if (code === SLOT_CODE.GAINING) {
-            // Still in flight to us, but it has moved on: we stay a link of the chain and pass it on when it arrives.
-            if (st.lostTo[slot] === undefined && owner) {
-              st.lostTo[slot] = owner;
-              st.lostAt[slot] = view.epoch;
-            }
-            if (!present(st.gainFrom[slot], st.gainSeq[slot]!) && this.parkedFrom(app.name, p.name, slot) === undefined) st.lose(slot, st.lostAt[slot] || view.epoch, st.lostTo[slot] ?? owner, t);
-          }
+          const parkedFrom = this.parkedFrom(app.name, p.name, slot);
+          const from = parkedFrom ?? prev[slot];
+          const fromSeq = (from === parkedFrom ? seqs.get(from ?? "") : before.get(from ?? "")) ?? -1;
+          const tr = onView(st.facts(slot), { self, owner, epoch: view.epoch, now: t, from, fromSeq, parkedFrom, present });
+          if (tr.gained) gained++;
+          if (tr.lost) lost++;
+          this.carryOut(app, p.index, slot, tr);
         }
         st.owners = next;
       }
@@ -137,25 +140,17 @@ export class HandoffCoordinator {
       const r = this.rebalance;
       this.rebalance = { epoch: view.epoch, start: r?.start ?? t, gained: (r?.gained ?? 0) + gained, lost: (r?.lost ?? 0) + lost };
     }
-    const parked = this.parked.splice(0);
-    for (const msg of parked) this.onHandoffDone(msg);
+    for (const msg of this.parked.splice(0)) this.onHandoffDone(msg);
     this.host.viewApplied(view);
     this.pump();
   }
 
-  // The sender of a handoff of `slot` received ahead of its epoch (parked until this view), if any.
-  private parkedFrom(app: string, partition: string, slot: number): string | undefined {
-    if (this.parked.length === 0) return undefined;
-    return this.parked.find((m) => m.slot === slot && m.app === app && m.partition === partition)?.from;
-  }
-
   /** Records that `from` has applied `epoch`. */
   onAck(from: string, epoch: number): void {
-    if ((this.acks.get(from) ?? 0) < epoch) this.acks.set(from, epoch);
-    this.pump();
+    if (this.barrier.ack(from, epoch)) this.pump();
   }
 
-  /** Receives a slot from its old owner. */
+  /** Receives a slot from its old owner (one that arrives ahead of this node's epoch waits for it). */
   onHandoffDone(msg: HandoffDone): void {
     if (msg.epoch > this.epoch) {
       this.parked.push(msg);
@@ -171,27 +166,15 @@ export class HandoffCoordinator {
     const st = app.tables[pi]!;
     const slot = msg.slot;
     this.host.log.debug({ slot, partition: msg.partition, from: msg.from, msgEpoch: msg.epoch, code: st.code(slot), lostTo: st.lostTo[slot], events: msg.buffered.length }, "handoff received");
+    if (st.code(slot) === SLOT_CODE.GAINING) this.host.paused(now() - st.since[slot]!);
     const held = st.takeHeld(slot);
     const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
-    const code = st.code(slot);
-    if (code === SLOT_CODE.GAINING) this.host.paused(now() - st.since[slot]!);
-    if (code === SLOT_CODE.OWNED) {
+    const tr = onHandoff(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", epoch: this.epoch, now: now() });
+    if (tr.actions[0]?.type === "deliver-events-only") {
       // We already serve this slot (its old owner was given up for dead): its state is stale, its events are not.
       this.host.log.warn({ slot, partition: msg.partition, from: msg.from, actors: msg.actors.length }, "late handoff for a slot already served; applying its events, not its state");
-      for (const env of events) this.host.deliver(env);
-      return;
     }
-    app.hosts[pi]!.install(slot, msg.actors);
-    if (code === SLOT_CODE.GAINING && st.lostTo[slot] === undefined && st.owners[slot] === this.host.nodeId) {
-      st.set(slot, "owned");
-      for (const env of events) this.host.deliver(env);
-      return;
-    }
-    // Not ours (any more): pass state and events on, older events first.
-    if (code !== SLOT_CODE.LOSING && st.lostTo[slot] === undefined) st.lose(slot, this.epoch, st.owners[slot] ?? "", now());
-    else if (code === SLOT_CODE.GAINING) st.lose(slot, st.lostAt[slot]!, st.lostTo[slot]!, now());
-    for (const env of events) st.hold(slot, env);
-    this.pump();
+    this.carryOut(app, pi, slot, tr, { actors: msg.actors, events });
   }
 
   /**
@@ -202,16 +185,12 @@ export class HandoffCoordinator {
   fence(): Envelope[] {
     const held: Envelope[] = [];
     for (const app of this.host.apps.values()) {
-      app.app.partitions.forEach((p) => {
+      for (const p of app.app.partitions) {
         const st = app.tables[p.index]!;
-        const host = app.hosts[p.index]!;
-        for (let slot = 0; slot < p.slots; slot++) {
-          held.push(...host.detachQueued(slot), ...st.takeHeld(slot));
-          st.set(slot, "foreign");
-        }
+        for (let slot = 0; slot < p.slots; slot++) this.carryOut(app, p.index, slot, onFence(), { collect: held });
         st.owners = []; // route nothing anywhere until the next view: events park
-        host.clear();
-      });
+        app.hosts[p.index]!.clear();
+      }
     }
     this.epoch = 0; // the next view is applied as a fresh join
     return held;
@@ -235,43 +214,34 @@ export class HandoffCoordinator {
       this.timer = undefined;
     }
     const t = now();
+    const self = this.host.nodeId;
+    const mayAct = this.host.mayAct ? this.host.mayAct() : true;
     let pending = 0;
     for (const app of this.host.apps.values()) {
       for (const p of app.app.partitions) {
         const st = app.tables[p.index]!;
         for (let slot = 0; slot < p.slots; slot++) {
           const code = st.code(slot);
-          if (code === SLOT_CODE.LOSING) {
-            pending++;
-            if (st.sending[slot] || (this.host.mayAct && !this.host.mayAct())) continue;
-            const target = this.targetOf(st, slot);
-            if (!target) continue;
-            const late = t - st.since[slot]! > this.host.timeoutMs;
-            if (!this.allAcked(st.lostAt[slot]!) && !late) continue;
-            if (!app.hosts[p.index]!.isSlotIdle(slot) && !late) continue;
-            if (late) this.warnOnce(`lose:${app.name}:${p.name}:${slot}`, { slot, partition: p.name, target }, "handoff deadline passed before every member acknowledged the epoch; sending anyway");
-            st.sending[slot] = 1;
-            this.send(app, p.index, slot).catch((err: unknown) => {
-              st.sending[slot] = 0;
-              this.host.log.error({ err, slot, partition: p.name }, "handoff failed; retrying");
-            });
-          } else if (code === SLOT_CODE.GAINING) {
-            pending++;
-            const waited = t - st.since[slot]!;
-            if (waited > this.host.timeoutMs * 3) {
-              this.host.log.error({ slot, partition: p.name, from: st.gainFrom[slot], waitedMs: Math.round(waited) }, "handoff never arrived; going on from the store");
-              if (st.owners[slot] === this.host.nodeId && st.lostTo[slot] === undefined) {
-                st.set(slot, "owned");
-                this.release(st, slot);
-              } else st.lose(slot, st.lostAt[slot] || this.epoch, st.lostTo[slot] ?? st.owners[slot] ?? "", t);
-            } else if (waited > this.host.timeoutMs) {
-              this.warnOnce(`gain:${app.name}:${p.name}:${slot}`, { slot, partition: p.name, from: st.gainFrom[slot] }, "handoff is late; still waiting");
-            }
-          }
+          if (code !== SLOT_CODE.LOSING && code !== SLOT_CODE.GAINING) continue;
+          pending++;
+          const f = st.facts(slot);
+          if (f.code === "losing" && f.sending) continue;
+          const tr = onTick(f, {
+            self,
+            epoch: this.epoch,
+            now: t,
+            timeoutMs: this.host.timeoutMs,
+            owner: st.owners[slot] ?? "",
+            target: f.code === "losing" ? this.targetOf(st, slot) : undefined,
+            acked: () => this.barrier.passed(f.lostAt ?? 0, this.view.members, self),
+            idle: () => app.hosts[p.index]!.isSlotIdle(slot),
+            mayAct,
+          });
+          this.carryOut(app, p.index, slot, tr);
         }
       }
     }
-    if (pending > 0) this.timer = setTimeout(this.pump, 5);
+    if (pending > 0) this.timer = setTimeout(this.pump, PUMP_MS);
     else if (this.rebalance) {
       const r = this.rebalance;
       this.rebalance = undefined;
@@ -287,15 +257,61 @@ export class HandoffCoordinator {
     this.timer = undefined;
   }
 
-  private allAcked(epoch: number): boolean {
-    for (const m of this.view.members) {
-      if (m.id === this.host.nodeId) continue;
-      if ((this.acks.get(m.id) ?? 0) < epoch) return false;
-    }
-    return true;
+  // Writes a transition's next state and does what it says, in order.
+  private carryOut(app: HandoffApp, partition: number, slot: number, tr: Transition, with_: { actors?: readonly ActorHandoff[]; events?: readonly Envelope[]; collect?: Envelope[] } = {}): void {
+    const st = app.tables[partition]!;
+    const host = app.hosts[partition]!;
+    // Actions that look at the state before it changes.
+    for (const a of tr.actions) if (a.type === "detach-queued") st.holdFirst(slot, host.detachQueued(slot));
+    if (with_.collect) with_.collect.push(...host.detachQueued(slot), ...st.takeHeld(slot));
+    st.apply(slot, tr.next);
+    for (const a of tr.actions) this.act(a, app, partition, slot, with_);
   }
 
-  private async send(app: AppRuntime, partition: number, slot: number): Promise<void> {
+  private act(a: SlotAction, app: HandoffApp, partition: number, slot: number, with_: { actors?: readonly ActorHandoff[]; events?: readonly Envelope[] }): void {
+    const st = app.tables[partition]!;
+    const host = app.hosts[partition]!;
+    const pname = app.app.partitions[partition]!.name;
+    switch (a.type) {
+      case "release-held":
+        for (const env of st.takeHeld(slot)) this.host.deliver(env);
+        return;
+      case "warn-sender-left":
+        this.host.log.warn({ slot, partition: pname, from: a.from }, "previous owner left before handing off; serving the slot from the store");
+        return;
+      case "deliver-events-only":
+        for (const env of with_.events ?? []) this.host.deliver(env);
+        return;
+      case "deliver-handoff":
+        host.install(slot, with_.actors ?? []);
+        for (const env of with_.events ?? []) this.host.deliver(env);
+        return;
+      case "pass-on":
+        host.install(slot, with_.actors ?? []);
+        for (const env of with_.events ?? []) st.hold(slot, env);
+        this.pump();
+        return;
+      case "send":
+        if (a.late) this.warnOnce(`lose:${app.name}:${pname}:${slot}`, { slot, partition: pname, target: a.to }, "handoff deadline passed before every member acknowledged the epoch; sending anyway");
+        this.send(app, partition, slot).catch((err: unknown) => {
+          st.sending[slot] = 0;
+          this.host.log.error({ err, slot, partition: pname }, "handoff failed; retrying");
+        });
+        return;
+      case "give-up":
+        this.host.log.error({ slot, partition: pname, from: a.from }, "handoff never arrived; going on from the store");
+        return;
+      case "warn-late":
+        this.warnOnce(`gain:${app.name}:${pname}:${slot}`, { slot, partition: pname, from: st.gainFrom[slot] }, "handoff is late; still waiting");
+        return;
+      case "detach-queued":
+      case "collect-held":
+        return; // done before the state changed
+    }
+  }
+
+  // The slot's state goes (memory mode: with it; otherwise to the store), then the held events.
+  private async send(app: HandoffApp, partition: number, slot: number): Promise<void> {
     const st = app.tables[partition]!;
     const host = app.hosts[partition]!;
     const p = app.app.partitions[partition]!;
@@ -319,35 +335,16 @@ export class HandoffCoordinator {
     }
     const held = settled ?? st.takeHeld(slot);
     const target = this.targetOf(st, slot);
-    if (target === this.host.nodeId || !target) {
-      host.install(slot, actors);
-      st.set(slot, target ? "owned" : "losing", now());
-      for (const env of held) {
-        if (target) this.host.deliver(env);
-        else st.hold(slot, env);
-      }
-      return;
+    const since = st.since[slot]!;
+    const tr = afterSend(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", target, targetSeq: this.view.members.find((m) => m.id === target)?.joinedSeq ?? -1, now: now() });
+    if (target && target !== this.host.nodeId) {
+      this.host.router.flush();
+      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors, buffered: held });
+      this.sent++;
+      this.host.log.debug({ slot, partition: p.name, to: target, events: held.length }, "handoff sent");
+      this.host.paused(now() - since);
     }
-    this.host.router.flush();
-    this.host.transport.sendControl(target, {
-      type: "handoff-done",
-      app: app.name,
-      partition: p.name,
-      slot,
-      epoch: this.epoch,
-      from: this.host.nodeId,
-      actors,
-      buffered: held,
-    });
-    this.sent++;
-    this.host.log.debug({ slot, partition: p.name, to: target, events: held.length }, "handoff sent");
-    this.host.paused(now() - st.since[slot]!);
-    if (st.owners[slot] === this.host.nodeId) {
-      // The slot came back to us while it was on its way to `target` (a link of the chain): it returns from there.
-      st.set(slot, "gaining", now());
-      st.gainFrom[slot] = target;
-      st.gainSeq[slot] = this.view.members.find((m) => m.id === target)?.joinedSeq ?? -1;
-    } else st.set(slot, "foreign");
+    this.carryOut(app, partition, slot, tr, { actors, events: held });
   }
 
   // The next link of the chain: the owner in the epoch we lost the slot, while it is still a member.
@@ -357,8 +354,10 @@ export class HandoffCoordinator {
     return st.owners[slot] || undefined;
   }
 
-  private release(st: SlotTable, slot: number): void {
-    for (const env of st.takeHeld(slot)) this.host.deliver(env);
+  // The sender of a handoff of `slot` received ahead of its epoch (parked until this view), if any.
+  private parkedFrom(app: string, partition: string, slot: number): string | undefined {
+    if (this.parked.length === 0) return undefined;
+    return this.parked.find((m) => m.slot === slot && m.app === app && m.partition === partition)?.from;
   }
 
   private warnOnce(id: string, fields: Record<string, unknown>, msg: string): void {
