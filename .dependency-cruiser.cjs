@@ -2,17 +2,9 @@
 // Type-only imports count too (tsPreCompilationDeps): a module that needs only another's shape should
 // depend on a small interface of its own, not on the class that imports it back.
 
-// Cycles allowed for now, each exactly (the set of modules in the cycle must match): all three close
-// through a type-only import inside runtime/node, which is being split (issue 14, item 1). Delete an
-// entry once its cycle is gone, so that it cannot come back unnoticed.
-const KNOWN_CYCLES = [
-  // NodeMetrics reads the `Node` class it is built by; it should read a small status interface instead.
-  ["runtime/node/node.ts", "runtime/node/node-metrics.ts"],
-  // clusterInfo(node) reads the `Node` class that calls it; same remedy as node-metrics.
-  ["runtime/node/node.ts", "runtime/node/cluster-info.ts"],
-  // AppRuntime takes Ingress's `Origin` type while Ingress takes `AppRuntime`: Origin belongs in a module both import.
-  ["runtime/node/app-runtime.ts", "runtime/node/ingress.ts"],
-];
+// Cycles allowed, each exactly (the set of modules in the cycle must match). None today: add an
+// entry only with the reason and the remedy, and delete it once the cycle is gone.
+const KNOWN_CYCLES = [];
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {

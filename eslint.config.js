@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "bin/**", "eslint.config.js", "test/fixtures/mismatched-*.ts"] },
+  { ignores: ["dist/**", "node_modules/**", "bin/**", "eslint.config.js", "test/fixtures/mismatched-*.ts", "runtime/wire/generated/**"] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {

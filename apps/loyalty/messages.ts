@@ -1,23 +1,46 @@
-import { loyalty } from "../../runtime/wire/generated/loyalty.js";
-import type { loyalty as pb } from "../../runtime/wire/generated/loyalty-types.js";
-import { staticCodec, type Decoded, type MessageCodec } from "../../runtime/wire/static-codec.js";
-
-// Shapes and codecs generated from proto/loyalty.proto (`npm run proto`).
+import { messageCodec } from "../../runtime/wire/proto-root.js";
 
 /** A loyal-customer record (proto `loyalty.LoyalCustomer`). */
-export type LoyalCustomer = Decoded<pb.ILoyalCustomer>;
+export interface LoyalCustomer {
+  customerId: string;
+  email: string;
+  name: string;
+  tier: string;
+}
+
 /** An ad click (proto `loyalty.Click`). */
-export type Click = Decoded<pb.IClick>;
+export interface Click {
+  clickId: string;
+  customerId: string;
+  adId: string;
+  tsMs: number;
+}
+
 /** The email sent for a loyal customer's click (proto `loyalty.PromotionEmail`). */
-export type PromotionEmail = Decoded<pb.IPromotionEmail>;
+export interface PromotionEmail {
+  clickId: string;
+  customerId: string;
+  email: string;
+  adId: string;
+  promotion: string;
+  clickTsMs: number;
+}
+
 /** A customer's private state (proto `loyalty.CustomerState`). */
-export type CustomerState = Decoded<pb.ICustomerState>;
+export interface CustomerState {
+  loyal: boolean;
+  email: string;
+  name: string;
+  tier: string;
+  clicks: number;
+  emails: number;
+}
 
 /** Codec for `LoyalCustomer` frames. */
-export const loyalCustomerCodec: MessageCodec<LoyalCustomer> = staticCodec(loyalty.LoyalCustomer);
+export const loyalCustomerCodec = messageCodec<LoyalCustomer>("loyalty.proto", "loyalty.LoyalCustomer");
 /** Codec for `Click` frames. */
-export const clickCodec: MessageCodec<Click> = staticCodec(loyalty.Click);
+export const clickCodec = messageCodec<Click>("loyalty.proto", "loyalty.Click");
 /** Codec for `PromotionEmail` frames. */
-export const promotionEmailCodec: MessageCodec<PromotionEmail> = staticCodec(loyalty.PromotionEmail);
+export const promotionEmailCodec = messageCodec<PromotionEmail>("loyalty.proto", "loyalty.PromotionEmail");
 /** Codec for persisted `CustomerState`. */
-export const customerStateCodec: MessageCodec<CustomerState> = staticCodec(loyalty.CustomerState);
+export const customerStateCodec = messageCodec<CustomerState>("loyalty.proto", "loyalty.CustomerState");

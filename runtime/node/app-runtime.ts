@@ -6,7 +6,7 @@ import { slotOf } from "../placement/hash.js";
 import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
 import { SlotTable } from "../rebalance/slot-table.js";
-import type { Origin } from "./ingress.js";
+import type { Origin } from "./origin.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 
 /** What an app runtime needs from its node. */

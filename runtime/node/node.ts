@@ -31,11 +31,13 @@ import { Dispatcher } from "./dispatcher.js";
 import { drain } from "./drain.js";
 import { DurableSlots } from "./durable-slots.js";
 import { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
-import { Ingress, type Origin } from "./ingress.js";
+import { Ingress } from "./ingress.js";
+import type { Origin } from "./origin.js";
 import { Intake } from "./intake.js";
 import { MembershipSeat, type HeldOutput } from "./membership-seat.js";
 import type { NodeOptions } from "./node-options.js";
 import { NodeMetrics } from "./node-metrics.js";
+import type { NodeStatus } from "./node-status.js";
 import { SinkSet } from "./sink-set.js";
 import type { SlotTable } from "../rebalance/slot-table.js";
 import { wireContext } from "./wire-context.js";
@@ -48,7 +50,7 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
  * handoff, membership seat, intake gate, write-behind, sinks); `start()` starts them in order and
  * joins, `drain()` hands every slot off and leaves, `stop()` stops them in reverse order.
  */
-export class Node {
+export class Node implements NodeStatus {
   readonly id: string;
   readonly log: Logger;
   readonly apps = new Map<string, AppRuntime>();

@@ -1,5 +1,5 @@
 // The handoff of one slot as a pure state machine: (slot state, event) -> (next state, actions).
-// The coordinator (handoff.ts) reads a slot's state from its SlotTable, asks one of these functions
+// The coordinator (handoff-coordinator.ts) reads a slot's state from its SlotTable, asks one of these functions
 // what to do, writes the next state back and carries the actions out; nothing here touches a
 // network, a clock or an actor, so every transition is pinned by a unit test row.
 

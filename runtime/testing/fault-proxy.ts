@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ConfigError } from "../errors.js";
-import { prng } from "./random.js";
+import { prng } from "../util/random.js";
 
 /** Which way a fault applies: `up` is client -> target, `down` is target -> client. */
 export type Direction = "both" | "up" | "down";

@@ -1,3 +1,5 @@
+import { backoffDelay, backoffPolicy, type BackoffPolicy } from "../util/backoff.js";
+
 // Longest wait between two resends to a peer that answers nothing.
 const MAX_RESEND_BACKOFF_MS = 2_000;
 
@@ -18,8 +20,8 @@ export interface Stream<E> {
   /** The last sequence number given out. */
   seq: number;
   readonly unacked: Outgoing<E>[];
-  /** Wait before the next resend: doubles while resends go unanswered (a paused or refusing peer), back to the ack timeout on progress. */
-  backoff: number;
+  /** Resend rounds unanswered since the last progress: the wait before the next doubles with each (a paused or refusing peer), back to the ack timeout on progress. */
+  resends: number;
   /** Names the stream: a new one (seq from 1) each time the peer is forgotten and met again. */
   readonly session: string;
 }
@@ -34,10 +36,15 @@ export class Outbox<E> {
   private envelopes = 0;
   private bytes = 0;
 
+  // The first resend waits the ack timeout; each unanswered round doubles it, up to MAX_RESEND_BACKOFF_MS.
+  private readonly resendPolicy: BackoffPolicy;
+
   constructor(
     private readonly incarnation: string,
-    private readonly ackTimeout: number,
-  ) {}
+    ackTimeout: number,
+  ) {
+    this.resendPolicy = backoffPolicy({ minMs: ackTimeout, maxMs: Math.max(ackTimeout, MAX_RESEND_BACKOFF_MS) });
+  }
 
   /** Envelopes sent and not yet acknowledged. */
   inFlight(): number {
@@ -64,7 +71,7 @@ export class Outbox<E> {
   /** The stream to `to`, opened (a new session) when there is none. */
   stream(to: string): Stream<E> {
     let s = this.streams.get(to);
-    if (!s) this.streams.set(to, (s = { seq: 0, unacked: [], backoff: this.ackTimeout, session: `${this.incarnation}.${++this.sessions}` }));
+    if (!s) this.streams.set(to, (s = { seq: 0, unacked: [], resends: 0, session: `${this.incarnation}.${++this.sessions}` }));
     return s;
   }
 
@@ -81,9 +88,9 @@ export class Outbox<E> {
   due(now: number, resend: (to: string, m: Outgoing<E>) => void): void {
     for (const [to, s] of this.streams) {
       const first = s.unacked[0];
-      if (!first || now - first.sentAt < s.backoff) continue;
+      if (!first || now - first.sentAt < backoffDelay(this.resendPolicy, s.resends)) continue;
       // Unanswered again: wait longer before the next round (a peer that refuses for a while is not flooded).
-      s.backoff = Math.min(s.backoff * 2, MAX_RESEND_BACKOFF_MS);
+      s.resends++;
       for (const m of s.unacked) {
         if (m.refused) continue;
         m.sentAt = now;
@@ -106,7 +113,7 @@ export class Outbox<E> {
     if (n > 0) {
       this.bytes -= bytes;
       s.unacked.splice(0, n);
-      s.backoff = this.ackTimeout;
+      s.resends = 0;
       this.envelopes -= envs;
     }
   }

@@ -57,21 +57,9 @@ export class Backoff {
   }
 }
 
-/** A seeded pseudo-random source in [0, 1) (mulberry32): the same seed gives the same jitter, run after run. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Options of `retry`. */
 export interface RetryOptions {
-  /** Jitter's random source (default `Math.random`; `seededRandom(n)` to reproduce a run). */
+  /** Jitter's random source (default `Math.random`; `prng(n)` from util/random.ts to reproduce a run). */
   readonly random?: () => number;
   /** True to stop after this failure (`failures` counts it): `retry` then rejects with `err`. */
   readonly giveUp?: (err: unknown, failures: number) => boolean;
