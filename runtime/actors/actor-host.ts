@@ -31,6 +31,8 @@ export interface ActorHostContext {
   beforeWrite?(): Promise<unknown>;
   /** False while the node may not run steps (its lease ran out): queued events wait for `kick`. */
   mayRun?(): boolean;
+  /** An actor finished what it had (a step or a load that was in flight, and its queue): a handoff waiting for its slot to be idle looks again. */
+  actorIdle?(): void;
 }
 
 /**
@@ -351,6 +353,7 @@ export class ActorHost {
       if (actor.queue.length === 0) actor.queue = undefined;
       this.run(actor, next);
     }
+    if (!actor.busy && !actor.loading && !actor.queue) this.ctx.actorIdle?.();
     if (actor.evicted && !actor.busy && !actor.loading && !actor.queue && this.evicting.get(actor.key) === actor) {
       if (actor.dirty) this.persist(actor);
       else this.settle(actor);

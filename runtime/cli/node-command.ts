@@ -147,10 +147,7 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
   await node.start();
   dlq?.serve((record, target) => node.reinject(record.app, target, record.payload), log.child({ component: "dlq" }));
   // Drain also ends the process when it was requested remotely (troupe drain).
-  const watch = setInterval(() => {
-    if (node.lifecycle === "stopped" && !stopping) {
-      clearInterval(watch);
-      void parts.close().then(() => process.exit(0));
-    }
-  }, 200);
+  void node.stopped().then(() => {
+    if (!stopping) void parts.close().then(() => process.exit(0));
+  });
 }

@@ -56,7 +56,8 @@ export async function drain(host: DrainHost, timeoutMs: number): Promise<void> {
       nextReport += 5_000;
       host.log.warn({ epoch: host.handoff.epoch, status, owned, inTransition: host.handoff.inTransition() }, "drain still waiting for its slots to be handed off");
     }
-    await sleep(5);
+    // Woken by the next slot or view change (a handoff sent or received, the leave applied), or to report.
+    await host.handoff.changed(Math.min(deadline, nextReport) - Date.now());
   }
   host.log.info({ ms: Math.round(performance.now() - t0), owned: host.ownedSlots() }, "slots handed off; flushing and leaving");
   if (!others() && host.durable) {

@@ -65,6 +65,7 @@ export class DurableSlots {
   private readonly readers = new Map<string, AppReader>();
   private timer: NodeJS.Timeout | undefined;
   private lastTrim = Date.now();
+  private poked = false;
 
   constructor(
     private readonly host: DurableHost,
@@ -75,10 +76,25 @@ export class DurableSlots {
     }
   }
 
-  /** Starts following ownership (on a short timer as well as when told). */
+  /**
+   * Starts following ownership. `reconcile` runs when told (a view, a slot changing code, a handoff,
+   * the node taking events in again); the timer, every RETRY_MS, retries what failed (a checkpoint
+   * read, a reader) and is the backstop.
+   */
   start(): void {
-    this.timer = setInterval(() => this.reconcile(), 20);
+    this.timer = setInterval(() => this.reconcile(), RETRY_MS);
     this.timer.unref();
+    this.reconcile();
+  }
+
+  /** Something ownership depends on changed: reconciles once this turn of the event loop is done (coalesced). */
+  poke(): void {
+    if (this.poked) return;
+    this.poked = true;
+    setImmediate(() => {
+      this.poked = false;
+      this.reconcile();
+    });
   }
 
   /** Slots read now (checkpoint loaded). */

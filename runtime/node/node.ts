@@ -80,6 +80,9 @@ export class Node implements NodeStatus {
   private http: HttpServer | undefined;
   /** Dead letters taken back in. */
   reinjected = 0;
+  // Settles once the node has stopped, however it came to (stop(), drain(), a remote `troupe drain`).
+  private markStopped!: () => void;
+  private readonly whenStopped = new Promise<void>((resolve) => (this.markStopped = resolve));
   private readonly storeLogLimiter = new LogRateLimiter(2);
 
   private constructor(private readonly options: NodeOptions) {
@@ -145,12 +148,13 @@ export class Node implements NodeStatus {
       viewApplied: (view: MembershipView) => this.dispatcher.viewApplied(view),
       flushOutputs: () => this.flushOutputs(1_000),
       mayAct: () => this.seat.mayAct(),
+      slotsChanged: this.durable ? () => this.durable!.poke() : undefined,
       settle: this.durable ? (app, partition, slot, held, idle) => this.durable!.handoff(app, partition, slot, held, idle) : undefined,
     });
     this.ingress = new Ingress({ nodeId: this.id, incarnation: this.incarnation, log: this.log, apps: this.apps, options, backpressure: this.backpressure, deadLetters: this.deadLetters, eventLog: this.eventLog });
     this.writeBehind = new WriteBehind({ log: this.log, apps: this.apps, deadLetters: this.deadLetters, durable: this.durable, epoch: () => this.handoff.epoch, mayAct: () => this.seat.mayAct(), flushOutputs: () => this.flushOutputs() });
     // Passivation writes slower than activations would pile evicted actors up beyond the actor bound.
-    this.intake = new Intake({ transport: options.transport, seat: this.seat, backpressure: this.backpressure, sinksHigh: () => this.sinks?.anyHigh() ?? false, evicting: () => this.evictingCount() }, Math.min(DEFAULT_MAX_EVICTING, maxActors));
+    this.intake = new Intake({ transport: options.transport, seat: this.seat, backpressure: this.backpressure, sinksHigh: () => this.sinks?.anyHigh() ?? false, evicting: () => this.evictingCount(), accepting: () => this.durable?.poke() }, Math.min(DEFAULT_MAX_EVICTING, maxActors));
     this.addProbes();
     this.metrics = new NodeMetrics(this);
   }
@@ -204,6 +208,7 @@ export class Node implements NodeStatus {
       this.state = "stopping";
       await this.teardown();
       this.state = "stopped";
+      this.markStopped();
       throw err;
     }
     this.state = "running";
@@ -228,6 +233,12 @@ export class Node implements NodeStatus {
     await this.teardown();
     this.state = "stopped";
     this.log.info("node stopped");
+    this.markStopped();
+  }
+
+  /** Resolves once the node has stopped (after `stop()`, a drain, or a drain requested remotely). */
+  stopped(): Promise<void> {
+    return this.whenStopped;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -318,6 +329,7 @@ export class Node implements NodeStatus {
       writeSink: (sink: string, payload: Uint8Array, acceptedMs: number) => this.writeSink(sink, payload, acceptedMs),
       beforeWrite: this.mode === "durable" ? () => this.flushOutputs() : undefined,
       mayRun: () => this.seat.mayAct(),
+      actorIdle: () => this.handoff.wake(),
       storeFailed: (app: string, key: string, err: unknown) => {
         const s = this.storeLogLimiter.allow();
         if (s >= 0) this.log.warn({ app, key: key.length > 80 ? `${key.slice(0, 60)}...` : key, err: (err as Error).message, suppressed: s }, "state store read or write failed; retrying");
@@ -375,6 +387,8 @@ export class Node implements NodeStatus {
     for (const o of outputs) this.writeSink(o.sink, o.payload, o.acceptedMs);
     for (const env of events) this.dispatcher.deliver(env);
     this.durable?.reconcile();
+    // A handoff that waited for the lease can go now.
+    this.handoff.wake();
   }
 
   private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {

@@ -7,7 +7,7 @@ import type { Transport } from "../transport/transport.js";
 import type { ActorHandoff, ControlMessage, Envelope, StateMode } from "../types.js";
 import { EpochBarrier } from "./epoch-barrier.js";
 import { SLOT_CODE, type SlotTable } from "./slot-table.js";
-import { afterSend, onFence, onHandoff, onTick, onView, type SlotAction, type Transition } from "./slot-transitions.js";
+import { afterSend, nextDeadline, onFence, onHandoff, onTick, onView, type SlotAction, type Transition } from "./slot-transitions.js";
 
 /** The actors of one partition, as a handoff needs them. */
 export interface HandoffActors {
@@ -54,6 +54,8 @@ export interface HandoffHost {
   flushOutputs?(): Promise<unknown>;
   /** False while the node may not act (its lease ran out): no handoff is sent then. */
   mayAct?(): boolean;
+  /** A slot's ownership code changed here (gained, lost, handed over, given up): durable mode follows it. */
+  slotsChanged?(): void;
   /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
   settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;
 }
@@ -61,8 +63,8 @@ export interface HandoffHost {
 type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
 
 const now = (): number => performance.now();
-// While a slot is in transition, the coordinator looks again this often (sends, deadlines).
-const PUMP_MS = 5;
+// A handoff whose send failed (the store or the transport refused) is tried again after this.
+const SEND_RETRY_MS = 50;
 
 /**
  * Moves slots between owners when the placement epoch changes (DESIGN.md "Handoff"): what to do with
@@ -80,7 +82,13 @@ export class HandoffCoordinator {
   table: RoutingTable = new RoutingTable(0, []);
   private readonly barrier = new EpochBarrier();
   private readonly parked: HandoffDone[] = [];
+  // The next deadline of a slot in transition (send anyway, warn, give up), and whether a slot is in transition.
   private timer: NodeJS.Timeout | undefined;
+  private pending = false;
+  private woken = false;
+  private closed = false;
+  // Whoever waits for the next change of a slot or of the view (a drain).
+  private watchers: Array<() => void> = [];
   private readonly warned = new Set<string>();
   /** Handoffs sent and received so far. */
   sent = 0;
@@ -140,8 +148,9 @@ export class HandoffCoordinator {
       const r = this.rebalance;
       this.rebalance = { epoch: view.epoch, start: r?.start ?? t, gained: (r?.gained ?? 0) + gained, lost: (r?.lost ?? 0) + lost };
     }
-    for (const msg of this.parked.splice(0)) this.onHandoffDone(msg);
+    for (const msg of this.parked.splice(0)) this.onHandoffDone(msg, false);
     this.host.viewApplied(view);
+    this.notify();
     this.pump();
   }
 
@@ -151,7 +160,7 @@ export class HandoffCoordinator {
   }
 
   /** Receives a slot from its old owner (one that arrives ahead of this node's epoch waits for it). */
-  onHandoffDone(msg: HandoffDone): void {
+  onHandoffDone(msg: HandoffDone, wake = true): void {
     if (msg.epoch > this.epoch) {
       this.parked.push(msg);
       return;
@@ -175,6 +184,20 @@ export class HandoffCoordinator {
       this.host.log.warn({ slot, partition: msg.partition, from: msg.from, actors: msg.actors.length }, "late handoff for a slot already served; applying its events, not its state");
     }
     this.carryOut(app, pi, slot, tr, { actors: msg.actors, events });
+    if (wake) this.wake();
+  }
+
+  /**
+   * Something a slot in transition may wait for happened (an actor of it went idle, the lease was
+   * renewed, a handoff went out): looks again once this turn of the event loop is done, coalesced.
+   */
+  wake(): void {
+    if (!this.pending || this.woken) return;
+    this.woken = true;
+    setImmediate(() => {
+      this.woken = false;
+      this.pump();
+    });
   }
 
   /**
@@ -207,8 +230,12 @@ export class HandoffCoordinator {
     return n;
   }
 
-  /** Sends every handoff that is ready and checks deadlines; reschedules itself while work remains. */
+  /**
+   * Sends every handoff that is ready and checks deadlines. Runs on events (a view, an acknowledgement,
+   * a handoff, `wake()`), and by a timer only at the next deadline of a slot in transition.
+   */
   pump = (): void => {
+    if (this.closed) return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -217,6 +244,7 @@ export class HandoffCoordinator {
     const self = this.host.nodeId;
     const mayAct = this.host.mayAct ? this.host.mayAct() : true;
     let pending = 0;
+    let next = Infinity;
     for (const app of this.host.apps.values()) {
       for (const p of app.app.partitions) {
         const st = app.tables[p.index]!;
@@ -238,11 +266,14 @@ export class HandoffCoordinator {
             mayAct,
           });
           this.carryOut(app, p.index, slot, tr);
+          const d = nextDeadline(st.facts(slot), this.host.timeoutMs, t);
+          if (d !== undefined && d < next) next = d;
         }
       }
     }
-    if (pending > 0) this.timer = setTimeout(this.pump, PUMP_MS);
-    else if (this.rebalance) {
+    this.pending = pending > 0;
+    if (next !== Infinity) this.timer = setTimeout(this.pump, Math.max(1, next - t));
+    if (pending === 0 && this.rebalance) {
       const r = this.rebalance;
       this.rebalance = undefined;
       this.rebalances++;
@@ -251,8 +282,21 @@ export class HandoffCoordinator {
     }
   };
 
-  /** Stops the deadline timer. */
+  /** Resolves at the next change of a slot's state or of the view, or after `timeoutMs`. */
+  changed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, Math.max(0, timeoutMs));
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.watchers.push(done);
+    });
+  }
+
+  /** Stops the deadline timer; nothing runs after this. */
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -264,7 +308,10 @@ export class HandoffCoordinator {
     // Actions that look at the state before it changes.
     for (const a of tr.actions) if (a.type === "detach-queued") st.holdFirst(slot, host.detachQueued(slot));
     if (with_.collect) with_.collect.push(...host.detachQueued(slot), ...st.takeHeld(slot));
+    const was = st.code(slot);
     st.apply(slot, tr.next);
+    if (this.watchers.length > 0) this.notify();
+    if (st.code(slot) !== was) this.host.slotsChanged?.();
     for (const a of tr.actions) this.act(a, app, partition, slot, with_);
   }
 
@@ -293,10 +340,14 @@ export class HandoffCoordinator {
         return;
       case "send":
         if (a.late) this.warnOnce(`lose:${app.name}:${pname}:${slot}`, { slot, partition: pname, target: a.to }, "handoff deadline passed before every member acknowledged the epoch; sending anyway");
-        this.send(app, partition, slot).catch((err: unknown) => {
-          st.sending[slot] = 0;
-          this.host.log.error({ err, slot, partition: pname }, "handoff failed; retrying");
-        });
+        this.send(app, partition, slot).then(
+          () => this.wake(),
+          (err: unknown) => {
+            st.sending[slot] = 0;
+            this.host.log.error({ err, slot, partition: pname }, "handoff failed; retrying");
+            setTimeout(this.pump, SEND_RETRY_MS).unref();
+          },
+        );
         return;
       case "give-up":
         this.host.log.error({ slot, partition: pname, from: a.from }, "handoff never arrived; going on from the store");
@@ -358,6 +409,12 @@ export class HandoffCoordinator {
   private parkedFrom(app: string, partition: string, slot: number): string | undefined {
     if (this.parked.length === 0) return undefined;
     return this.parked.find((m) => m.slot === slot && m.app === app && m.partition === partition)?.from;
+  }
+
+  private notify(): void {
+    const w = this.watchers;
+    this.watchers = [];
+    for (const done of w) done();
   }
 
   private warnOnce(id: string, fields: Record<string, unknown>, msg: string): void {

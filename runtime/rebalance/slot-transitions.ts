@@ -148,6 +148,23 @@ export function onTick(s: SlotFacts, t: TickFacts): Transition {
   return stay(s);
 }
 
+/**
+ * When `onTick` could next decide something for this slot on its own, by the clock alone (its other
+ * triggers are events: acknowledgements, an idle slot, a view, a renewed lease); undefined when no
+ * deadline is ahead. Losing: the send deadline. Gaining: the late warning, then giving up.
+ */
+export function nextDeadline(s: SlotFacts, timeoutMs: number, now: number): number | undefined {
+  if (s.since === undefined) return undefined;
+  if (s.code === "losing") return s.sending ? undefined : after(s.since + timeoutMs, now);
+  if (s.code === "gaining") return after(s.since + timeoutMs, now) ?? after(s.since + 3 * timeoutMs, now);
+  return undefined;
+}
+
+// `onTick` acts once `waited > limit`: the first whole millisecond past it, if that is still ahead.
+function after(limit: number, now: number): number | undefined {
+  return now <= limit ? limit + 1 : undefined;
+}
+
 /** A losing slot's handoff went out (or, with no next owner, stays or returns here). */
 export function afterSend(s: SlotFacts, a: { readonly self: string; readonly owner: string; readonly target: string | undefined; readonly targetSeq: number; readonly now: number }): Transition {
   if (a.target === a.self) return stay(OWNED, [{ type: "deliver-handoff" }]);

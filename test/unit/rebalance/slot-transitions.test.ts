@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EpochBarrier } from "../../../runtime/rebalance/epoch-barrier.js";
-import { afterSend, onFence, onHandoff, onTick, onView, type SlotFacts, type TickFacts, type ViewFacts } from "../../../runtime/rebalance/slot-transitions.js";
+import { afterSend, nextDeadline, onFence, onHandoff, onTick, onView, type SlotFacts, type TickFacts, type ViewFacts } from "../../../runtime/rebalance/slot-transitions.js";
 
 // The handoff of one slot, row by row: every (state, event) pair the coordinator can feed it.
 const self = "me";
@@ -93,6 +93,33 @@ describe("slot transitions: after sending", () => {
     const t = afterSend(state, a(facts));
     expect(t.next).toEqual(next);
     expect(types(t)).toEqual(actions);
+  });
+});
+
+describe("slot transitions: the next deadline (the only timer; everything else is an event)", () => {
+  const T = 1000;
+  it.each<[string, SlotFacts, number, number | undefined]>([
+    ["owned: none", { code: "owned" }, 0, undefined],
+    ["foreign: none", { code: "foreign" }, 0, undefined],
+    ["losing, not sent: its send deadline", { code: "losing", lostTo: "b", lostAt: 3, since: 100, sending: false }, 150, 1101],
+    ["losing, at its deadline: still ahead (it acts once past it)", { code: "losing", lostTo: "b", lostAt: 3, since: 100, sending: false }, 1100, 1101],
+    ["losing past its deadline (no target or no lease): none, it waits for an event", { code: "losing", lostTo: "b", lostAt: 3, since: 100, sending: false }, 1200, undefined],
+    ["losing, being sent: none (the send's end wakes it)", { code: "losing", lostTo: "b", lostAt: 3, since: 100, sending: true }, 150, undefined],
+    ["gaining: the late warning first", { code: "gaining", gainFrom: "a", gainSeq: 1, since: 100 }, 150, 1101],
+    ["gaining, warned: giving up", { code: "gaining", gainFrom: "a", gainSeq: 1, since: 100 }, 1500, 3101],
+    ["gaining past giving up: none", { code: "gaining", gainFrom: "a", gainSeq: 1, since: 100 }, 3200, undefined],
+  ])("%s", (_name, facts, now, want) => {
+    expect(nextDeadline(facts, T, now)).toBe(want);
+  });
+
+  it("at each deadline the periodic check acts", () => {
+    const losing: SlotFacts = { code: "losing", lostTo: "b", lostAt: 3, since: 100, sending: false };
+    const at = nextDeadline(losing, T, 150)!;
+    const t: TickFacts = { self, epoch: 3, now: at, timeoutMs: T, owner: "b", target: "b", acked: () => false, idle: () => false, mayAct: true };
+    expect(onTick(losing, t).actions).toEqual([{ type: "send", to: "b", late: true }]);
+    const gaining: SlotFacts = { code: "gaining", gainFrom: "a", gainSeq: 1, since: 100 };
+    expect(onTick(gaining, { ...t, owner: self, now: nextDeadline(gaining, T, 150)! }).actions).toEqual([{ type: "warn-late", role: "gaining" }]);
+    expect(onTick(gaining, { ...t, owner: self, now: nextDeadline(gaining, T, 1500)! }).actions[0]).toEqual({ type: "give-up", from: "a" });
   });
 });
 
