@@ -1,3 +1,5 @@
+// Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
+// time, evict, passivate); reading and writing their state is ActorPersistence's, the actor is actor.ts.
 import { LRUCache } from "lru-cache";
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { Envelope } from "../types.js";

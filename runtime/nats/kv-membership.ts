@@ -1,3 +1,5 @@
+// Over 300 lines: one protocol, membership in KV (the view key by compare-and-set, heartbeats, the
+// lease, failure detection, leave intents); its watches and timers share one state. The next split: failure detection.
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV, type KvEntry, type KvWatchEntry } from "@nats-io/kv";
 import type { Member, Membership, MembershipView } from "../cluster/membership.js";

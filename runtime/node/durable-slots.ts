@@ -1,3 +1,5 @@
+// Over 300 lines: one concept, the owner side of durable mode (which slots are read, from where, and
+// their checkpoints); its four operations share one reader state per app. The next split: checkpoints and trim.
 import type { Envelope } from "../types.js";
 import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
 import type { Logger } from "../logger.js";

@@ -1,3 +1,5 @@
+// Over 300 lines: the composition root. It builds the node's parts and wires their narrow host
+// interfaces (most of its lines), starts them in order and stops them in reverse; each part is its own file.
 import { hostname, networkInterfaces } from "node:os";
 import type { MembershipView, NodeState } from "../cluster/membership.js";
 import { assertTransition } from "../cluster/membership.js";

@@ -1,3 +1,5 @@
+// Over 300 lines: the driver of the pure handoff machine (slot-transitions.ts). It feeds the machine
+// views, handoffs, acknowledgements and deadlines and carries out each action, sending included.
 import type { Application } from "../builder/application.js";
 import { slotOwners, type MembershipView } from "../cluster/membership.js";
 import type { Router } from "../cluster/router.js";

@@ -1,3 +1,5 @@
+// Over 300 lines: one tool, the TCP fault proxy (pass, delay and jitter, bandwidth, blackhole, reset,
+// each one way or both); the per-direction pipe and the fault schedule share one connection state.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ConfigError } from "../errors.js";
