@@ -1,8 +1,9 @@
 // Lint config: typed rules so that a forgotten await (no-floating-promises) fails `npm run verify`.
+// Import cycles are checked across files by dependency-cruiser (.dependency-cruiser.cjs), also run by `npm run lint`.
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "bin/**", "eslint.config.js", "test/fixtures/mismatched-*.ts"] },
+  { ignores: ["dist/**", "node_modules/**", "bin/**", "eslint.config.js", "test/fixtures/mismatched-*.ts", "runtime/wire/generated/**"] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {
@@ -16,5 +17,17 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
-  { files: ["test/**", "bench/**", "apps/**/load-generator.ts", "apps/**/email-sink.ts", "runtime/cli/**"], rules: { "no-console": "off" } },
+  {
+    // The runtime never imports apps/: apps register in apps/index.ts, and bin/troupe.js hands that registry to the CLI.
+    files: ["runtime/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/apps", "**/apps/**"], message: "runtime/ must not import apps/: take what you need as a parameter (see AppRegistry in runtime/cli/app-loader.ts)." }] },
+      ],
+      // no-restricted-imports does not see import(): the same rule for dynamic imports.
+      "no-restricted-syntax": ["error", { selector: "ImportExpression[source.value=/(^|\\/)apps(\\/|$)/]", message: "runtime/ must not import apps/, dynamically either." }],
+    },
+  },
+  { files: ["test/**", "bench/**"], rules: { "no-console": "off" } },
 );

@@ -1,7 +1,8 @@
-import type { Application } from "../runtime/builder/application.js";
+import type { AppRegistry } from "../runtime/cli/app-loader.js";
+import { registerLoyaltyCommands } from "./loyalty/cli.js";
 
-/** Apps that `--app NAME` finds by name. Each entry loads its module on demand. */
-export const REGISTERED_APPS: Readonly<Record<string, () => Promise<Application>>> = {
-  loyalty: async () => (await import("./loyalty/app.js")).default,
-  sequencer: async () => (await import("./sequencer/app.js")).default,
+/** The apps `--app NAME` finds by name (each module loaded on demand), and the commands they add to `troupe`. */
+export const REGISTERED_APPS: AppRegistry = {
+  loyalty: { load: () => import("./loyalty/app.js"), commands: registerLoyaltyCommands },
+  sequencer: { load: () => import("./sequencer/app.js") },
 };

@@ -1,4 +1,4 @@
-// `npm run bench`: prints figures (not pass/fail). Sections: embedded, nats (with the state modes side by side), rebalance, memory.
+// `npm run bench`: prints figures (not pass/fail). Sections: codecs, embedded, nats (with the state modes side by side), rebalance, memory.
 // Select with arguments, e.g. `npm run bench -- embedded`. `--profile` adds a CPU profile of the embedded run.
 import type { WorkloadSpec } from "../apps/loyalty/workload.js";
 import { Session } from "node:inspector/promises";
@@ -9,6 +9,7 @@ import { topSelfTime } from "./profile-summary.js";
 import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
 import { runProcessLoyalty, runRebalance } from "./process-loyalty.js";
 import { runMemoryBudget } from "./memory-budget.js";
+import { compareCodecs } from "./codecs.js";
 import { startNatsServer, natsServerVersion } from "../runtime/testing/nats-server.js";
 
 const args = process.argv.slice(2);
@@ -106,7 +107,16 @@ async function memory(): Promise<void> {
   }
 }
 
+async function codecs(): Promise<void> {
+  console.log("\n== Wire codecs: a 256-envelope batch, static code generated from proto/ vs protobufjs reflection ==");
+  const c = compareCodecs();
+  console.log(`message:     ${f(c.bytes)} B`);
+  console.log(`encode:      static ${f(c.staticEncode)}/s  reflection ${f(c.reflectEncode)}/s  (static/reflection ${f(c.staticEncode / c.reflectEncode, 2)})`);
+  console.log(`decode:      static ${f(c.staticDecode)}/s  reflection ${f(c.reflectDecode)}/s  (static/reflection ${f(c.staticDecode / c.reflectDecode, 2)})`);
+}
+
 const sections: Array<[string, () => Promise<void>]> = [
+  ["codecs", codecs],
   ["embedded", embedded],
   ["nats", nats],
   ["rebalance", rebalance],

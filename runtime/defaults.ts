@@ -85,3 +85,8 @@ export const DEFAULT_MAX_STATE_READS = 1_024;
 export const NATS_CONNECT_TIMEOUT_MS = 2_000;
 /** How long a node keeps trying to open its membership buckets at start (a NATS cluster electing its JetStream leaders). */
 export const MEMBERSHIP_OPEN_TIMEOUT_MS = 60_000;
+/** How long a pipelined JetStream publish or KV read may wait for its answer (the KV state store's writes and reads fail after it). */
+export const DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS = 5_000;
+/** Durable mode: first and longest delay between attempts to read a producer's last batch while JetStream does not answer. */
+export const EVENT_LOG_LOOKUP_RETRY_MIN_MS = 500;
+export const EVENT_LOG_LOOKUP_RETRY_MAX_MS = 5_000;

@@ -1,8 +1,8 @@
 // The one seam tests may use to reach internals.
 export { RoutingTable } from "./placement/routing-table.js";
 export { ActorHost } from "./actors/actor-host.js";
-export { SlotTable } from "./node/slot-table.js";
-export { HandoffCoordinator } from "./node/handoff.js";
+export { SlotTable } from "./rebalance/slot-table.js";
+export { HandoffCoordinator } from "./rebalance/handoff-coordinator.js";
 export { Router } from "./cluster/router.js";
 export { LatencyHistogram } from "./observability/latency-histogram.js";
 export { DeadLetters } from "./observability/dead-letters.js";

@@ -1,46 +1,23 @@
-import { messageCodec } from "../../runtime/wire/proto-root.js";
+import { loyalty } from "../../runtime/wire/generated/loyalty.js";
+import type { loyalty as pb } from "../../runtime/wire/generated/loyalty-types.js";
+import { staticCodec, type Decoded, type MessageCodec } from "../../runtime/wire/static-codec.js";
+
+// Shapes and codecs generated from proto/loyalty.proto (`npm run proto`).
 
 /** A loyal-customer record (proto `loyalty.LoyalCustomer`). */
-export interface LoyalCustomer {
-  customerId: string;
-  email: string;
-  name: string;
-  tier: string;
-}
-
+export type LoyalCustomer = Decoded<pb.ILoyalCustomer>;
 /** An ad click (proto `loyalty.Click`). */
-export interface Click {
-  clickId: string;
-  customerId: string;
-  adId: string;
-  tsMs: number;
-}
-
+export type Click = Decoded<pb.IClick>;
 /** The email sent for a loyal customer's click (proto `loyalty.PromotionEmail`). */
-export interface PromotionEmail {
-  clickId: string;
-  customerId: string;
-  email: string;
-  adId: string;
-  promotion: string;
-  clickTsMs: number;
-}
-
+export type PromotionEmail = Decoded<pb.IPromotionEmail>;
 /** A customer's private state (proto `loyalty.CustomerState`). */
-export interface CustomerState {
-  loyal: boolean;
-  email: string;
-  name: string;
-  tier: string;
-  clicks: number;
-  emails: number;
-}
+export type CustomerState = Decoded<pb.ICustomerState>;
 
 /** Codec for `LoyalCustomer` frames. */
-export const loyalCustomerCodec = messageCodec<LoyalCustomer>("loyalty.proto", "loyalty.LoyalCustomer");
+export const loyalCustomerCodec: MessageCodec<LoyalCustomer> = staticCodec(loyalty.LoyalCustomer);
 /** Codec for `Click` frames. */
-export const clickCodec = messageCodec<Click>("loyalty.proto", "loyalty.Click");
+export const clickCodec: MessageCodec<Click> = staticCodec(loyalty.Click);
 /** Codec for `PromotionEmail` frames. */
-export const promotionEmailCodec = messageCodec<PromotionEmail>("loyalty.proto", "loyalty.PromotionEmail");
+export const promotionEmailCodec: MessageCodec<PromotionEmail> = staticCodec(loyalty.PromotionEmail);
 /** Codec for persisted `CustomerState`. */
-export const customerStateCodec = messageCodec<CustomerState>("loyalty.proto", "loyalty.CustomerState");
+export const customerStateCodec: MessageCodec<CustomerState> = staticCodec(loyalty.CustomerState);

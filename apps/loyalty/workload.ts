@@ -1,4 +1,8 @@
 import type { Click, LoyalCustomer } from "./messages.js";
+import { prng } from "../../runtime/util/random.js";
+
+/** A small fast PRNG (mulberry32) so that the same seed gives the same workload everywhere. */
+export { prng };
 
 /** Parameters of a reproducible loyalty workload: the generator and the sink derive the same data from them. */
 export interface WorkloadSpec {
@@ -11,18 +15,6 @@ export interface WorkloadSpec {
 
 /** Default workload of `troupe demo`. */
 export const DEFAULT_WORKLOAD: WorkloadSpec = { customers: 10_000, loyalFraction: 0.3, clicks: 200_000, seed: 42 };
-
-/** A small fast PRNG (mulberry32) so that the same seed gives the same workload everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TIERS = ["gold", "silver", "platinum"];
 

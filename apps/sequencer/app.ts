@@ -1,7 +1,8 @@
 import { ApplicationBuilder } from "../../runtime/builder/application-builder.js";
 import { defineState, tcpSink, tcpSource, type StepContext } from "../../runtime/builder/specs.js";
-import { prng } from "../../runtime/testing/random.js";
-import { messageCodec } from "../../runtime/wire/proto-root.js";
+import { prng } from "../../runtime/util/random.js";
+import { sequencer } from "../../runtime/wire/generated/sequencer.js";
+import { staticCodec, type MessageCodec } from "../../runtime/wire/static-codec.js";
 
 /** One event of a stream for a key (proto `sequencer.Tick`). */
 export interface Tick {
@@ -31,11 +32,11 @@ export interface SequencerState {
 }
 
 /** Codec for `Tick` frames. */
-export const tickCodec = messageCodec<Tick>("sequencer.proto", "sequencer.Tick");
+export const tickCodec: MessageCodec<Tick> = staticCodec(sequencer.Tick);
 /** Codec for `Applied` frames. */
-export const appliedCodec = messageCodec<Applied>("sequencer.proto", "sequencer.Applied");
+export const appliedCodec: MessageCodec<Applied> = staticCodec(sequencer.Applied);
 /** Codec for the persisted state. */
-export const sequencerStateCodec = messageCodec<SequencerState>("sequencer.proto", "sequencer.SequencerState");
+export const sequencerStateCodec: MessageCodec<SequencerState> = staticCodec(sequencer.SequencerState);
 
 /** Per-key sequencer state. */
 export const Sequences = defineState<SequencerState>("SequencerState", () => ({ last: {}, count: 0 }), sequencerStateCodec);

@@ -1,10 +1,11 @@
+// Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
+// time, evict, passivate); reading and writing their state is ActorPersistence's, the actor is actor.ts.
 import { LRUCache } from "lru-cache";
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
-import type { StepContext } from "../builder/specs.js";
 import type { Envelope } from "../types.js";
-import { STATE_LOAD_RETRY_MAX_MS, STATE_LOAD_RETRY_MIN_MS } from "../defaults.js";
-import { FencedError, StateTooLargeError } from "../errors.js";
-import type { MaybePromise, StateStore, StoredActor } from "../state/state-store.js";
+import type { StateStore } from "../state/state-store.js";
+import { Actor } from "./actor.js";
+import { ActorPersistence } from "./actor-persistence.js";
 
 /** What the host needs from the node around it. */
 export interface ActorHostContext {
@@ -32,45 +33,8 @@ export interface ActorHostContext {
   beforeWrite?(): Promise<unknown>;
   /** False while the node may not run steps (its lease ran out): queued events wait for `kick`. */
   mayRun?(): boolean;
-}
-
-/** One virtual actor: a key's private state and its queue of pending events. */
-class Actor implements StepContext {
-  state: unknown = undefined;
-  queue: Envelope[] | undefined = undefined;
-  busy = false;
-  loading = false;
-  evicted = false;
-  dirty = false;
-  /** Host tick at which the LRU last saw this actor. */
-  touched = 0;
-  skipWrite = false;
-  /** Durable mode: the offset of the last stream event started (events at or below it are repeats). */
-  seq = 0;
-  /** ... and of the last one finished: what a stored state reflects. */
-  doneSeq = 0;
-  /** The store's revision of this key as last read or written (undefined: never read, so it must not exist). */
-  revision: number | undefined = undefined;
-  /** The last write of this actor in flight: its writes run one after another, each on the revision the last left. */
-  writing: Promise<void> | undefined = undefined;
-  /** Dropped without writing (its slot left, the node fenced, or the store holds a newer owner's state): it never writes again. */
-  dropped = false;
-  /** Failed loads in a row (retried with backoff while its events wait). */
-  loadTries = 0;
-  /** Its state is too large for the store: kept in memory (never passive) until a write succeeds. */
-  unstorable = false;
-  constructor(
-    readonly key: string,
-    readonly slot: number,
-    readonly nodeId: string,
-    private readonly epochOf: () => number,
-  ) {}
-  get epoch(): number {
-    return this.epochOf();
-  }
-  unchanged(): void {
-    this.skipWrite = true;
-  }
+  /** An actor finished what it had (a step or a load that was in flight, and its queue): a handoff waiting for its slot to be idle looks again. */
+  actorIdle?(): void;
 }
 
 /**
@@ -81,7 +45,8 @@ class Actor implements StepContext {
  * An evicted actor stays in `evicting` until its state is safely stored (or, with the memory store,
  * until it is idle): its key re-activates from there, never from a store that its write has not
  * reached yet. An actor never runs without the state it had: a failed load is retried while its
- * events wait, and a failed write keeps the actor (dirty) until a later write succeeds.
+ * events wait, and a failed write keeps the actor (dirty) until a later write succeeds. Reads and
+ * writes of the store, and the writes in flight, are {@link ActorPersistence}'s.
  */
 export class ActorHost {
   // lru-cache owns the bound and the eviction order; `active` is the per-event lookup. lru-cache's
@@ -106,10 +71,7 @@ export class ActorHost {
   applied = 0;
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
-  /** Loads that failed (and were retried), writes that failed (and stay dirty), actors dropped as a stale owner's copy, and writes of states too large to store. */
-  readonly storeStats = { loadFailures: 0, writeFailures: 0, fencedDrops: 0, tooLarge: 0 };
-  // Writes in flight (flushes and passivations), per slot: a flush of a slot waits for that slot's.
-  private readonly writing = new Map<number, Set<Promise<unknown>>>();
+  private readonly persistence: ActorPersistence;
 
   constructor(
     readonly partition: PartitionDef,
@@ -117,6 +79,15 @@ export class ActorHost {
     maxActors: number,
   ) {
     this.refreshEvery = Math.max(1, maxActors >> 2);
+    this.persistence = new ActorPersistence(partition, {
+      app: ctx.app,
+      store: ctx.store,
+      storeFailed: (err, key) => ctx.storeFailed(err, key),
+      ...(ctx.beforeWrite ? { beforeWrite: () => ctx.beforeWrite!() } : {}),
+      loaded: (a) => this.resume(a),
+      settled: (a) => this.settle(a),
+      stale: (a) => this.dropStale(a),
+    });
     this.lru = new LRUCache<string, Actor>({
       max: maxActors,
       dispose: (actor, key, reason) => {
@@ -125,6 +96,11 @@ export class ActorHost {
         if (reason === "evict") this.passivate(actor);
       },
     });
+  }
+
+  /** Loads that failed (and were retried), writes that failed (and stay dirty), actors dropped as a stale owner's copy, and writes of states too large to store. */
+  get storeStats(): ActorPersistence["stats"] {
+    return this.persistence.stats;
   }
 
   /** Active actors. */
@@ -193,19 +169,14 @@ export class ActorHost {
    * passivation's) are done: a handoff after it finds the store complete. Rejects if a write failed
    * (that actor stays dirty: the next flush writes it again).
    */
-  async flushDirty(slot?: number, concurrency = 256): Promise<number> {
-    const earlier = this.inFlight(slot);
-    const touched = new Set<number>();
-    // The dirty actors are taken synchronously (before the first await), so `touched` is complete here.
-    const work = this.writeDirty(slot, concurrency, touched);
-    for (const s of touched) this.track(s, work);
-    const n = await work;
-    if (earlier.length) {
-      const results = await Promise.allSettled(earlier);
-      const failed = results.find((r) => r.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    }
-    return n;
+  flushDirty(slot?: number, concurrency = 256): Promise<number> {
+    const dirty: Actor[] = [];
+    const pick = (a: Actor) => {
+      if (a.dirty && !a.dropped && (slot === undefined || a.slot === slot)) dirty.push(a);
+    };
+    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) pick(a);
+    for (const a of this.evicting.values()) pick(a);
+    return this.persistence.flush(dirty, slot, concurrency);
   }
 
   /** Slots with actors whose state is not stored yet (dirty, or evicted with a write to retry). */
@@ -214,109 +185,6 @@ export class ActorHost {
     for (const a of this.lru.values()) if (a.dirty) out.add(a.slot);
     for (const a of this.evicting.values()) if (a.dirty) out.add(a.slot);
     return out;
-  }
-
-  // Writes in flight for `slot` (or for every slot).
-  private inFlight(slot: number | undefined): Promise<unknown>[] {
-    if (slot !== undefined) return [...(this.writing.get(slot) ?? [])];
-    const all: Promise<unknown>[] = [];
-    for (const set of this.writing.values()) all.push(...set);
-    return all;
-  }
-
-  private track(slot: number, p: Promise<unknown>): void {
-    let set = this.writing.get(slot);
-    if (!set) this.writing.set(slot, (set = new Set()));
-    set.add(p);
-    const done = () => {
-      set.delete(p);
-      if (set.size === 0 && this.writing.get(slot) === set) this.writing.delete(slot);
-    };
-    p.then(done, done);
-  }
-
-  private async writeDirty(slot: number | undefined, concurrency: number, touched: Set<number>): Promise<number> {
-    const dirty: Actor[] = [];
-    const pick = (a: Actor) => {
-      if (a.dirty && !a.dropped && (slot === undefined || a.slot === slot)) dirty.push(a);
-    };
-    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) pick(a);
-    for (const a of this.evicting.values()) pick(a);
-    for (const a of dirty) touched.add(a.slot);
-    if (dirty.length === 0) return 0;
-    const store = this.ctx.store;
-    if (!store.saveEncoded) {
-      // A store that keeps objects (memory): nothing can fail or race.
-      for (const a of dirty) {
-        a.dirty = false;
-        await store.save(this.ctx.app, this.partition.name, a.slot, a.key, a.state, a.doneSeq);
-        this.settle(a);
-      }
-      return dirty.length;
-    }
-    // Copies of the states as they are now, and the offsets they reflect.
-    const encoded = dirty.map((a) => this.partition.state.codec.encode(a.state));
-    const seqs = dirty.map((a) => a.doneSeq);
-    for (const a of dirty) a.dirty = false;
-    const before = this.ctx.beforeWrite ? this.ctx.beforeWrite() : undefined;
-    let next = 0;
-    let failure: unknown;
-    const worker = async () => {
-      while (next < dirty.length) {
-        const i = next++;
-        try {
-          await this.write(dirty[i]!, encoded[i]!, seqs[i]!, before);
-        } catch (err) {
-          // A state too large to store is a limit, not an outage: retrying cannot help (it was logged).
-          if (!(err instanceof StateTooLargeError)) failure ??= err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, dirty.length) }, worker));
-    if (failure !== undefined) throw failure;
-    return dirty.length;
-  }
-
-  /**
-   * Writes one copy of an actor's state, after its earlier writes (and after `before`, the durable
-   * mode's output flush) and on the revision they left. On failure the actor is dirty again (a later
-   * flush retries); a fenced write drops the actor: the store holds a newer owner's state.
-   */
-  private write(actor: Actor, bytes: Uint8Array, seq: number, before: Promise<unknown> | undefined): Promise<void> {
-    const prev = actor.writing;
-    const store = this.ctx.store;
-    const run = async (): Promise<void> => {
-      if (prev) await prev.catch(() => undefined);
-      if (before) await before;
-      if (actor.dropped) return;
-      try {
-        actor.revision = await store.saveEncoded!(this.ctx.app, this.partition.name, actor.slot, actor.key, bytes, seq, actor.revision);
-        actor.unstorable = false;
-      } catch (err) {
-        if (err instanceof FencedError) {
-          this.storeStats.fencedDrops++;
-          this.dropStale(actor);
-        } else if (err instanceof StateTooLargeError) {
-          // Never retried as it is: written again only once the actor changes (it may have shrunk).
-          this.storeStats.tooLarge++;
-          actor.unstorable = true;
-        } else {
-          this.storeStats.writeFailures++;
-          if (!actor.dropped) actor.dirty = true;
-        }
-        this.ctx.storeFailed(err, actor.key);
-        throw err;
-      }
-    };
-    const p = run();
-    actor.writing = p;
-    const clear = () => {
-      if (actor.writing !== p) return;
-      actor.writing = undefined;
-      this.settle(actor);
-    };
-    p.then(clear, clear);
-    return p;
   }
 
   // An evicted actor whose state is now stored (and that did nothing since) becomes passive.
@@ -424,46 +292,8 @@ export class ActorHost {
     const actor = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
     this.activations++;
     this.insert(key, actor);
-    this.load(actor);
+    this.persistence.load(actor);
     return actor;
-  }
-
-  private load(actor: Actor): void {
-    const store = this.ctx.store;
-    let loaded: MaybePromise<StoredActor | undefined>;
-    try {
-      loaded = store.loadEntry ? store.loadEntry(this.ctx.app, this.partition.name, actor.slot, actor.key) : wrap(store.load(this.ctx.app, this.partition.name, actor.slot, actor.key));
-    } catch (err) {
-      loaded = Promise.reject(err);
-    }
-    if (loaded instanceof Promise) {
-      actor.loading = true;
-      loaded.then(
-        (s) => {
-          if (actor.dropped) return;
-          this.loaded(actor, s);
-          actor.loading = false;
-          this.resume(actor);
-        },
-        (err: unknown) => {
-          // Never run without the stored state: the events wait, the load is tried again.
-          if (actor.dropped) return;
-          this.storeStats.loadFailures++;
-          this.ctx.storeFailed(err, actor.key);
-          const delay = Math.min(STATE_LOAD_RETRY_MAX_MS, STATE_LOAD_RETRY_MIN_MS * 2 ** Math.min(actor.loadTries++, 10));
-          setTimeout(() => {
-            if (!actor.dropped) this.load(actor);
-          }, delay).unref();
-        },
-      );
-    } else this.loaded(actor, loaded);
-  }
-
-  private loaded(actor: Actor, s: StoredActor | undefined): void {
-    actor.loadTries = 0;
-    actor.state = s === undefined || s.state === undefined ? this.partition.state.create() : s.state;
-    actor.seq = actor.doneSeq = s?.seq ?? 0;
-    actor.revision = s?.revision;
   }
 
   private run(actor: Actor, env: Envelope): void {
@@ -525,6 +355,7 @@ export class ActorHost {
       if (actor.queue.length === 0) actor.queue = undefined;
       this.run(actor, next);
     }
+    if (!actor.busy && !actor.loading && !actor.queue) this.ctx.actorIdle?.();
     if (actor.evicted && !actor.busy && !actor.loading && !actor.queue && this.evicting.get(actor.key) === actor) {
       if (actor.dirty) this.persist(actor);
       else this.settle(actor);
@@ -544,25 +375,10 @@ export class ActorHost {
 
   private persist(actor: Actor): void {
     this.passivations++;
-    const store = this.ctx.store;
-    if (!store.saveEncoded) {
-      actor.dirty = false;
-      this.evicting.delete(actor.key);
-      const r = store.save(this.ctx.app, this.partition.name, actor.slot, actor.key, actor.state, actor.doneSeq);
-      if (r instanceof Promise) this.track(actor.slot, r.catch((err: unknown) => this.ctx.storeFailed(err, actor.key)));
-      return;
-    }
-    // Kept until the write lands: a re-activation takes it back instead of reading a store it has not reached.
-    this.evicting.set(actor.key, actor);
-    const bytes = this.partition.state.codec.encode(actor.state);
-    const seq = actor.doneSeq;
-    actor.dirty = false;
-    const w = this.write(actor, bytes, seq, this.ctx.beforeWrite?.());
-    this.track(actor.slot, w.catch(() => undefined));
+    // Kept until the write lands: a re-activation takes it back instead of reading a store it has not
+    // reached. A store that keeps objects (memory) has it at once.
+    if (this.ctx.store.saveEncoded) this.evicting.set(actor.key, actor);
+    else this.evicting.delete(actor.key);
+    this.persistence.passivate(actor);
   }
-}
-
-function wrap(loaded: MaybePromise<unknown>): MaybePromise<StoredActor | undefined> {
-  if (loaded instanceof Promise) return loaded.then((state) => (state === undefined ? undefined : { state, seq: 0 }));
-  return loaded === undefined ? undefined : { state: loaded, seq: 0 };
 }

@@ -1,10 +1,26 @@
+import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { REGISTERED_APPS } from "../../apps/index.js";
 import type { Application } from "../builder/application.js";
 import { AppLoadError } from "../errors.js";
 import type { Workload } from "../testing/oracle.js";
+
+/** What an app's module exports: the built app as default, and `workload(seed)` if `troupe verify` may run it. */
+export interface AppModuleExports {
+  readonly default?: unknown;
+  readonly workload?: unknown;
+}
+
+/** An app that `--app NAME` finds by name: its module, loaded on demand, and any commands it adds to `troupe`. */
+export interface RegisteredApp {
+  readonly load: () => Promise<AppModuleExports>;
+  /** Adds the app's own commands (e.g. `troupe demo`); called once, before the command line is parsed. */
+  readonly commands?: (program: Command) => void;
+}
+
+/** Apps by name, as the composition (bin/troupe.js) hands them to the CLI; the runtime knows none itself. */
+export type AppRegistry = Readonly<Record<string, RegisteredApp>>;
 
 /** An app module as `troupe verify` uses it: the built app, and its `workload(seed)` export if it has one. */
 export interface AppModule {
@@ -13,59 +29,51 @@ export interface AppModule {
   readonly workload?: (seed: number) => Workload;
 }
 
-// The modules of registered apps that export more than the app (apps/index.ts registers the app itself;
-// a registered app missing here loads without a workload).
-const REGISTERED_MODULES: Readonly<Record<string, () => Promise<{ default?: unknown; workload?: unknown }>>> = {
-  loyalty: () => import("../../apps/loyalty/app.js"),
-  sequencer: () => import("../../apps/sequencer/app.js"),
-};
-
-/** Loads an app by registered name (`loyalty`) or by path to a module whose default export is a built app. */
-export async function loadApp(nameOrPath: string): Promise<Application> {
-  const registered = REGISTERED_APPS[nameOrPath];
-  if (registered) return registered();
-  return checkApp((await importModule(nameOrPath)).default, resolve(nameOrPath));
+/** Loads an app by name from `apps` (`loyalty`) or by path to a module whose default export is a built app. */
+export async function loadApp(nameOrPath: string, apps: AppRegistry): Promise<Application> {
+  const { mod, where } = await importApp(nameOrPath, apps);
+  return checkApp(mod.default, where);
 }
 
-/** Loads an app and its optional `workload(seed)` export, by registered name or by module path. */
-export async function loadAppModule(nameOrPath: string): Promise<AppModule> {
-  const registered = REGISTERED_APPS[nameOrPath];
-  let app: Application;
-  let workload: unknown;
-  let where: string;
-  if (registered) {
-    app = await registered();
-    workload = (await REGISTERED_MODULES[nameOrPath]?.())?.workload;
-    where = `registered app "${nameOrPath}"`;
-  } else {
-    const mod = await importModule(nameOrPath);
-    where = `app module ${resolve(nameOrPath)}`;
-    app = checkApp(mod.default, resolve(nameOrPath));
-    workload = mod.workload;
-  }
+/** Loads an app and its optional `workload(seed)` export, by name from `apps` or by module path. */
+export async function loadAppModule(nameOrPath: string, apps: AppRegistry): Promise<AppModule> {
+  const { mod, where } = await importApp(nameOrPath, apps);
+  const app = checkApp(mod.default, where);
+  const workload = mod.workload;
   if (workload === undefined) return { app };
   if (typeof workload !== "function") throw new AppLoadError(`${where}: its "workload" export must be a function (seed: number) => phases of { source, payload } frames`);
   const fn = workload as (seed: number) => unknown;
   return { app, workload: (seed: number) => checkWorkload(app, fn(seed), `${where}: workload(${seed})`) };
 }
 
-async function importModule(nameOrPath: string): Promise<{ default?: unknown; workload?: unknown }> {
+async function importApp(nameOrPath: string, apps: AppRegistry): Promise<{ mod: AppModuleExports; where: string }> {
+  // Own keys only: `--app constructor` must not find Object.prototype.constructor.
+  const registered = Object.hasOwn(apps, nameOrPath) ? apps[nameOrPath] : undefined;
+  if (registered) {
+    const where = `registered app "${nameOrPath}"`;
+    try {
+      return { mod: await registered.load(), where };
+    } catch (err) {
+      throw new AppLoadError(`${where} failed to load: ${(err as Error).message}`, { cause: err });
+    }
+  }
   const looksLikePath = nameOrPath.includes("/") || nameOrPath.endsWith(".js") || nameOrPath.endsWith(".mjs");
   if (!looksLikePath) {
-    throw new AppLoadError(`no app named "${nameOrPath}"; registered apps: ${Object.keys(REGISTERED_APPS).join(", ")}. To load your own, pass a path to a module (e.g. --app ./dist/my-app.js)`);
+    const names = Object.keys(apps);
+    throw new AppLoadError(`no app named "${nameOrPath}"; registered apps: ${names.length ? names.join(", ") : "none"}. To load your own, pass a path to a module (e.g. --app ./dist/my-app.js)`);
   }
   const file = resolve(nameOrPath);
   if (!existsSync(file)) throw new AppLoadError(`app module ${file} does not exist; build it first or check the path`);
   try {
-    return (await import(pathToFileURL(file).href)) as { default?: unknown; workload?: unknown };
+    return { mod: (await import(pathToFileURL(file).href)) as AppModuleExports, where: `app module ${file}` };
   } catch (err) {
     throw new AppLoadError(`app module ${file} failed to load: ${(err as Error).message}`, { cause: err });
   }
 }
 
-function checkApp(app: unknown, file: string): Application {
+function checkApp(app: unknown, where: string): Application {
   if (!app || typeof app !== "object" || !("pipelines" in app) || !("stages" in app)) {
-    throw new AppLoadError(`app module ${file} must default-export a built application (export default app.build())`);
+    throw new AppLoadError(`${where} must default-export a built application (export default app.build())`);
   }
   return app as Application;
 }

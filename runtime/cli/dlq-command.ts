@@ -1,18 +1,16 @@
 import type { Command } from "commander";
-import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
 import { ConfigError } from "../errors.js";
 import { DeadLetterStream, type StoredDeadLetter } from "../nats/dead-letter-stream.js";
 import { connectNats } from "../nats/nats-cluster.js";
-import { checkClusterName } from "../nats/subjects.js";
-import { parseIntFlag } from "./options.js";
+import { clusterFlag, flag, natsFlag, parseIntFlag, repeatableFlag } from "./options.js";
 
 interface DlqFlags {
   nats?: string;
   cluster: string;
   app?: string;
-  limit: string;
+  limit: number;
   json?: boolean;
-  seq?: string[];
+  seq?: number[];
   all?: boolean;
   keep?: boolean;
 }
@@ -22,13 +20,13 @@ export function registerDlqCommands(program: Command): void {
   const dlq = program.command("dlq").description("dead letters: events whose decoder or step threw, kept in JetStream");
   const common = (c: Command) =>
     c
-      .option("--nats <url>", "NATS server URL(s) (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
-      .option("--cluster <name>", "cluster name", process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME)
+      .addOption(natsFlag())
+      .addOption(clusterFlag())
       .option("--app <name>", "only this app's dead letters")
-      .option("--limit <n>", "at most this many", "100");
+      .addOption(flag("--limit <n>", "at most this many", (v, what) => parseIntFlag(v, what, 1)).default(100));
   common(dlq.command("list").description("print dead letters, oldest first").option("--json", "print JSON lines")).action(async (f: DlqFlags) => {
     await withStream(f, async (stream) => {
-      const letters = await stream.list(parseIntFlag(f.limit, "--limit", 1), f.app);
+      const letters = await stream.list(f.limit, f.app);
       if (f.json) {
         for (const l of letters) process.stdout.write(JSON.stringify(toJson(l)) + "\n");
         return;
@@ -50,14 +48,14 @@ export function registerDlqCommands(program: Command): void {
     dlq
       .command("replay")
       .description("send dead letters back in through a running node (each one a node takes is deleted)")
-      .option("--seq <n>", "replay this one (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+      .addOption(repeatableFlag<number[]>("--seq <n>", "replay this one (repeatable)", (items, what, previous = []) => [...previous, ...items.map((v) => parseIntFlag(v, what, 1))]))
       .option("--all", "replay every replayable dead letter (up to --limit)")
       .option("--keep", "keep them in the stream after a replay"),
   ).action(async (f: DlqFlags) => {
     if (!f.all && !f.seq?.length) throw new ConfigError("troupe dlq replay needs --seq N (repeatable) or --all");
     await withStream(f, async (stream) => {
-      const wanted = f.seq ? new Set(f.seq.map((s) => parseIntFlag(s, "--seq", 1))) : undefined;
-      const letters = (await stream.list(wanted ? Number.MAX_SAFE_INTEGER : parseIntFlag(f.limit, "--limit", 1), f.app)).filter((l) => !wanted || wanted.has(l.seq));
+      const wanted = f.seq ? new Set(f.seq) : undefined;
+      const letters = (await stream.list(wanted ? Number.MAX_SAFE_INTEGER : f.limit, f.app)).filter((l) => !wanted || wanted.has(l.seq));
       let ok = 0;
       let failed = 0;
       for (const l of letters) {
@@ -78,7 +76,7 @@ async function withStream(f: DlqFlags, run: (s: DeadLetterStream) => Promise<voi
   if (!f.nats) throw new ConfigError("troupe dlq needs --nats URL (or TROUPE_NATS_URL)");
   const nc = await connectNats(f.nats, "troupe-cli");
   try {
-    const stream = new DeadLetterStream(nc, checkClusterName(f.cluster));
+    const stream = new DeadLetterStream(nc, f.cluster);
     await stream.open();
     await run(stream);
   } finally {

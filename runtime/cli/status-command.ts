@@ -1,18 +1,19 @@
 import type { Command } from "commander";
-import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
+import { ConfigError } from "../errors.js";
 import { readClusterView, requestDrain } from "../nats/nats-cluster.js";
 import type { ClusterInfo } from "../node/cluster-info.js";
+import { clusterFlag, natsFlag } from "./options.js";
 
 /** `troupe status` and `troupe drain`: the cluster from any machine that reaches NATS. */
 export function registerStatusCommands(program: Command): void {
   program
     .command("status")
     .description("print the cluster as a table: nodes, slots, actors, rates")
-    .option("--nats <url>", "NATS server URL(s) (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
-    .option("--cluster <name>", "cluster name", process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME)
+    .addOption(natsFlag())
+    .addOption(clusterFlag())
     .option("--json", "print JSON instead of a table")
     .action(async (f: { nats?: string; cluster: string; json?: boolean }) => {
-      if (!f.nats) throw new (await import("../errors.js")).ConfigError("troupe status needs --nats URL (or TROUPE_NATS_URL)");
+      if (!f.nats) throw new ConfigError("troupe status needs --nats URL (or TROUPE_NATS_URL)");
       const view = await readClusterView(f.nats, f.cluster);
       const first = await Promise.all(view.members.map((m) => fetchInfo(m.http)));
       await new Promise((r) => setTimeout(r, 1000));
@@ -49,13 +50,13 @@ export function registerStatusCommands(program: Command): void {
   program
     .command("drain <nodeId>")
     .description("ask a node to hand its slots off and leave the cluster")
-    .option("--nats <url>", "NATS server URL(s) (env TROUPE_NATS_URL)", process.env.TROUPE_NATS_URL)
-    .option("--cluster <name>", "cluster name", process.env.TROUPE_CLUSTER ?? DEFAULT_CLUSTER_NAME)
+    .addOption(natsFlag())
+    .addOption(clusterFlag())
     .action(async (nodeId: string, f: { nats?: string; cluster: string }) => {
-      if (!f.nats) throw new (await import("../errors.js")).ConfigError("troupe drain needs --nats URL (or TROUPE_NATS_URL)");
+      if (!f.nats) throw new ConfigError("troupe drain needs --nats URL (or TROUPE_NATS_URL)");
       const view = await readClusterView(f.nats, f.cluster);
       if (!view.members.some((m) => m.id === nodeId)) {
-        throw new (await import("../errors.js")).ConfigError(`node "${nodeId}" is not a member; members: ${view.members.map((m) => m.id).join(", ") || "none"}`);
+        throw new ConfigError(`node "${nodeId}" is not a member; members: ${view.members.map((m) => m.id).join(", ") || "none"}`);
       }
       await requestDrain(f.nats, nodeId, f.cluster);
       process.stdout.write(`asked ${nodeId} to drain\n`);

@@ -5,32 +5,37 @@ import type { StateMode } from "../types.js";
 import { natsServerVersion } from "../testing/nats-server.js";
 import { pickScenarios } from "../testing/verify/scenarios.js";
 import { reference, runScenario, type VerifyRun } from "../testing/verify/run.js";
-import { loadAppModule } from "./app-loader.js";
-import { collect, parseIntFlag } from "./options.js";
+import { loadAppModule, type AppRegistry } from "./app-loader.js";
+import { flag, parseChoice, parseIntFlag, repeatableFlag, splitList, STATE_MODES } from "./options.js";
 
-const STATE_MODES = ["memory", "snapshot", "durable"] as const;
+interface VerifyFlags {
+  readonly app: string;
+  readonly state: StateMode;
+  readonly nodes: number;
+  readonly seed?: readonly number[];
+  readonly scenarios?: readonly string[];
+  readonly rate: number;
+  readonly json?: boolean;
+}
 
 /** `troupe verify`: the app on a local cluster of real processes under seeded faults, outputs compared with a fault-free reference run. */
-export function registerVerifyCommand(program: Command): void {
+export function registerVerifyCommand(program: Command, apps: AppRegistry): void {
   program
     .command("verify")
     .description("run an app on a local cluster (nats-server + node processes) under scripted faults and check the README's promises for its state mode")
     .requiredOption("--app <name|path>", "app by registered name or module path; the module may export workload(seed)")
-    .option("--state <mode>", "memory | snapshot | durable", "durable")
-    .option("--nodes <n>", "node processes", "3")
-    .option("--seed <n>", "seed of a run (repeatable; default 1, 2, 3)", collect, [])
-    .option("--scenarios <list>", "comma-separated scenarios (default: every one that applies to the state mode)")
-    .option("--rate <n>", "frames per second while the last phase is sent", "3000")
+    .addOption(flag("--state <mode>", "memory | snapshot | durable", parseChoice(STATE_MODES)).default("durable"))
+    .addOption(flag("--nodes <n>", "node processes", (v, what) => parseIntFlag(v, what, 2, 9)).default(3))
+    .addOption(repeatableFlag<number[]>("--seed <n>", "seed of a run (repeatable; default 1, 2, 3)", (items, what, previous = []) => [...previous, ...items.map((s) => parseIntFlag(s, what, 0))]))
+    .addOption(flag("--scenarios <list>", "comma-separated scenarios (default: every one that applies to the state mode)", splitList))
+    .addOption(flag("--rate <n>", "frames per second while the last phase is sent", (v, what) => parseIntFlag(v, what, 100)).default(3000))
     .option("--json", "end with one line of JSON: {ok, app, state, runs: [...]}")
-    .action(async (flags: { app: string; state: string; nodes: string; seed: string[]; scenarios?: string; rate: string; json?: boolean }) => {
-      if (!(STATE_MODES as readonly string[]).includes(flags.state)) throw new ConfigError(`--state: "${flags.state}" is not one of ${STATE_MODES.join(", ")}`);
-      const state = flags.state as StateMode;
-      const nodes = parseIntFlag(flags.nodes, "--nodes", 2, 9);
-      const rate = parseIntFlag(flags.rate, "--rate", 100);
-      const seeds = flags.seed.length ? flags.seed.map((s) => parseIntFlag(s, "--seed", 0)) : [1, 2, 3];
+    .action(async (flags: VerifyFlags) => {
+      const { state, nodes, rate } = flags;
+      const seeds = flags.seed?.length ? flags.seed : [1, 2, 3];
       let scenarios;
       try {
-        scenarios = pickScenarios(flags.scenarios?.split(",").map((s) => s.trim()).filter(Boolean), state);
+        scenarios = pickScenarios(flags.scenarios, state);
       } catch (err) {
         throw new ConfigError(`--scenarios: ${(err as Error).message}`);
       }
@@ -39,7 +44,7 @@ export function registerVerifyCommand(program: Command): void {
       } catch (err) {
         throw new ConfigError(`troupe verify starts its own nats-server: ${(err as Error).message}`);
       }
-      const mod = await loadAppModule(flags.app);
+      const mod = await loadAppModule(flags.app, apps);
       if (!mod.workload) {
         throw new ConfigError(`app "${flags.app}" exports no workload(seed): add \`export function workload(seed: number)\` returning phases of { source, payload } frames (see README "Verify your app")`);
       }

@@ -5,6 +5,7 @@ import {
   DEFAULT_SINK_HIGH_WATER_BYTES,
   DEFAULT_SINK_MAX_BUFFER_BYTES,
 } from "../defaults.js";
+import { Backoff } from "../util/backoff.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import type { Backpressure } from "./backpressure.js";
 import { FRAME_HEADER_BYTES } from "./frame-decoder.js";
@@ -46,7 +47,7 @@ export class TcpSink implements SinkWriter {
   private accepted = 0;
   private settled = 0;
   private scheduled = false;
-  private backoff: number;
+  private readonly backoff: Backoff;
   private retry: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly limiter = new LogRateLimiter(2);
@@ -56,7 +57,8 @@ export class TcpSink implements SinkWriter {
   constructor(private readonly options: TcpSinkOptions) {
     this.name = options.name;
     this.log = options.logger.child({ component: "tcp-sink", sink: options.name, target: `${options.host}:${options.port}` });
-    this.backoff = options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS;
+    // Exponential, with up to half of each delay taken off at random so that many nodes spread out.
+    this.backoff = new Backoff({ minMs: options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS, maxMs: options.backoffMaxMs ?? DEFAULT_SINK_BACKOFF_MAX_MS, jitter: 0.5 });
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_SINK_MAX_BUFFER_BYTES;
     this.highWater = options.highWaterBytes ?? DEFAULT_SINK_HIGH_WATER_BYTES;
   }
@@ -142,14 +144,14 @@ export class TcpSink implements SinkWriter {
     this.socket = socket;
     socket.on("connect", () => {
       this.connected = true;
-      this.backoff = this.options.backoffMinMs ?? DEFAULT_SINK_BACKOFF_MIN_MS;
+      this.backoff.reset();
       this.log.info("sink connected");
       this.pump();
     });
     socket.on("drain", () => this.options.backpressure?.notifyLow());
     socket.on("error", (err) => {
       const s = this.limiter.allow();
-      if (s >= 0) this.log.warn({ err: err.message, retryMs: this.backoff, suppressed: s }, "sink connection failed; retrying");
+      if (s >= 0) this.log.warn({ err: err.message, retries: this.backoff.attempts, suppressed: s }, "sink connection failed; retrying");
     });
     socket.on("close", () => {
       const was = this.connected;
@@ -158,9 +160,7 @@ export class TcpSink implements SinkWriter {
       // Bytes the socket had not yet sent are lost with it; a receiver must tolerate gaps or repeats by id.
       if (this.closed) return;
       this.stats.reconnects++;
-      const jitter = this.backoff * (0.5 + Math.random() * 0.5);
-      this.retry = setTimeout(() => this.connect(), jitter);
-      this.backoff = Math.min(this.backoff * 2, this.options.backoffMaxMs ?? DEFAULT_SINK_BACKOFF_MAX_MS);
+      this.retry = setTimeout(() => this.connect(), this.backoff.next());
     });
   }
 }

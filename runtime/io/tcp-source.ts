@@ -1,3 +1,5 @@
+// Over 300 lines: one concept, a TCP source's connections (admission limits, framing, the hello and
+// acknowledgements, idle sweeping, pausing under backpressure). The next split: admission and eviction.
 import { createServer, type Server, type Socket } from "node:net";
 import {
   DEFAULT_MAX_CONNECTION_BUFFER_BYTES,

@@ -1,4 +1,5 @@
 import type { JetStreamManager, StreamConfig } from "@nats-io/jetstream";
+import { isApiError, STREAM_NAME_IN_USE } from "./jetstream-codes.js";
 
 /** Creates a JetStream stream unless it exists (another node may create it at the same moment). */
 export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
@@ -8,6 +9,7 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
   );
   if (exists) return;
   await jsm.streams.add(config).catch((err: unknown) => {
-    if (!/already in use/i.test((err as Error).message)) throw err;
+    // Created first by another node (the same configuration is no error at all).
+    if (!isApiError(err, STREAM_NAME_IN_USE)) throw err;
   });
 }

@@ -1,3 +1,5 @@
+// Over 300 lines: one protocol, membership in KV (the view key by compare-and-set, heartbeats, the
+// lease, failure detection, leave intents); its watches and timers share one state. The next split: failure detection.
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV, type KvEntry, type KvWatchEntry } from "@nats-io/kv";
 import type { Member, Membership, MembershipView } from "../cluster/membership.js";
@@ -5,7 +7,11 @@ import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESC
 import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { clusterViewCodec, type WireMemberRecord } from "../wire/messages.js";
+import { backoffDelay, backoffPolicy, sleep } from "../util/backoff.js";
 import { heartbeatBucket, heartbeatKey, leaveIntentKey, LEAVE_INTENTS, viewBucket, VIEW_KEY } from "./subjects.js";
+
+// Opening the buckets while a fresh NATS cluster elects its leaders: tried again after this, doubling.
+const OPEN_RETRY = backoffPolicy({ minMs: 200, maxMs: 2_000 });
 
 /** Options of KV membership. */
 export interface KvMembershipOptions {
@@ -97,7 +103,7 @@ export class KvMembership implements Membership {
           );
         }
         this.log.warn({ err: (err as Error).message, attempt }, "membership buckets not available yet; retrying");
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+        await sleep(backoffDelay(OPEN_RETRY, attempt - 1));
       }
     }
     if (entry && entry.operation === "PUT") this.latest = { epoch: entry.revision, members: decodeMembers(entry.value) };

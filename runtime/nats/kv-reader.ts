@@ -1,5 +1,5 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import { DEFAULT_MAX_STATE_READS } from "../defaults.js";
+import { DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS, DEFAULT_MAX_STATE_READS } from "../defaults.js";
 import { StateStoreError } from "../errors.js";
 import { kvDirectGetSubject } from "./subjects.js";
 
@@ -35,7 +35,7 @@ export class KvReader {
 
   constructor(
     private readonly nc: NatsConnection,
-    private readonly timeoutMs = 5_000,
+    private readonly timeoutMs = DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS,
     private readonly maxInFlight = DEFAULT_MAX_STATE_READS,
   ) {}
 

@@ -5,7 +5,8 @@ import type { Codec } from "../builder/specs.js";
 import { FencedError, LeaseExpiredError, StateStoreError, StateTooLargeError } from "../errors.js";
 import type { StateStore, StoredActor } from "../state/state-store.js";
 import { storedStateCodec, type WireStoredState } from "../wire/messages.js";
-import { JetStreamPublisher, JetStreamPublishError, PAYLOAD_TOO_LARGE, WRONG_LAST_SEQUENCE } from "./jetstream-publisher.js";
+import { isWrongLastSequence, PAYLOAD_TOO_LARGE } from "./jetstream-codes.js";
+import { JetStreamPublisher, JetStreamPublishError } from "./jetstream-publisher.js";
 import { KvReader, type KvRead } from "./kv-reader.js";
 import { actorStateKey, kvKeySubject, stateBucket } from "./subjects.js";
 
@@ -94,7 +95,7 @@ export class KvStateStore implements StateStore {
         if (err instanceof JetStreamPublishError && err.code === PAYLOAD_TOO_LARGE) {
           throw new StateTooLargeError(`the state of ${app}/${partition} key "${abbrev(key)}" is ${bytes.length} bytes, over the NATS server's max_payload: it cannot be stored (raise max_payload or keep less state per key); it stays in memory`, { cause: err });
         }
-        if (!(err instanceof JetStreamPublishError && err.code === WRONG_LAST_SEQUENCE)) {
+        if (!(err instanceof JetStreamPublishError && isWrongLastSequence(err.code))) {
           throw new StateStoreError(`state write for ${app}/${partition} key "${abbrev(key)}" failed: ${(err as Error).message}; is JetStream reachable?`, { cause: err });
         }
         this.stats.conflicts++;

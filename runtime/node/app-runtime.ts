@@ -5,8 +5,8 @@ import type { Envelope } from "../types.js";
 import { slotOf } from "../placement/hash.js";
 import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
 import type { StateStore } from "../state/state-store.js";
-import { SlotTable } from "./slot-table.js";
-import type { Origin } from "./ingress.js";
+import { SlotTable } from "../rebalance/slot-table.js";
+import type { Origin } from "./origin.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 
 /** What an app runtime needs from its node. */
@@ -31,6 +31,8 @@ export interface NodeServices {
   storeFailed(app: string, key: string, error: unknown): void;
   /** False while the node may not run steps (its lease ran out). */
   mayRun?(): boolean;
+  /** An actor finished what was in flight (see ActorHostContext.actorIdle). */
+  actorIdle?(): void;
 }
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
@@ -81,6 +83,7 @@ export class AppRuntime {
             storeFailed: (err, key) => this.node.storeFailed(app.name, key, err),
             beforeWrite: node.beforeWrite,
             mayRun: node.mayRun,
+            actorIdle: node.actorIdle,
             applied: node.applied ? (env) => node.applied!(app.name, this.app.partitions[(this.app.stages[env.stage] as StateStageDef).partition.index]!.name, env) : undefined,
           },
           node.maxActors,

@@ -1,4 +1,4 @@
-import type { Node } from "./node.js";
+import type { NodeStatus } from "./node-status.js";
 
 /** One member as `/cluster` shows it. */
 export interface ClusterMemberInfo {
@@ -44,7 +44,7 @@ export interface ClusterInfo {
 }
 
 /** Builds the `/cluster` picture of a node. */
-export function clusterInfo(node: Node): ClusterInfo {
+export function clusterInfo(node: NodeStatus): ClusterInfo {
   const view = node.handoff.view;
   const perMember = new Map<string, number>();
   let eventsIn = 0;
@@ -98,7 +98,7 @@ export function clusterInfo(node: Node): ClusterInfo {
   };
 }
 
-function stateStoreInfo(node: Node): ClusterInfo["stateStore"] {
+function stateStoreInfo(node: NodeStatus): ClusterInfo["stateStore"] {
   let evicting = 0;
   let loadFailures = 0;
   let writeFailures = 0;

@@ -7,9 +7,9 @@ import type { Transport } from "../transport/transport.js";
 import type { Envelope } from "../types.js";
 import type { AppRuntime } from "./app-runtime.js";
 import type { DurableSlots } from "./durable-slots.js";
-import type { HandoffCoordinator } from "./handoff.js";
+import type { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
 import type { MembershipSeat } from "./membership-seat.js";
-import { SLOT_CODE, type SlotTable } from "./slot-table.js";
+import { SLOT_CODE, type SlotTable } from "../rebalance/slot-table.js";
 
 /** What the dispatcher needs from its node. */
 export interface DispatcherHost {

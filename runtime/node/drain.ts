@@ -3,7 +3,7 @@ import type { Router } from "../cluster/router.js";
 import type { Logger } from "../logger.js";
 import type { Transport } from "../transport/transport.js";
 import type { AppRuntime } from "./app-runtime.js";
-import type { HandoffCoordinator } from "./handoff.js";
+import type { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
 import type { Ingress } from "./ingress.js";
 import type { SinkSet } from "./sink-set.js";
 import type { WriteBehind } from "./write-behind.js";
@@ -56,7 +56,8 @@ export async function drain(host: DrainHost, timeoutMs: number): Promise<void> {
       nextReport += 5_000;
       host.log.warn({ epoch: host.handoff.epoch, status, owned, inTransition: host.handoff.inTransition() }, "drain still waiting for its slots to be handed off");
     }
-    await sleep(5);
+    // Woken by the next slot or view change (a handoff sent or received, the leave applied), or to report.
+    await host.handoff.changed(Math.min(deadline, nextReport) - Date.now());
   }
   host.log.info({ ms: Math.round(performance.now() - t0), owned: host.ownedSlots() }, "slots handed off; flushing and leaving");
   if (!others() && host.durable) {

@@ -1,9 +1,11 @@
+// Over 300 lines: one concept, the owner side of durable mode (which slots are read, from where, and
+// their checkpoints); its four operations share one reader state per app. The next split: checkpoints and trim.
 import type { Envelope } from "../types.js";
 import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
 import type { Logger } from "../logger.js";
 import { OFFSET_SCALE, type EventBatchView, type EventLog, type StreamReader } from "../state/event-log.js";
 import type { AppRuntime } from "./app-runtime.js";
-import { SLOT_CODE } from "./slot-table.js";
+import { SLOT_CODE } from "../rebalance/slot-table.js";
 
 /** What durable slots need from their node. */
 export interface DurableHost {
@@ -65,6 +67,7 @@ export class DurableSlots {
   private readonly readers = new Map<string, AppReader>();
   private timer: NodeJS.Timeout | undefined;
   private lastTrim = Date.now();
+  private poked = false;
 
   constructor(
     private readonly host: DurableHost,
@@ -75,10 +78,25 @@ export class DurableSlots {
     }
   }
 
-  /** Starts following ownership (on a short timer as well as when told). */
+  /**
+   * Starts following ownership. `reconcile` runs when told (a view, a slot changing code, a handoff,
+   * the node taking events in again); the timer, every RETRY_MS, retries what failed (a checkpoint
+   * read, a reader) and is the backstop.
+   */
   start(): void {
-    this.timer = setInterval(() => this.reconcile(), 20);
+    this.timer = setInterval(() => this.reconcile(), RETRY_MS);
     this.timer.unref();
+    this.reconcile();
+  }
+
+  /** Something ownership depends on changed: reconciles once this turn of the event loop is done (coalesced). */
+  poke(): void {
+    if (this.poked) return;
+    this.poked = true;
+    setImmediate(() => {
+      this.poked = false;
+      this.reconcile();
+    });
   }
 
   /** Slots read now (checkpoint loaded). */

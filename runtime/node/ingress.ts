@@ -7,12 +7,8 @@ import type { EventLog, LogProducer } from "../state/event-log.js";
 import type { Address, Envelope } from "../types.js";
 import type { AppRuntime } from "./app-runtime.js";
 import type { NodeOptions } from "./node-options.js";
+import type { Origin } from "./origin.js";
 
-/** Where an event entered: the source connection and its source (events made by steps have none). */
-export interface Origin {
-  readonly conn: SourceConnection;
-  readonly source: TcpSource;
-}
 
 /** What ingress needs from its node. */
 export interface IngressHost {

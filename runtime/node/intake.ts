@@ -9,6 +9,8 @@ export interface IntakeHost {
   readonly backpressure: Backpressure;
   /** True while a sink is over its high-water mark. */
   sinksHigh(): boolean;
+  /** The node takes events in again (the durable reader reads on). */
+  accepting?(): void;
   /** Evicted actors whose state writes are still on their way. */
   evicting(): number;
 }
@@ -72,5 +74,6 @@ export class Intake {
     if (want === this.accepting) return;
     this.accepting = want;
     this.host.transport.setAccepting?.(want);
+    if (want) this.host.accepting?.();
   }
 }

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Node } from "./node.js";
+import type { NodeStatus } from "./node-status.js";
 
 /**
  * The Prometheus metrics of one node. Hot-path counts are plain numbers on the
@@ -12,7 +12,7 @@ export class NodeMetrics {
   /** Envelopes per outbound batch. */
   readonly batchSize: Histogram;
 
-  constructor(node: Node) {
+  constructor(node: NodeStatus) {
     const r = this.registry;
     r.setDefaultLabels({ node: node.id });
     // Process metrics (resident memory, heap, event-loop lag, GC) beside Troupe's own.

@@ -1,3 +1,5 @@
+// Over 300 lines: the composition root. It builds the node's parts and wires their narrow host
+// interfaces (most of its lines), starts them in order and stops them in reverse; each part is its own file.
 import { hostname, networkInterfaces } from "node:os";
 import type { MembershipView, NodeState } from "../cluster/membership.js";
 import { assertTransition } from "../cluster/membership.js";
@@ -30,14 +32,16 @@ import { clusterInfo, type ClusterInfo } from "./cluster-info.js";
 import { Dispatcher } from "./dispatcher.js";
 import { drain } from "./drain.js";
 import { DurableSlots } from "./durable-slots.js";
-import { HandoffCoordinator } from "./handoff.js";
-import { Ingress, type Origin } from "./ingress.js";
+import { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
+import { Ingress } from "./ingress.js";
+import type { Origin } from "./origin.js";
 import { Intake } from "./intake.js";
 import { MembershipSeat, type HeldOutput } from "./membership-seat.js";
 import type { NodeOptions } from "./node-options.js";
 import { NodeMetrics } from "./node-metrics.js";
+import type { NodeStatus } from "./node-status.js";
 import { SinkSet } from "./sink-set.js";
-import type { SlotTable } from "./slot-table.js";
+import type { SlotTable } from "../rebalance/slot-table.js";
 import { wireContext } from "./wire-context.js";
 import { WriteBehind } from "./write-behind.js";
 
@@ -48,7 +52,7 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
  * handoff, membership seat, intake gate, write-behind, sinks); `start()` starts them in order and
  * joins, `drain()` hands every slot off and leaves, `stop()` stops them in reverse order.
  */
-export class Node {
+export class Node implements NodeStatus {
   readonly id: string;
   readonly log: Logger;
   readonly apps = new Map<string, AppRuntime>();
@@ -78,6 +82,9 @@ export class Node {
   private http: HttpServer | undefined;
   /** Dead letters taken back in. */
   reinjected = 0;
+  // Settles once the node has stopped, however it came to (stop(), drain(), a remote `troupe drain`).
+  private markStopped!: () => void;
+  private readonly whenStopped = new Promise<void>((resolve) => (this.markStopped = resolve));
   private readonly storeLogLimiter = new LogRateLimiter(2);
 
   private constructor(private readonly options: NodeOptions) {
@@ -143,12 +150,13 @@ export class Node {
       viewApplied: (view: MembershipView) => this.dispatcher.viewApplied(view),
       flushOutputs: () => this.flushOutputs(1_000),
       mayAct: () => this.seat.mayAct(),
+      slotsChanged: this.durable ? () => this.durable!.poke() : undefined,
       settle: this.durable ? (app, partition, slot, held, idle) => this.durable!.handoff(app, partition, slot, held, idle) : undefined,
     });
     this.ingress = new Ingress({ nodeId: this.id, incarnation: this.incarnation, log: this.log, apps: this.apps, options, backpressure: this.backpressure, deadLetters: this.deadLetters, eventLog: this.eventLog });
     this.writeBehind = new WriteBehind({ log: this.log, apps: this.apps, deadLetters: this.deadLetters, durable: this.durable, epoch: () => this.handoff.epoch, mayAct: () => this.seat.mayAct(), flushOutputs: () => this.flushOutputs() });
     // Passivation writes slower than activations would pile evicted actors up beyond the actor bound.
-    this.intake = new Intake({ transport: options.transport, seat: this.seat, backpressure: this.backpressure, sinksHigh: () => this.sinks?.anyHigh() ?? false, evicting: () => this.evictingCount() }, Math.min(DEFAULT_MAX_EVICTING, maxActors));
+    this.intake = new Intake({ transport: options.transport, seat: this.seat, backpressure: this.backpressure, sinksHigh: () => this.sinks?.anyHigh() ?? false, evicting: () => this.evictingCount(), accepting: () => this.durable?.poke() }, Math.min(DEFAULT_MAX_EVICTING, maxActors));
     this.addProbes();
     this.metrics = new NodeMetrics(this);
   }
@@ -202,6 +210,7 @@ export class Node {
       this.state = "stopping";
       await this.teardown();
       this.state = "stopped";
+      this.markStopped();
       throw err;
     }
     this.state = "running";
@@ -226,6 +235,12 @@ export class Node {
     await this.teardown();
     this.state = "stopped";
     this.log.info("node stopped");
+    this.markStopped();
+  }
+
+  /** Resolves once the node has stopped (after `stop()`, a drain, or a drain requested remotely). */
+  stopped(): Promise<void> {
+    return this.whenStopped;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -316,6 +331,7 @@ export class Node {
       writeSink: (sink: string, payload: Uint8Array, acceptedMs: number) => this.writeSink(sink, payload, acceptedMs),
       beforeWrite: this.mode === "durable" ? () => this.flushOutputs() : undefined,
       mayRun: () => this.seat.mayAct(),
+      actorIdle: () => this.handoff.wake(),
       storeFailed: (app: string, key: string, err: unknown) => {
         const s = this.storeLogLimiter.allow();
         if (s >= 0) this.log.warn({ app, key: key.length > 80 ? `${key.slice(0, 60)}...` : key, err: (err as Error).message, suppressed: s }, "state store read or write failed; retrying");
@@ -373,6 +389,8 @@ export class Node {
     for (const o of outputs) this.writeSink(o.sink, o.payload, o.acceptedMs);
     for (const env of events) this.dispatcher.deliver(env);
     this.durable?.reconcile();
+    // A handoff that waited for the lease can go now.
+    this.handoff.wake();
   }
 
   private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {

@@ -2,7 +2,7 @@ import type { Logger } from "../logger.js";
 import type { DeadLetters } from "../observability/dead-letters.js";
 import type { AppRuntime } from "./app-runtime.js";
 import type { DurableSlots } from "./durable-slots.js";
-import { SLOT_CODE } from "./slot-table.js";
+import { SLOT_CODE } from "../rebalance/slot-table.js";
 
 /** What write-behind needs from its node. */
 export interface WriteBehindHost {

@@ -1,7 +1,9 @@
+// Over 300 lines: one tool, the TCP fault proxy (pass, delay and jitter, bandwidth, blackhole, reset,
+// each one way or both); the per-direction pipe and the fault schedule share one connection state.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ConfigError } from "../errors.js";
-import { prng } from "./random.js";
+import { prng } from "../util/random.js";
 
 /** Which way a fault applies: `up` is client -> target, `down` is target -> client. */
 export type Direction = "both" | "up" | "down";

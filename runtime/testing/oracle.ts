@@ -1,3 +1,5 @@
+// Over 300 lines: the oracle of `troupe verify` (run an app's workload on an embedded cluster, then
+// derive and check what every sink must have received). The next split: the sink collector.
 import { connect, type Socket } from "node:net";
 import type { Application } from "../builder/application.js";
 import type { SinkSpec } from "../builder/specs.js";

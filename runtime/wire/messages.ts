@@ -1,155 +1,60 @@
-import { messageCodec } from "./proto-root.js";
+import { troupe } from "./generated/runtime.js";
+import type { troupe as pb } from "./generated/runtime-types.js";
+import { staticCodec, type Decoded, type MessageCodec } from "./static-codec.js";
 
-// TypeScript shapes of proto/runtime.proto. The binary format itself lives only in the .proto file.
+// The shapes of proto/runtime.proto's messages, as decoded, and their codecs: both generated from the
+// .proto (`npm run proto`), so they cannot drift from it. See Decoded for how fields read.
 
 /** An event addressed to a stage (and actor) on its owner node, as it crosses the wire. */
-export interface WireEnvelope {
-  app: string;
-  stage: number;
-  slot: number;
-  key: string;
-  payload: Uint8Array;
-  epoch: number;
-  source: string;
-  seq: number;
-  hops: number;
-  acceptedMs: number;
-}
-
+export type WireEnvelope = Decoded<pb.IEnvelope>;
 /** Events for one destination, one per flush. */
-export interface WireBatch {
-  envelopes: WireEnvelope[];
-}
-
+export type WireBatch = Decoded<pb.IBatch>;
 /** One actor's encoded state during a handoff. */
-export interface WireActorState {
-  key: string;
-  state: Uint8Array;
-}
-
+export type WireActorState = Decoded<pb.IActorState>;
 /** The old owner's last word on a slot. */
-export interface WireHandoffDone {
-  app: string;
-  partition: string;
-  slot: number;
-  epoch: number;
-  from: string;
-  actors: WireActorState[];
-  buffered: WireEnvelope[];
-}
-
+export type WireHandoffDone = Decoded<pb.IHandoffDone>;
 /** Control messages between nodes (exactly one field set). */
-export interface WireControl {
-  handoffDone?: WireHandoffDone;
-  epochAck?: { epoch: number };
-  drain?: { nodeId: string };
-}
-
+export type WireControl = Decoded<pb.IControl>;
 /** One piece of a node message over the server's max payload, sent as its own sequenced message. */
-export interface WireFragment {
-  data: Uint8Array;
-  index: number;
-  count: number;
-}
-
+export type WireFragment = Decoded<pb.IFragment>;
 /** Everything one node publishes to another (exactly one of batch, control, ack, fragment). */
-export interface WireNodeMessage {
-  from: string;
-  incarnation: string;
-  seq: number;
-  batch?: WireBatch;
-  control?: WireControl;
-  ack?: { seq: number; incarnation: string };
-  fragment?: WireFragment;
-}
-
+export type WireNodeMessage = Decoded<pb.INodeMessage>;
 /** A member as stored in the membership bucket. */
-export interface WireMemberRecord {
-  nodeId: string;
-  joinedSeq: number;
-  status: string;
-  heartbeatMs: number;
-  http: string;
-  incarnation: string;
-}
-
+export type WireMemberRecord = Decoded<pb.IMemberRecord>;
 /** The cluster view record. */
-export interface WireClusterView {
-  members: WireMemberRecord[];
-}
-
-/** A persisted actor state. */
-export interface WireStoredState {
-  state: Uint8Array;
-  ownerEpoch: number;
-  appliedSeq: number;
-  /** The actor key (empty in records written before it was stored). */
-  key: string;
-  /** Node id and process incarnation of the writer. */
-  writer: string;
-}
+export type WireClusterView = Decoded<pb.IClusterView>;
+/** A persisted actor state (`key` is empty in records written before it was stored). */
+export type WireStoredState = Decoded<pb.IStoredState>;
+/** A slot's checkpoint in durable mode. */
+export type WireSlotCheckpoint = Decoded<pb.ISlotCheckpoint>;
+/** The first frame of an acknowledged source connection. */
+export type WireSourceHello = Decoded<pb.ISourceHello>;
+/** A cumulative acknowledgement from a source to its client. */
+export type WireSourceAck = Decoded<pb.ISourceAck>;
+/** A dead letter as stored in the dead-letter stream. */
+export type WireDeadLetterRecord = Decoded<pb.IDeadLetterRecord>;
+/** A batch of events in the durable event stream. */
+export type WireEventBatch = Decoded<pb.IEventBatch>;
 
 /** Codec for `troupe.NodeMessage`. */
-export const nodeMessageCodec = messageCodec<WireNodeMessage>("runtime.proto", "troupe.NodeMessage");
+export const nodeMessageCodec: MessageCodec<WireNodeMessage> = staticCodec(troupe.NodeMessage);
 /** Codec for `troupe.Control` (the drain command is published on its own). */
-export const controlCodec = messageCodec<WireControl>("runtime.proto", "troupe.Control");
+export const controlCodec: MessageCodec<WireControl> = staticCodec(troupe.Control);
 /** Codec for `troupe.ClusterView`. */
-export const clusterViewCodec = messageCodec<WireClusterView>("runtime.proto", "troupe.ClusterView");
+export const clusterViewCodec: MessageCodec<WireClusterView> = staticCodec(troupe.ClusterView);
 /** Codec for `troupe.MemberRecord`. */
-export const memberRecordCodec = messageCodec<WireMemberRecord>("runtime.proto", "troupe.MemberRecord");
+export const memberRecordCodec: MessageCodec<WireMemberRecord> = staticCodec(troupe.MemberRecord);
 /** Codec for `troupe.StoredState`. */
-export const storedStateCodec = messageCodec<WireStoredState>("runtime.proto", "troupe.StoredState");
-
-/** A slot's checkpoint in durable mode. */
-export interface WireSlotCheckpoint {
-  seq: number;
-  ownerEpoch: number;
-  nodeId: string;
-}
-
-/** The first frame of an acknowledged source connection. */
-export interface WireSourceHello {
-  clientId: string;
-  nextSeq: number;
-}
-
-/** A cumulative acknowledgement from a source to its client. */
-export interface WireSourceAck {
-  seq: number;
-}
-
-/** A dead letter as stored in the dead-letter stream. */
-export interface WireDeadLetterRecord {
-  reason: string;
-  app: string;
-  where: string;
-  detail: string;
-  payload: Uint8Array;
-  nodeId: string;
-  atMs: number;
-  source: string;
-  stage: number;
-}
-
+export const storedStateCodec: MessageCodec<WireStoredState> = staticCodec(troupe.StoredState);
 /** Codec for `troupe.Envelope` (one event in the durable event stream). */
-export const envelopeCodec = messageCodec<WireEnvelope>("runtime.proto", "troupe.Envelope");
+export const envelopeCodec: MessageCodec<WireEnvelope> = staticCodec(troupe.Envelope);
 /** Codec for `troupe.SlotCheckpoint`. */
-export const slotCheckpointCodec = messageCodec<WireSlotCheckpoint>("runtime.proto", "troupe.SlotCheckpoint");
+export const slotCheckpointCodec: MessageCodec<WireSlotCheckpoint> = staticCodec(troupe.SlotCheckpoint);
 /** Codec for `troupe.SourceHello`. */
-export const sourceHelloCodec = messageCodec<WireSourceHello>("runtime.proto", "troupe.SourceHello");
+export const sourceHelloCodec: MessageCodec<WireSourceHello> = staticCodec(troupe.SourceHello);
 /** Codec for `troupe.SourceAck`. */
-export const sourceAckCodec = messageCodec<WireSourceAck>("runtime.proto", "troupe.SourceAck");
+export const sourceAckCodec: MessageCodec<WireSourceAck> = staticCodec(troupe.SourceAck);
 /** Codec for `troupe.DeadLetterRecord`. */
-export const deadLetterCodec = messageCodec<WireDeadLetterRecord>("runtime.proto", "troupe.DeadLetterRecord");
-
-/** A batch of events in the durable event stream. */
-export interface WireEventBatch {
-  events: Uint8Array[];
-  clientLastSeq: number;
-  batchId: number;
-  stages: number[];
-  slots: number[];
-}
-
+export const deadLetterCodec: MessageCodec<WireDeadLetterRecord> = staticCodec(troupe.DeadLetterRecord);
 /** Codec for `troupe.EventBatch`. */
-export const eventBatchCodec = messageCodec<WireEventBatch>("runtime.proto", "troupe.EventBatch");
+export const eventBatchCodec: MessageCodec<WireEventBatch> = staticCodec(troupe.EventBatch);

@@ -1,7 +1,7 @@
 import type { Application } from "../../builder/application.js";
 import { AckedSourceClient } from "../../io/acked-client.js";
 import type { StateMode } from "../../types.js";
-import { prng } from "../random.js";
+import { prng } from "../../util/random.js";
 import { compareOutputs, referenceOutputs, type Output, type Workload } from "../oracle.js";
 import { VerifyCluster } from "./harness.js";
 import { checkPromises, type Finding, type RunCounts } from "./promises.js";

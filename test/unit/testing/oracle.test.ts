@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REGISTERED_APPS } from "../../../apps/index.js";
 import loyalty, { verifyWorkloadSpec, workload as loyaltyWorkload } from "../../../apps/loyalty/app.js";
 import { clickCodec, promotionEmailCodec } from "../../../apps/loyalty/messages.js";
 import { clicks, expectedEmails, isLoyal } from "../../../apps/loyalty/workload.js";
@@ -239,15 +240,15 @@ describe("loadAppModule", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("loads registered apps with their workloads, checked against the app's sources", async () => {
-    const l = await loadAppModule("loyalty");
+    const l = await loadAppModule("loyalty", REGISTERED_APPS);
     expect(l.app.name).toBe("loyalty");
     expect(l.workload!(4).map((p) => p.length)).toEqual(loyaltyWorkload(4).map((p) => p.length));
-    const s = await loadAppModule("sequencer");
+    const s = await loadAppModule("sequencer", REGISTERED_APPS);
     expect(s.workload!(1)).toHaveLength(VERIFY_TICKS.phases);
   });
 
   it("loads a module by path with its workload", async () => {
-    const m = await loadAppModule("test/fixtures/global-count-app.ts");
+    const m = await loadAppModule("test/fixtures/global-count-app.ts", REGISTERED_APPS);
     expect(m.app.name).toBe("global-count");
     expect(m.workload!(2).flat()).toHaveLength(24_000);
   });
@@ -257,10 +258,10 @@ describe("loadAppModule", () => {
     writeFileSync(join(dir, "bad-source.mjs"), `${app}\nexport function workload() { return [[{ source: "in", payload: new Uint8Array(1) }, { source: "nope", payload: new Uint8Array(1) }]]; }\n`);
     writeFileSync(join(dir, "not-fn.mjs"), `${app}\nexport const workload = 3;\n`);
     writeFileSync(join(dir, "none.mjs"), `${app}\n`);
-    const bad = await loadAppModule(join(dir, "bad-source.mjs"));
+    const bad = await loadAppModule(join(dir, "bad-source.mjs"), REGISTERED_APPS);
     expect(() => bad.workload!(1)).toThrow(AppLoadError);
     expect(() => bad.workload!(1)).toThrow(/workload\(1\): phase 1 frame 2 is for source "nope", which app "x" does not declare \(its sources: in\)/);
-    await expect(loadAppModule(join(dir, "not-fn.mjs"))).rejects.toThrow(/"workload" export must be a function/);
-    expect((await loadAppModule(join(dir, "none.mjs"))).workload).toBeUndefined();
+    await expect(loadAppModule(join(dir, "not-fn.mjs"), REGISTERED_APPS)).rejects.toThrow(/"workload" export must be a function/);
+    expect((await loadAppModule(join(dir, "none.mjs"), REGISTERED_APPS)).workload).toBeUndefined();
   });
 });

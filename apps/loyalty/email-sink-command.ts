@@ -1,9 +1,16 @@
 import type { Command } from "commander";
-import { EmailSinkReceiver } from "../../apps/loyalty/email-sink.js";
-import { expectedEmails } from "../../apps/loyalty/workload.js";
-import { parseAddress, parseIntFlag } from "./options.js";
-import { progressLine } from "./progress.js";
-import { workloadFlags, workloadOf } from "./workload-flags.js";
+import { flag, parseAddress, parseIntFlag } from "../../runtime/cli/options.js";
+import { progressLine } from "../../runtime/cli/progress.js";
+import type { Address } from "../../runtime/types.js";
+import { EmailSinkReceiver } from "./email-sink.js";
+import { expectedEmails } from "./workload.js";
+import { workloadFlags, workloadOf, type WorkloadFlags } from "./workload-flags.js";
+
+interface EmailSinkFlags extends WorkloadFlags {
+  readonly listen: Address;
+  readonly timeout: number;
+  readonly linger: number;
+}
 
 /** `troupe email-sink`: receives PromotionEmail frames, checks them against the workload, prints a summary. */
 export function registerEmailSinkCommand(program: Command): void {
@@ -11,18 +18,17 @@ export function registerEmailSinkCommand(program: Command): void {
     program
       .command("email-sink")
       .description("receive promotion emails and check every expected one arrives exactly once")
-      .option("--listen <host:port>", "where to listen (env TROUPE_LISTEN)", process.env.TROUPE_LISTEN ?? "0.0.0.0:7100")
-      .option("--timeout <s>", "give up after this many seconds (env TROUPE_TIMEOUT)", process.env.TROUPE_TIMEOUT ?? "300")
-      .option("--linger <s>", "after all arrived, keep counting repeats this long", "2"),
-  ).action(async (f: Record<string, string>) => {
-    const spec = workloadOf(f);
-    const expected = expectedEmails(spec);
+      .addOption(flag("--listen <host:port>", "where to listen", parseAddress).env("TROUPE_LISTEN").default({ host: "0.0.0.0", port: 7100 }, "0.0.0.0:7100"))
+      .addOption(flag("--timeout <s>", "give up after this many seconds", (v, what) => parseIntFlag(v, what)).env("TROUPE_TIMEOUT").default(300))
+      .addOption(flag("--linger <s>", "after all arrived, keep counting repeats this long", (v, what) => parseIntFlag(v, what, 0)).default(2)),
+    true,
+  ).action(async (f: EmailSinkFlags) => {
+    const expected = expectedEmails(workloadOf(f));
     const sink = new EmailSinkReceiver(expected);
-    const addr = parseAddress(f.listen!, "--listen");
-    const bound = await sink.start(addr.host, addr.port);
+    const bound = await sink.start(f.listen.host, f.listen.port);
     process.stdout.write(`email-sink: listening on ${bound.host}:${bound.port}, expecting ${expected.size} emails\n`);
     const timer = setInterval(() => progressLine(`emails ${sink.seen.size}/${expected.size} (repeats ${sink.duplicates})`, sink.seen.size / Math.max(1, expected.size)), 500);
-    const ok = await sink.waitForAll(parseIntFlag(f.timeout!, "--timeout") * 1000, parseIntFlag(f.linger!, "--linger", 0) * 1000);
+    const ok = await sink.waitForAll(f.timeout * 1000, f.linger * 1000);
     clearInterval(timer);
     progressLine("", 1, true);
     const s = sink.summary();

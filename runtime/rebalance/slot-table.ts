@@ -1,4 +1,5 @@
 import type { Envelope } from "../types.js";
+import type { SlotFacts } from "./slot-transitions.js";
 
 /** Ownership state of one slot on this node. */
 export const SLOT_STATES = ["foreign", "owned", "gaining", "losing"] as const;
@@ -59,6 +60,31 @@ export class SlotTable {
     // A slot gained again is no longer on its way to an earlier target (a stale target would bounce it back and forth).
     if (code !== LOSING) this.lostTo[slot] = undefined;
     this.states[slot] = code;
+  }
+
+  /** Everything the handoff state machine knows of a slot. */
+  facts(slot: number): SlotFacts {
+    const code = SLOT_STATES[this.states[slot]!]!;
+    switch (code) {
+      case "foreign":
+      case "owned":
+        return { code };
+      case "gaining":
+        return { code, gainFrom: this.gainFrom[slot], gainSeq: this.gainSeq[slot], since: this.since[slot], ...(this.lostTo[slot] !== undefined ? { lostTo: this.lostTo[slot], lostAt: this.lostAt[slot] } : {}) };
+      case "losing":
+        return { code, lostTo: this.lostTo[slot], lostAt: this.lostAt[slot], since: this.since[slot], sending: this.sending[slot] === 1 };
+    }
+  }
+
+  /** Writes a slot's next state, as the handoff state machine decided it. */
+  apply(slot: number, f: SlotFacts): void {
+    this.states[slot] = SLOT_STATES.indexOf(f.code);
+    this.gainFrom[slot] = f.gainFrom;
+    this.gainSeq[slot] = f.gainSeq ?? 0;
+    this.lostTo[slot] = f.lostTo;
+    this.lostAt[slot] = f.lostAt ?? 0;
+    this.since[slot] = f.since ?? 0;
+    this.sending[slot] = f.sending ? 1 : 0;
   }
 
   /** Holds `env` until the slot's transition ends. */

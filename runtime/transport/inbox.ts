@@ -1,0 +1,71 @@
+import type { WireNodeMessage } from "../wire/messages.js";
+
+// One sender's stream as this node sees it.
+interface Incoming {
+  readonly incarnation: string;
+  /** The next sequence number to hand on. */
+  expected: number;
+  /** Messages that came early, by sequence number, until the gap before them fills. */
+  readonly pending: Map<number, WireNodeMessage>;
+  ackDue: boolean;
+}
+
+/**
+ * The receiving half of a reliable channel: per sender stream, hands messages on strictly in order,
+ * holds early ones within a window, drops repeats, and notes which senders are owed an
+ * acknowledgement (cumulative: the last sequence number handed on).
+ */
+export class Inbox {
+  private readonly streams = new Map<string, Incoming>();
+
+  constructor(
+    private readonly window: number,
+    private readonly stats: { duplicatesDropped: number },
+  ) {}
+
+  /**
+   * Takes a sequenced message; calls `take` for it and every held one it lets through, in order.
+   * `fresh` is called first when it opens a new stream from its sender (the sender restarted, or
+   * forgot us and met us again). Returns true when an acknowledgement is now due.
+   */
+  accept(msg: WireNodeMessage, take: (m: WireNodeMessage) => void, fresh: (from: string) => void): boolean {
+    let inc = this.streams.get(msg.from);
+    if (!inc || inc.incarnation !== msg.incarnation) {
+      fresh(msg.from);
+      // A stream met mid-way starts where it is (this node restarted); a new one from a known sender starts at 1.
+      inc = { incarnation: msg.incarnation, expected: inc ? 1 : msg.seq, pending: new Map(), ackDue: false };
+      this.streams.set(msg.from, inc);
+    }
+    if (msg.seq < inc.expected || inc.pending.has(msg.seq)) {
+      // A repeat: its acknowledgement was lost or is late, so it is owed again.
+      this.stats.duplicatesDropped++;
+      return (inc.ackDue = true);
+    }
+    if (msg.seq > inc.expected) {
+      if (inc.pending.size < this.window) inc.pending.set(msg.seq, msg);
+      return false;
+    }
+    take(msg);
+    inc.expected++;
+    for (let next = inc.pending.get(inc.expected); next; next = inc.pending.get(inc.expected)) {
+      inc.pending.delete(inc.expected);
+      take(next);
+      inc.expected++;
+    }
+    return (inc.ackDue = true);
+  }
+
+  /** Calls `ack` for each sender owed an acknowledgement: the last sequence number handed on, of its stream. */
+  owed(ack: (from: string, seq: number, incarnation: string) => void): void {
+    for (const [from, inc] of this.streams) {
+      if (!inc.ackDue) continue;
+      inc.ackDue = false;
+      ack(from, inc.expected - 1, inc.incarnation);
+    }
+  }
+
+  /** Forgets the stream from `from`. */
+  drop(from: string): void {
+    this.streams.delete(from);
+  }
+}

@@ -1,0 +1,77 @@
+import protobuf from "protobufjs";
+import { describe, expect, it } from "vitest";
+import { clickCodec, customerStateCodec } from "../../../apps/loyalty/messages.js";
+import { sequencerStateCodec } from "../../../apps/sequencer/app.js";
+import { envelopeCodec, eventBatchCodec, nodeMessageCodec, storedStateCodec, type WireEnvelope } from "../../../runtime/wire/messages.js";
+import { loadProto, messageCodec } from "../../../runtime/wire/proto-root.js";
+
+const env: WireEnvelope = { app: "loyalty", stage: 1, slot: 7, key: "cust-1", payload: Uint8Array.from([1, 2, 3]), epoch: 42, source: "n1/clicks/3", seq: 2 ** 40 + 5, hops: 1, acceptedMs: 1_700_000_000_123.5 };
+
+describe("generated codecs", () => {
+  it("round-trip 64-bit integers as numbers, short and long varints alike", () => {
+    for (const seq of [0, 1, 127, 128, 2 ** 31, 2 ** 32 + 1, 2 ** 49 - 1, 2 ** 49, 2 ** 52 + 3, Number.MAX_SAFE_INTEGER]) {
+      const back = envelopeCodec.decode(envelopeCodec.encode({ ...env, seq }));
+      expect(back.seq).toBe(seq);
+      expect(typeof back.epoch).toBe("number");
+    }
+    for (const tsMs of [0, 5, -1, -(2 ** 40), 2 ** 50, Number.MIN_SAFE_INTEGER]) {
+      expect(clickCodec.decode(clickCodec.encode({ clickId: "c", customerId: "x", adId: "a", tsMs })).tsMs).toBe(tsMs);
+    }
+  });
+
+  it("decode absent fields to their defaults: numbers (not Longs), empty strings, empty lists, null messages", () => {
+    const e = envelopeCodec.decode(new Uint8Array(0));
+    expect([e.key, e.app, e.seq, e.epoch, e.hops, e.acceptedMs, e.payload.length]).toEqual(["", "", 0, 0, 0, 0, 0]);
+    const m = nodeMessageCodec.decode(nodeMessageCodec.encode({ from: "n1", incarnation: "i", seq: 0, ack: { seq: 0, incarnation: "" } }));
+    expect(m.seq).toBe(0);
+    expect(m.ack?.seq).toBe(0);
+    expect(m.batch ?? "none").toBe("none");
+    expect(m.control ?? "none").toBe("none");
+    expect(eventBatchCodec.decode(new Uint8Array(0))).toMatchObject({ events: [], stages: [], slots: [], clientLastSeq: 0, batchId: 0 });
+    expect(storedStateCodec.decode(storedStateCodec.encode({ state: new Uint8Array(0), ownerEpoch: 3, appliedSeq: 9, key: "", writer: "" })).key).toBe("");
+    const s = customerStateCodec.decode(new Uint8Array(0));
+    s.clicks++; // a decoded state is mutated in place by its step
+    expect(customerStateCodec.decode(customerStateCodec.encode(s)).clicks).toBe(1);
+  });
+
+  it("decode nested messages, oneofs and maps", () => {
+    const m = nodeMessageCodec.decode(nodeMessageCodec.encode({ from: "n1", incarnation: "i", seq: 9, batch: { envelopes: [env, { ...env, key: "" }] } }));
+    expect(m.batch!.envelopes.map((w) => w.key)).toEqual(["cust-1", ""]);
+    expect({ ...m.batch!.envelopes[0]!, payload: [...m.batch!.envelopes[0]!.payload] }).toEqual({ ...env, payload: [1, 2, 3] });
+    const d = nodeMessageCodec.decode(nodeMessageCodec.encode({ from: "cli", incarnation: "cli", seq: 0, control: { drain: { nodeId: "n2" } } }));
+    expect(d.control?.drain?.nodeId).toBe("n2");
+    expect(d.control?.handoffDone ?? undefined).toBeUndefined();
+    const st = sequencerStateCodec.decode(sequencerStateCodec.encode({ last: { a: 2 ** 45, b: 1 }, count: 3 }));
+    expect(st).toMatchObject({ last: { a: 2 ** 45, b: 1 }, count: 3 });
+    st.last.c = 4; // the decoded map is the message's own, not a shared empty object
+    expect(sequencerStateCodec.decode(sequencerStateCodec.encode({ last: {}, count: 0 })).last).toEqual({});
+  });
+
+  it("write the same bytes as protobufjs reflection over the .proto, and read its bytes", () => {
+    const type = loadProto("runtime.proto").lookupType("troupe.NodeMessage");
+    const msg = { from: "n1", incarnation: "abc", seq: 77, batch: { envelopes: [env, { ...env, seq: 1, epoch: 2 ** 33 }] } };
+    const bytes = nodeMessageCodec.encode(msg);
+    expect(Buffer.from(type.encode(msg).finish()).equals(Buffer.from(bytes))).toBe(true);
+    const viaReflection = type.toObject(type.decode(bytes), { longs: Number });
+    expect(viaReflection.batch.envelopes[1].epoch).toBe(2 ** 33);
+    expect(nodeMessageCodec.decode(type.encode(msg).finish()).batch!.envelopes[1]!.epoch).toBe(2 ** 33);
+  });
+});
+
+describe("messageCodec (runtime reflection, for apps' own .proto files)", () => {
+  it("decodes plain objects with defaults and numbers, leaving protobufjs's Long setting alone", () => {
+    const codec = messageCodec<WireEnvelope>("runtime.proto", "troupe.Envelope");
+    const back = codec.decode(codec.encode({ ...env, key: "", seq: 2 ** 50 }));
+    expect(back.seq).toBe(2 ** 50);
+    expect(back.key).toBe("");
+    expect(Object.hasOwn(back, "key")).toBe(true);
+    expect(codec.decode(new Uint8Array(0)).epoch).toBe(0);
+    expect(protobuf.util.Long).toBeTruthy(); // nothing turned Long off process-wide
+  });
+
+  it("loads a .proto by absolute path", () => {
+    const abs = new URL("../../../proto/loyalty.proto", import.meta.url).pathname;
+    const codec = messageCodec<{ clickId: string; tsMs: number }>(abs, "loyalty.Click");
+    expect(codec.decode(clickCodec.encode({ clickId: "c1", customerId: "x", adId: "a", tsMs: 2 ** 41 }))).toMatchObject({ clickId: "c1", tsMs: 2 ** 41 });
+  });
+});
