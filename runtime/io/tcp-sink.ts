@@ -46,6 +46,7 @@ export class TcpSink implements SinkWriter {
   // Bytes accepted so far, and bytes the OS took (or a closed socket lost): a flush waits for its mark only.
   private accepted = 0;
   private settled = 0;
+  private readonly settleWaiters: Array<{ readonly mark: number; readonly done: (ok: boolean) => void }> = [];
   private scheduled = false;
   private readonly backoff: Backoff;
   private retry: NodeJS.Timeout | undefined;
@@ -96,17 +97,33 @@ export class TcpSink implements SinkWriter {
     return this.heldBytes + this.fill + (this.socket?.writableLength ?? 0);
   }
 
-  async flush(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
+  /** Resolves true once every byte accepted so far is written to the connection (or lost with it), false after `timeoutMs`. */
+  flush(timeoutMs: number): Promise<boolean> {
     const mark = this.accepted;
     this.pump();
-    while (this.settled < mark) {
-      if (Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 2));
-      this.pump();
-    }
-    return true;
+    if (this.settled >= mark) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      // Written bytes settle in the socket's write callbacks (see pump); a reconnect pumps what was held.
+      const waiter = { mark, done: (ok: boolean) => (clearTimeout(timer), resolve(ok)) };
+      const timer = setTimeout(() => {
+        this.settleWaiters.splice(this.settleWaiters.indexOf(waiter), 1);
+        resolve(false);
+      }, timeoutMs);
+      this.settleWaiters.push(waiter);
+    });
   }
+
+  // Flushes whose bytes are all written now.
+  private readonly settle = (n: number): void => {
+    this.settled += n;
+    if (this.settleWaiters.length === 0) return;
+    for (let i = this.settleWaiters.length - 1; i >= 0; i--) {
+      const w = this.settleWaiters[i]!;
+      if (w.mark > this.settled) continue;
+      this.settleWaiters.splice(i, 1);
+      w.done(true);
+    }
+  };
 
   async close(): Promise<void> {
     await this.flush(this.connected ? 1000 : 0);
@@ -135,7 +152,7 @@ export class TcpSink implements SinkWriter {
     this.held = [];
     this.heldBytes = 0;
     this.stats.buffered = 0;
-    for (const b of held) this.socket.write(b, () => void (this.settled += b.length));
+    for (const b of held) this.socket.write(b, () => this.settle(b.length));
   };
 
   private connect(): void {

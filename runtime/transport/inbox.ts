@@ -26,24 +26,28 @@ export class Inbox {
   /**
    * Takes a sequenced message; calls `take` for it and every held one it lets through, in order.
    * `fresh` is called first when it opens a new stream from its sender (the sender restarted, or
-   * forgot us and met us again). Returns true when an acknowledgement is now due.
+   * forgot us and met us again). Returns "ack" when an acknowledgement is now due, and "reset" when
+   * the message is of a stream this node meets mid-way and it took nothing (see `Ack.reset`).
    */
-  accept(msg: WireNodeMessage, take: (m: WireNodeMessage) => void, fresh: (from: string) => void): boolean {
+  accept(msg: WireNodeMessage, take: (m: WireNodeMessage) => void, fresh: (from: string) => void): "ack" | "reset" | undefined {
     let inc = this.streams.get(msg.from);
     if (!inc || inc.incarnation !== msg.incarnation) {
+      // A stream starts at 1. One met further on lost its first message, or this node restarted and
+      // cannot know what it had: taking it from here would acknowledge what it never had.
+      if (msg.seq !== 1) return "reset";
       fresh(msg.from);
-      // A stream met mid-way starts where it is (this node restarted); a new one from a known sender starts at 1.
-      inc = { incarnation: msg.incarnation, expected: inc ? 1 : msg.seq, pending: new Map(), ackDue: false };
+      inc = { incarnation: msg.incarnation, expected: 1, pending: new Map(), ackDue: false };
       this.streams.set(msg.from, inc);
     }
     if (msg.seq < inc.expected || inc.pending.has(msg.seq)) {
       // A repeat: its acknowledgement was lost or is late, so it is owed again.
       this.stats.duplicatesDropped++;
-      return (inc.ackDue = true);
+      inc.ackDue = true;
+      return "ack";
     }
     if (msg.seq > inc.expected) {
       if (inc.pending.size < this.window) inc.pending.set(msg.seq, msg);
-      return false;
+      return undefined;
     }
     take(msg);
     inc.expected++;
@@ -52,7 +56,8 @@ export class Inbox {
       take(next);
       inc.expected++;
     }
-    return (inc.ackDue = true);
+    inc.ackDue = true;
+    return "ack";
   }
 
   /** Calls `ack` for each sender owed an acknowledgement: the last sequence number handed on, of its stream. */

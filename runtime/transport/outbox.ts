@@ -5,8 +5,9 @@ const MAX_RESEND_BACKOFF_MS = 2_000;
 
 /** A sent message kept until acknowledged. */
 export interface Outgoing<E> {
-  readonly seq: number;
-  readonly bytes: Uint8Array;
+  /** Its sequence number and encoding (both change only when its stream restarts). */
+  seq: number;
+  bytes: Uint8Array;
   readonly envelopes: number;
   /** The events inside (batch or handed-off buffer), kept until acknowledged so they can be re-routed. */
   readonly events: readonly E[] | undefined;
@@ -22,8 +23,8 @@ export interface Stream<E> {
   readonly unacked: Outgoing<E>[];
   /** Resend rounds unanswered since the last progress: the wait before the next doubles with each (a paused or refusing peer), back to the ack timeout on progress. */
   resends: number;
-  /** Names the stream: a new one (seq from 1) each time the peer is forgotten and met again. */
-  readonly session: string;
+  /** Names the stream: a new one (seq from 1) each time the peer is forgotten and met again, or asks for one. */
+  session: string;
 }
 
 /**
@@ -35,6 +36,7 @@ export class Outbox<E> {
   private sessions = 0;
   private envelopes = 0;
   private bytes = 0;
+  private readonly idleWaiters: Array<() => void> = [];
 
   // The first resend waits the ack timeout; each unanswered round doubles it, up to MAX_RESEND_BACKOFF_MS.
   private readonly resendPolicy: BackoffPolicy;
@@ -57,6 +59,12 @@ export class Outbox<E> {
   }
 
   /** True while a message to some peer waits for its acknowledgement. */
+  /** Resolves once nothing is unacknowledged (at once when nothing is). */
+  idle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   busy(): boolean {
     if (this.envelopes > 0) return true;
     for (const s of this.streams.values()) if (s.unacked.length > 0) return true;
@@ -115,7 +123,28 @@ export class Outbox<E> {
       s.unacked.splice(0, n);
       s.resends = 0;
       this.envelopes -= envs;
+      this.checkIdle();
     }
+  }
+
+  /**
+   * The peer met the stream `session` mid-way and took nothing from it: the stream starts again under a
+   * new session, its unacknowledged messages renumbered from 1 (re-encoded by `renumber`) and returned,
+   * in order, to be sent again. Nothing when `session` is not the current one (a late answer).
+   */
+  restart(peer: string, session: string, renumber: (bytes: Uint8Array, session: string, seq: number) => Uint8Array): readonly Outgoing<E>[] {
+    const s = this.streams.get(peer);
+    if (!s || s.session !== session) return [];
+    s.session = `${this.incarnation}.${++this.sessions}`;
+    s.seq = 0;
+    s.resends = 0;
+    for (const m of s.unacked) {
+      const bytes = renumber(m.bytes, s.session, ++s.seq);
+      this.bytes += bytes.length - m.bytes.length;
+      m.bytes = bytes;
+      m.seq = s.seq;
+    }
+    return s.unacked;
   }
 
   /** Closes the stream to `peer`; returns what it never acknowledged. */
@@ -127,6 +156,13 @@ export class Outbox<E> {
       this.envelopes -= m.envelopes;
       this.bytes -= m.bytes.length;
     }
+    this.checkIdle();
     return s.unacked;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0 || this.busy()) return;
+    const w = this.idleWaiters.splice(0);
+    for (const resolve of w) resolve();
   }
 }

@@ -64,6 +64,8 @@ export class ReliableChannel<E> {
     oversizedRefused: 0,
     /** Messages dropped unacknowledged while this node did not accept (its lease ran out, or its sinks were full). */
     refusedWhilePaused: 0,
+    /** Streams of other nodes met mid-way and sent back to start again (see `Ack.reset`). */
+    streamsReset: 0,
   };
   private nodeId = "";
   private readonly outbox: Outbox<E>;
@@ -86,7 +88,7 @@ export class ReliableChannel<E> {
   };
   private readonly sendAck = (to: string, seq: number, incarnation: string) => {
     // A few dozen bytes: never over the limit.
-    this.publish(to, nodeMessageCodec.encode({ from: this.nodeId, incarnation: this.incarnation, seq: 0, ack: { seq, incarnation } }));
+    this.publish(to, nodeMessageCodec.encode({ from: this.nodeId, incarnation: this.incarnation, seq: 0, ack: { seq, incarnation, reset: false } }));
   };
   private readonly resend = (to: string, m: Outgoing<E>) => {
     this.stats.retransmitted++;
@@ -166,15 +168,13 @@ export class ReliableChannel<E> {
 
   /** Resolves true once everything sent is acknowledged, or false after `timeoutMs` (wall clock). */
   async flush(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.outbox.busy()) {
-      if (Date.now() > deadline) {
-        this.log.warn({ inFlight: this.outbox.inFlight(), unacked: this.outbox.waiting() }, "transport flush timed out");
-        return false;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return true;
+    if (!this.outbox.busy()) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const done = await Promise.race([this.outbox.idle().then(() => true), timedOut]);
+    clearTimeout(timer);
+    if (!done) this.log.warn({ inFlight: this.outbox.inFlight(), unacked: this.outbox.waiting() }, "transport flush timed out");
+    return done;
   }
 
   /** Resends to each peer whose oldest unacknowledged message is older than its backoff (the timer calls this). */
@@ -195,7 +195,8 @@ export class ReliableChannel<E> {
     }
     this.stats.messagesReceived++;
     if (msg.ack) {
-      this.outbox.acked(msg.from, msg.ack.seq, msg.ack.incarnation);
+      if (msg.ack.reset) this.restartStream(msg.from, msg.ack.incarnation);
+      else this.outbox.acked(msg.from, msg.ack.seq, msg.ack.incarnation);
       return;
     }
     if (!msg.seq) {
@@ -208,10 +209,26 @@ export class ReliableChannel<E> {
       this.stats.refusedWhilePaused++;
       return;
     }
-    if (this.inbox.accept(msg, this.take, this.restart) && !this.ackScheduled) {
+    const answer = this.inbox.accept(msg, this.take, this.restart);
+    if (answer === "reset") {
+      this.stats.streamsReset++;
+      this.publish(msg.from, nodeMessageCodec.encode({ from: this.nodeId, incarnation: this.incarnation, seq: 0, ack: { seq: 0, incarnation: msg.incarnation, reset: true } }));
+    } else if (answer === "ack" && !this.ackScheduled) {
       this.ackScheduled = true;
       this.clock.soon(this.sendAcks);
     }
+  }
+
+  // A peer met our stream to it mid-way and took nothing: what it has not acknowledged goes again, as a
+  // new stream from seq 1 (rare: a first message lost, or a peer restarted under the same id).
+  private restartStream(to: string, session: string): void {
+    const again = this.outbox.restart(to, session, (bytes, next, seq) => {
+      const m = nodeMessageCodec.decode(bytes);
+      return nodeMessageCodec.encode({ ...m, incarnation: next, seq });
+    });
+    if (again.length === 0) return;
+    this.log.info({ peer: to, messages: again.length }, "peer met our stream mid-way; sending it again as a new stream");
+    for (const m of again) if (!m.refused) this.resend(to, m);
   }
 
   // Keeps a message encoded with sequence number `peer.seq + 1` until acknowledged, and publishes it.

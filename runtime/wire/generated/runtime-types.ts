@@ -143,9 +143,17 @@ export declare namespace troupe {
 
         /** Ack incarnation */
         incarnation?: (string|null);
+
+        /** Ack reset */
+        reset?: (boolean|null);
     }
 
-    /** Cumulative acknowledgement: every message up to and including `seq` of sender incarnation `incarnation` arrived. */
+    /**
+     * Cumulative acknowledgement: every message up to and including `seq` of sender incarnation `incarnation` arrived.
+     * With `reset`: the receiver met that stream mid-way (its first message was lost, or the receiver restarted
+     * and cannot know what it had): it took nothing, and the sender resends what is unacknowledged as a new
+     * stream from seq 1.
+     */
     class Ack implements IAck {
 
         /**
@@ -159,6 +167,9 @@ export declare namespace troupe {
 
         /** Ack incarnation. */
         public incarnation: string;
+
+        /** Ack reset. */
+        public reset: boolean;
 
         /**
          * Encodes the specified Ack message. Does not implicitly {@link troupe.Ack.verify|verify} messages.

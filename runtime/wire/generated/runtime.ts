@@ -381,12 +381,16 @@ $root.troupe = (function() {
          * @interface IAck
          * @property {number|null} [seq] Ack seq
          * @property {string|null} [incarnation] Ack incarnation
+         * @property {boolean|null} [reset] Ack reset
          */
 
         /**
          * Constructs a new Ack.
          * @memberof troupe
          * @classdesc Cumulative acknowledgement: every message up to and including `seq` of sender incarnation `incarnation` arrived.
+         * With `reset`: the receiver met that stream mid-way (its first message was lost, or the receiver restarted
+         * and cannot know what it had): it took nothing, and the sender resends what is unacknowledged as a new
+         * stream from seq 1.
          * @implements IAck
          * @constructor
          * @param {troupe.IAck=} [properties] Properties to set
@@ -415,6 +419,14 @@ $root.troupe = (function() {
         Ack.prototype.incarnation = "";
 
         /**
+         * Ack reset.
+         * @member {boolean} reset
+         * @memberof troupe.Ack
+         * @instance
+         */
+        Ack.prototype.reset = false;
+
+        /**
          * Encodes the specified Ack message. Does not implicitly {@link troupe.Ack.verify|verify} messages.
          * @function encode
          * @memberof troupe.Ack
@@ -434,6 +446,8 @@ $root.troupe = (function() {
                 writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.seq);
             if (message.incarnation != null && Object.hasOwnProperty.call(message, "incarnation"))
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.incarnation);
+            if (message.reset != null && Object.hasOwnProperty.call(message, "reset"))
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.reset);
             return writer;
         };
 
@@ -477,6 +491,10 @@ $root.troupe = (function() {
                     }
                 case 2: {
                         message.incarnation = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.reset = reader.bool();
                         break;
                     }
                 default:

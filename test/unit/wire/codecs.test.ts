@@ -22,7 +22,7 @@ describe("generated codecs", () => {
   it("decode absent fields to their defaults: numbers (not Longs), empty strings, empty lists, null messages", () => {
     const e = envelopeCodec.decode(new Uint8Array(0));
     expect([e.key, e.app, e.seq, e.epoch, e.hops, e.acceptedMs, e.payload.length]).toEqual(["", "", 0, 0, 0, 0, 0]);
-    const m = nodeMessageCodec.decode(nodeMessageCodec.encode({ from: "n1", incarnation: "i", seq: 0, ack: { seq: 0, incarnation: "" } }));
+    const m = nodeMessageCodec.decode(nodeMessageCodec.encode({ from: "n1", incarnation: "i", seq: 0, ack: { seq: 0, incarnation: "", reset: false } }));
     expect(m.seq).toBe(0);
     expect(m.ack?.seq).toBe(0);
     expect(m.batch ?? "none").toBe("none");
