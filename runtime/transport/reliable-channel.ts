@@ -1,5 +1,6 @@
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_REASSEMBLY_BYTES, DEFAULT_REORDER_WINDOW } from "../defaults.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
+import { channelStats, type ChannelStats } from "./channel-stats.js";
 import { nodeMessageCodec, type WireEnvelope, type WireNodeMessage } from "../wire/messages.js";
 import { systemClock, type ChannelClock } from "./channel-clock.js";
 import { batchCuts, cutFragments, messageOverhead, Reassembler } from "./fragments.js";
@@ -39,34 +40,8 @@ export class ReliableChannel<E> {
   /** Random per channel: a receiver resets its expectations when it changes. */
   readonly incarnation = Math.random().toString(36).slice(2, 12);
   /** Counters (plain numbers, read by metrics). */
-  readonly stats = {
-    messagesSent: 0,
-    messagesReceived: 0,
-    retransmitted: 0,
-    duplicatesDropped: 0,
-    malformed: 0,
-    rerouted: 0,
-    bytesSent: 0,
-    bytesReceived: 0,
-    /** Batches over the budget sent as several batch messages. */
-    batchesSplit: 0,
-    /** Messages over the budget sent as fragments, and the fragments. */
-    messagesFragmented: 0,
-    fragmentsSent: 0,
-    /** Fragments received, and messages joined from them. */
-    fragmentsReceived: 0,
-    messagesReassembled: 0,
-    /** Fragmented messages dropped because they outgrew the reassembly bound. */
-    reassemblyOverflows: 0,
-    /** Messages not sent because even fragmented they would outgrow the receiver's reassembly bound. */
-    tooLargeToSend: 0,
-    /** Publishes refused as too large (never retried). */
-    oversizedRefused: 0,
-    /** Messages dropped unacknowledged while this node did not accept (its lease ran out, or its sinks were full). */
-    refusedWhilePaused: 0,
-    /** Streams of other nodes met mid-way and sent back to start again (see `Ack.reset`). */
-    streamsReset: 0,
-  };
+  readonly stats: ChannelStats = channelStats();
+
   private nodeId = "";
   private readonly outbox: Outbox<E>;
   private readonly inbox: Inbox;
