@@ -1,9 +1,9 @@
 // Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
-// time, evict, passivate); reading and writing their state is ActorPersistence's, the actor is actor.ts.
-import { LRUCache } from "lru-cache";
+// time, evict, passivate); which are active is ActiveActors', reading and writing state ActorPersistence's.
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { Envelope } from "../types.js";
 import type { StateStore } from "../state/state-store.js";
+import { ActiveActors } from "./active-actors.js";
 import { Actor } from "./actor.js";
 import { ActorPersistence } from "./actor-persistence.js";
 
@@ -49,16 +49,7 @@ export interface ActorHostContext {
  * writes of the store, and the writes in flight, are {@link ActorPersistence}'s.
  */
 export class ActorHost {
-  // lru-cache owns the bound and the eviction order; `active` is the per-event lookup. lru-cache's
-  // get() costs an options object per call, so recency is refreshed every `refreshEvery` accesses:
-  // between two refreshes of an actor at most `refreshEvery` others can pass it, so a busy actor
-  // is never the least recent while the bound is larger than that.
-  private readonly lru: LRUCache<string, Actor>;
-  private readonly active = new Map<string, Actor>();
-  // Active actors per slot: handoffs work a slot at a time and must not scan every actor.
-  private readonly bySlot = new Map<number, Set<Actor>>();
-  private readonly refreshEvery: number;
-  private tick = 0;
+  private readonly active: ActiveActors;
   // Evicted actors not yet passive: busy, loading, queued, or their state not yet stored.
   private readonly evicting = new Map<string, Actor>();
   // Actors whose queued events wait for the node to run steps again.
@@ -78,7 +69,7 @@ export class ActorHost {
     private readonly ctx: ActorHostContext,
     maxActors: number,
   ) {
-    this.refreshEvery = Math.max(1, maxActors >> 2);
+    this.active = new ActiveActors(maxActors, (actor) => this.passivate(actor));
     this.persistence = new ActorPersistence(partition, {
       app: ctx.app,
       store: ctx.store,
@@ -87,14 +78,6 @@ export class ActorHost {
       loaded: (a) => this.resume(a),
       settled: (a) => this.settle(a),
       stale: (a) => this.dropStale(a),
-    });
-    this.lru = new LRUCache<string, Actor>({
-      max: maxActors,
-      dispose: (actor, key, reason) => {
-        if (this.active.get(key) === actor) this.active.delete(key);
-        this.bySlot.get(actor.slot)?.delete(actor);
-        if (reason === "evict") this.passivate(actor);
-      },
     });
   }
 
@@ -105,7 +88,7 @@ export class ActorHost {
 
   /** Active actors. */
   get size(): number {
-    return this.lru.size;
+    return this.active.size;
   }
 
   /** Evicted actors not yet passive (work or a write in flight, or a write to retry). */
@@ -115,13 +98,7 @@ export class ActorHost {
 
   /** Runs `env` on the actor of its key, now if the actor is idle, else after what is queued. */
   deliver(env: Envelope): void {
-    const t = ++this.tick;
-    let actor = this.active.get(env.key);
-    if (!actor) actor = this.activate(env.key, env.slot);
-    else if (t - actor.touched >= this.refreshEvery) {
-      actor.touched = t;
-      this.lru.get(env.key);
-    }
+    const actor = this.active.use(env.key) ?? this.activate(env.key, env.slot);
     if (actor.busy || actor.loading || actor.queue) {
       (actor.queue ??= []).push(env);
       return;
@@ -138,7 +115,7 @@ export class ActorHost {
 
   /** True when no actor of `slot` has an event in flight or queued. */
   isSlotIdle(slot: number): boolean {
-    for (const a of this.slotActors(slot)) if (a.busy || a.loading || a.queue) return false;
+    for (const a of this.active.ofSlot(slot)) if (a.busy || a.loading || a.queue) return false;
     for (const a of this.evicting.values()) if (a.slot === slot && (a.busy || a.loading || a.queue)) return false;
     return true;
   }
@@ -146,11 +123,11 @@ export class ActorHost {
   /** Removes every active and passive actor of `slot` and returns their states (memory mode hands these off). */
   async takeSlot(slot: number): Promise<Array<[string, unknown]>> {
     const out: Array<[string, unknown]> = [];
-    for (const a of this.slotActors(slot)) {
+    for (const a of this.active.ofSlot(slot)) {
       a.dropped = true;
       out.push([a.key, a.state]);
+      this.active.remove(a);
     }
-    for (const [key] of out) this.lru.delete(key);
     for (const a of [...this.evicting.values()]) {
       if (a.slot !== slot) continue;
       this.evicting.delete(a.key);
@@ -174,7 +151,7 @@ export class ActorHost {
     const pick = (a: Actor) => {
       if (a.dirty && !a.dropped && (slot === undefined || a.slot === slot)) dirty.push(a);
     };
-    for (const a of slot === undefined ? this.lru.values() : this.slotActors(slot)) pick(a);
+    for (const a of slot === undefined ? this.active.values() : this.active.ofSlot(slot)) pick(a);
     for (const a of this.evicting.values()) pick(a);
     return this.persistence.flush(dirty, slot, concurrency);
   }
@@ -182,7 +159,7 @@ export class ActorHost {
   /** Slots with actors whose state is not stored yet (dirty, or evicted with a write to retry). */
   dirtySlots(): Set<number> {
     const out = new Set<number>();
-    for (const a of this.lru.values()) if (a.dirty) out.add(a.slot);
+    for (const a of this.active.values()) if (a.dirty) out.add(a.slot);
     for (const a of this.evicting.values()) if (a.dirty) out.add(a.slot);
     return out;
   }
@@ -197,7 +174,7 @@ export class ActorHost {
   private dropStale(actor: Actor): void {
     actor.dropped = true;
     if (this.evicting.get(actor.key) === actor) this.evicting.delete(actor.key);
-    if (this.active.get(actor.key) === actor) this.lru.delete(actor.key);
+    this.active.remove(actor);
     const queued = actor.queue;
     actor.queue = undefined;
     if (queued) for (const env of queued) this.deliver(env);
@@ -211,17 +188,17 @@ export class ActorHost {
       out.push(...a.queue);
       a.queue = undefined;
     };
-    for (const a of this.slotActors(slot)) take(a);
+    for (const a of this.active.ofSlot(slot)) take(a);
     for (const a of this.evicting.values()) take(a);
     return out;
   }
 
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
-    const actors = this.slotActors(slot);
+    const actors = this.active.ofSlot(slot);
     for (const a of actors) {
       a.dropped = true;
-      this.lru.delete(a.key);
+      this.active.remove(a);
     }
     for (const a of [...this.evicting.values()]) {
       if (a.slot !== slot) continue;
@@ -237,47 +214,29 @@ export class ActorHost {
       const a = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
       a.state = state;
       a.dirty = true;
-      this.insert(key, a);
+      this.active.add(a);
     }
   }
 
   /** The state of `key` without activating it (active, passivating or stored), for inspection and tests. */
   peek(key: string, slot: number): unknown {
-    const a = this.active.get(key) ?? this.evicting.get(key);
+    const a = this.active.peek(key) ?? this.evicting.get(key);
     if (a) return a.state;
     return this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
   }
 
   /** Keys of active actors per slot (for /cluster and tests). */
   activeSlots(): Map<number, number> {
-    const m = new Map<number, number>();
-    for (const [slot, set] of this.bySlot) if (set.size) m.set(slot, set.size);
-    return m;
+    return this.active.slotCounts();
   }
 
   /** Drops every actor without writing (used when a node stops or fences itself). */
   clear(): void {
-    for (const a of this.lru.values()) a.dropped = true;
+    for (const a of this.active.values()) a.dropped = true;
     for (const a of this.evicting.values()) a.dropped = true;
-    this.lru.clear();
     this.active.clear();
-    this.bySlot.clear();
     this.evicting.clear();
     this.stalled.clear();
-  }
-
-  private insert(key: string, actor: Actor): void {
-    actor.touched = this.tick;
-    this.lru.set(key, actor);
-    this.active.set(key, actor);
-    let set = this.bySlot.get(actor.slot);
-    if (!set) this.bySlot.set(actor.slot, (set = new Set()));
-    set.add(actor);
-  }
-
-  private slotActors(slot: number): Actor[] {
-    const set = this.bySlot.get(slot);
-    return set ? [...set] : [];
   }
 
   private activate(key: string, slot: number): Actor {
@@ -286,12 +245,12 @@ export class ActorHost {
       // Evicted but not passive yet (or its write still in flight): it comes back as it is.
       this.evicting.delete(key);
       back.evicted = false;
-      this.insert(key, back);
+      this.active.add(back);
       return back;
     }
     const actor = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
     this.activations++;
-    this.insert(key, actor);
+    this.active.add(actor);
     this.persistence.load(actor);
     return actor;
   }

@@ -1,9 +1,11 @@
-// Over 300 lines: one protocol, membership in KV (the view key by compare-and-set, heartbeats, the
-// lease, failure detection, leave intents); its watches and timers share one state. The next split: failure detection.
+// Over 300 lines: one protocol, membership in KV (the view key by compare-and-set, heartbeats and the
+// lease, leave intents); judging liveness is the FailureDetector's, reopening watches kv-watch.ts's.
 import type { NatsConnection } from "@nats-io/transport-node";
-import { Kvm, type KV, type KvEntry, type KvWatchEntry } from "@nats-io/kv";
+import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 import type { Member, Membership, MembershipView } from "../cluster/membership.js";
 import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS, MEMBERSHIP_OPEN_TIMEOUT_MS } from "../defaults.js";
+import { FailureDetector } from "../cluster/failure-detector.js";
+import { watchForever } from "./kv-watch.js";
 import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { clusterViewCodec, type WireMemberRecord } from "../wire/messages.js";
@@ -27,12 +29,6 @@ export interface KvMembershipOptions {
   readonly leaveCoalesceMs?: number;
 }
 
-/** When a member's heartbeat was last seen to change (our clock) and at which revision. */
-interface Seen {
-  at: number;
-  rev: number;
-}
-
 /**
  * Membership in JetStream KV. The cluster view is one key; every change (join, leave,
  * removal of a silent member) is a compare-and-set on it, so changes are totally ordered
@@ -52,7 +48,7 @@ export class KvMembership implements Membership {
   private latest: MembershipView = { epoch: 0, members: [] };
   private readonly listeners = new Set<(view: MembershipView) => void>();
   private readonly evictedListeners = new Set<() => void>();
-  private readonly lastSeen = new Map<string, Seen>();
+  private readonly detector: FailureDetector;
   private readonly leaseListeners = new Set<(until: number) => void>();
   private readonly leaseLostListeners = new Set<() => void>();
   private lease = 0;
@@ -80,6 +76,7 @@ export class KvMembership implements Membership {
     // The margin covers clock rate differences and the time between the lease check and the act.
     this.leaseMs = this.failureMs - Math.min(this.heartbeatMs, this.failureMs / 4);
     this.coalesceMs = options.leaveCoalesceMs ?? DEFAULT_LEAVE_COALESCE_MS;
+    this.detector = new FailureDetector(this.failureMs, heartbeatKey);
   }
 
   /** Opens (creating if needed) the buckets and starts watching the view. */
@@ -241,14 +238,7 @@ export class KvMembership implements Membership {
     if (view.epoch <= this.latest.epoch) return;
     const before = new Map(this.latest.members.map((m) => [m.id, m.joinedSeq]));
     this.latest = view;
-    // A member that (re)joined gets a fresh grace period: a last-seen time left over from an earlier
-    // process with the same id must not get the new one removed before its first heartbeat arrives.
-    const now = performance.now();
-    for (const m of view.members) {
-      const key = heartbeatKey(m.id);
-      const seen = this.lastSeen.get(key);
-      if (before.get(m.id) !== m.joinedSeq || !seen) this.lastSeen.set(key, { at: now, rev: seen?.rev ?? 0 });
-    }
+    this.detector.viewChanged(view.members, before, performance.now());
     for (const l of [...this.listeners]) l(view);
     const present = this.nodeId !== undefined && view.members.some((m) => m.id === this.nodeId);
     if (present) this.member = true;
@@ -260,49 +250,21 @@ export class KvMembership implements Membership {
   }
 
   private async watchView(): Promise<void> {
-    await this.watchForever("view", () => this.view!.watch({ key: VIEW_KEY }), (e) => {
+    this.stopWatches.push(await watchForever("view", () => this.view!.watch({ key: VIEW_KEY }), this.log, (e) => {
       if (e.operation !== "PUT") return;
       try {
         this.publish({ epoch: e.revision, members: decodeMembers(e.value) });
       } catch (err) {
         this.log.error({ err }, "bad cluster view record");
       }
-    });
+    }));
   }
 
   private async watchBeats(): Promise<void> {
     // Judged by our own clock: when did we last see each node's heartbeat change?
-    await this.watchForever("heartbeats", () => this.beats!.watch(), (e) => {
-      if (e.operation === "PUT") this.lastSeen.set(e.key, { at: performance.now(), rev: e.revision });
-    });
-  }
-
-  // A watch that ends (its consumer lost across a reconnect) is opened again: a node that stopped
-  // hearing of view changes would not learn it was removed.
-  private async watchForever(what: string, open: () => Promise<AsyncIterable<KvWatchEntry> & { stop(): void }>, handle: (e: KvWatchEntry) => void): Promise<void> {
-    let it = await open();
-    this.stopWatches.push(() => it.stop());
-    void (async () => {
-      while (!this.closed) {
-        try {
-          for await (const e of it) handle(e);
-        } catch (err) {
-          this.log.warn({ err: (err as Error).message, watch: what }, "membership watch failed");
-        }
-        if (this.closed) return;
-        this.log.warn({ watch: what }, "membership watch ended; opening it again");
-        for (;;) {
-          try {
-            it = await open();
-            this.stopWatches.push(() => it.stop());
-            break;
-          } catch {
-            if (this.closed) return;
-            await new Promise((r) => setTimeout(r, 500));
-          }
-        }
-      }
-    })();
+    this.stopWatches.push(await watchForever("heartbeats", () => this.beats!.watch(), this.log, (e) => {
+      if (e.operation === "PUT") this.detector.beat(e.key, e.revision, performance.now());
+    }));
   }
 
   // Reads the view itself now and then: a change a watch missed is still seen within a failure timeout.
@@ -329,8 +291,7 @@ export class KvMembership implements Membership {
       if (sentAt - this.lastBeatOk > this.heartbeatMs * 2) {
         // This node could not beat either (NATS was away from it): the others' silence meanwhile says
         // nothing about them, so each gets a fresh grace period rather than being removed for it.
-        const now = performance.now();
-        for (const seen of this.lastSeen.values()) if (seen.at < now) seen.at = now;
+        this.detector.graceAll(performance.now());
       }
       this.lastBeatOk = sentAt;
       this.lease = sentAt + this.leaseMs;
@@ -347,19 +308,15 @@ export class KvMembership implements Membership {
     if (this.closed || !this.nodeId) return;
     // A node that cannot renew its own heartbeat must not judge others: it is the one cut off.
     if (performance.now() - this.lastBeatOk > this.heartbeatMs * 2) return;
-    const now = performance.now();
-    const suspects = this.latest.members.filter((m) => m.id !== this.nodeId && now - (this.lastSeen.get(heartbeatKey(m.id))?.at ?? now) > this.failureMs);
+    const suspects = this.detector.suspects(this.latest.members, this.nodeId, performance.now());
     if (suspects.length === 0) return;
     try {
       // Read each suspect's heartbeat again: one that moved (its update has not reached our watch
       // yet) is alive. A member is removed only for a heartbeat unchanged for a failure timeout.
       const dead = new Map<string, number>();
       for (const m of suspects) {
-        const key = heartbeatKey(m.id);
-        const e = await this.beats!.get(key);
-        const seen = this.lastSeen.get(key);
-        if (e && e.operation === "PUT" && seen && e.revision > seen.rev) this.lastSeen.set(key, { at: performance.now(), rev: e.revision });
-        else dead.set(m.id, m.joinedSeq);
+        const e = await this.beats!.get(heartbeatKey(m.id));
+        if (this.detector.stillSilent(m.id, e && e.operation === "PUT" ? e.revision : undefined, performance.now())) dead.set(m.id, m.joinedSeq);
       }
       if (dead.size === 0) return;
       let removed: string[] = [];
@@ -372,7 +329,7 @@ export class KvMembership implements Membership {
         this.removals++;
         this.log.warn({ removed, silentForMs: this.failureMs }, "removed silent members");
       }
-      for (const id of removed) this.lastSeen.delete(heartbeatKey(id));
+      for (const id of removed) this.detector.forget(id);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "could not remove silent members; will retry");
     }

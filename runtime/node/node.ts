@@ -1,6 +1,5 @@
 // Over 300 lines: the composition root. It builds the node's parts and wires their narrow host
 // interfaces (most of its lines), starts them in order and stops them in reverse; each part is its own file.
-import { hostname, networkInterfaces } from "node:os";
 import type { MembershipView, NodeState } from "../cluster/membership.js";
 import { assertTransition } from "../cluster/membership.js";
 import { checkNodeId } from "../cluster/node-id.js";
@@ -27,7 +26,9 @@ import { LatencyHistogram } from "../observability/latency-histogram.js";
 import { MemoryStateStore, type StateStore } from "../state/state-store.js";
 import type { EventLog } from "../state/event-log.js";
 import type { ControlMessage, Envelope, StateMode, Address } from "../types.js";
-import { AppRuntime } from "./app-runtime.js";
+import type { AppRuntime } from "./app-runtime.js";
+import { advertisedHttp } from "./advertise.js";
+import { appRuntimes } from "./app-set.js";
 import { clusterInfo, type ClusterInfo } from "./cluster-info.js";
 import { Dispatcher } from "./dispatcher.js";
 import { drain } from "./drain.js";
@@ -108,7 +109,7 @@ export class Node implements NodeStatus {
       park: (envs) => this.dispatcher.park(envs),
       resume: (events, outputs) => this.resume(events, outputs),
       intakeChanged: () => this.intake.changed(),
-      advertisedHttp: () => this.advertisedHttp(),
+      advertisedHttp: () => advertisedHttp(options.advertiseHttp, options.http),
     });
     this.addApps(maxActors);
     this.durable = this.eventLog
@@ -341,15 +342,7 @@ export class Node implements NodeStatus {
             this.options.onApplied!({ node: this.id, app, partition, slot: env.slot, epoch: this.handoff.epoch, key: env.key, source: env.source, seq: env.seq })
         : undefined,
     };
-    const names = new Set<string>();
-    for (const app of this.options.apps) {
-      if (this.apps.has(app.name)) throw new ConfigError(`app "${app.name}" is registered twice on node ${this.id}`);
-      for (const s of app.sources.keys()) {
-        if (names.has(s)) throw new ConfigError(`source "${s}" is declared by two apps; source names must be unique on a node`);
-        names.add(s);
-      }
-      this.apps.set(app.name, new AppRuntime(app, services));
-    }
+    for (const [name, app] of appRuntimes(this.options.apps, services, this.id)) this.apps.set(name, app);
   }
 
   // Sources pause while any of these is over its mark (every queue has a bound).
@@ -406,17 +399,5 @@ export class Node implements NodeStatus {
   // Writes every sink's buffered outputs to its connection; false when one could not (disconnected).
   private flushOutputs(timeoutMs = 2_000): Promise<boolean> {
     return this.sinks ? this.sinks.flush(timeoutMs) : Promise.resolve(true);
-  }
-
-  private advertisedHttp(): string | undefined {
-    if (this.options.advertiseHttp) return this.options.advertiseHttp;
-    const h = this.options.http;
-    if (!h) return undefined;
-    if (h.host !== "0.0.0.0" && h.host !== "::") return `${h.host}:${h.port}`;
-    // Bound to every interface: advertise an address others can dial (a container's IP), not 0.0.0.0.
-    const ip = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
-    return `${ip ?? hostname()}:${h.port}`;
   }
 }

@@ -1,66 +1,14 @@
 // Over 300 lines: the driver of the pure handoff machine (slot-transitions.ts). It feeds the machine
-// views, handoffs, acknowledgements and deadlines and carries out each action, sending included.
-import type { Application } from "../builder/application.js";
+// views, handoffs, acknowledgements and deadlines and carries out each action; what a handoff carries
+// is gathered in handoff-payload.ts, and what it needs of the node is in handoff-host.ts.
 import { slotOwners, type MembershipView } from "../cluster/membership.js";
-import type { Router } from "../cluster/router.js";
-import type { Logger } from "../logger.js";
 import { RoutingTable } from "../placement/routing-table.js";
-import type { Transport } from "../transport/transport.js";
-import type { ActorHandoff, ControlMessage, Envelope, StateMode } from "../types.js";
+import type { ActorHandoff, ControlMessage, Envelope } from "../types.js";
 import { EpochBarrier } from "./epoch-barrier.js";
+import type { HandoffApp, HandoffHost } from "./handoff-host.js";
+import { gatherHandoff } from "./handoff-payload.js";
 import { SLOT_CODE, type SlotTable } from "./slot-table.js";
 import { afterSend, nextDeadline, onFence, onHandoff, onTick, onView, type SlotAction, type Transition } from "./slot-transitions.js";
-
-/** The actors of one partition, as a handoff needs them. */
-export interface HandoffActors {
-  /** Memory mode: takes the slot's actors (and stored states) out, to travel with the handoff. */
-  takeSlot(slot: number): Promise<Array<[string, unknown]>>;
-  /** Installs actor states that arrived in a handoff. */
-  install(slot: number, actors: ReadonlyArray<{ key: string; state: unknown }>): void;
-  /** Takes the events queued (not yet started) in the slot's actors, in order. */
-  detachQueued(slot: number): Envelope[];
-  /** Writes the slot's dirty states (snapshot and durable modes: the next owner reads them from the store). */
-  flushDirty(slot: number): Promise<number>;
-  /** Drops the slot's actors without writing (their state is stored). */
-  dropSlot(slot: number): number;
-  isSlotIdle(slot: number): boolean;
-  /** Drops every actor (a fence). */
-  clear(): void;
-}
-
-/** One app as the coordinator sees it: its partitions, a slot table and actors per partition. */
-export interface HandoffApp {
-  readonly name: string;
-  readonly app: Pick<Application, "partitions">;
-  readonly tables: readonly SlotTable[];
-  readonly hosts: readonly HandoffActors[];
-  partitionIndex(name: string): number | undefined;
-}
-
-/** What the coordinator needs from its node. */
-export interface HandoffHost {
-  readonly nodeId: string;
-  readonly log: Logger;
-  readonly apps: ReadonlyMap<string, HandoffApp>;
-  readonly transport: Transport;
-  readonly router: Router;
-  readonly mode: StateMode;
-  readonly timeoutMs: number;
-  /** Delivers an envelope through the node's owner check (after a transition ends). */
-  deliver(env: Envelope): void;
-  /** Reports how long a slot was paused by a handoff. */
-  paused(ms: number): void;
-  /** Called after every applied view (for parked envelopes and readiness). */
-  viewApplied(view: MembershipView): void;
-  /** Writes out the sinks' buffered outputs (a slot's outputs here go out before its next owner's). */
-  flushOutputs?(): Promise<unknown>;
-  /** False while the node may not act (its lease ran out): no handoff is sent then. */
-  mayAct?(): boolean;
-  /** A slot's ownership code changed here (gained, lost, handed over, given up): durable mode follows it. */
-  slotsChanged?(): void;
-  /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
-  settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;
-}
 
 type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
 
@@ -366,27 +314,8 @@ export class HandoffCoordinator {
   // The slot's state goes (memory mode: with it; otherwise to the store), then the held events.
   private async send(app: HandoffApp, partition: number, slot: number): Promise<void> {
     const st = app.tables[partition]!;
-    const host = app.hosts[partition]!;
     const p = app.app.partitions[partition]!;
-    let actors: Array<{ key: string; state: unknown }> = [];
-    let settled: Envelope[] | undefined;
-    let idle = false;
-    if (this.host.mode === "memory") {
-      actors = (await host.takeSlot(slot)).map(([key, state]) => ({ key, state }));
-    } else {
-      idle = host.isSlotIdle(slot);
-      const t0 = now();
-      const flushed = await host.flushDirty(slot);
-      this.host.log.debug({ slot, partition: p.name, flushed, flushMs: Math.round(now() - t0), pausedMs: Math.round(now() - st.since[slot]!) }, "slot state flushed for its handoff");
-    }
-    // Outputs of the slot's events go out before its next owner can write later ones (per-key order at the sinks).
-    // Before the held events are taken: any that arrive meanwhile are held, and go with the rest.
-    await this.host.flushOutputs?.();
-    if (this.host.mode !== "memory") {
-      if (this.host.settle) settled = await this.host.settle(app.name, partition, slot, st.takeHeld(slot), idle);
-      host.dropSlot(slot);
-    }
-    const held = settled ?? st.takeHeld(slot);
+    const { actors, held } = await gatherHandoff(this.host, app, partition, slot);
     const target = this.targetOf(st, slot);
     const since = st.since[slot]!;
     const tr = afterSend(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", target, targetSeq: this.view.members.find((m) => m.id === target)?.joinedSeq ?? -1, now: now() });

@@ -40,28 +40,12 @@ export interface ServiceContainer {
   readonly hosts: ReadonlyMap<number, string>;
 }
 
-/** One wait strategy per compose service, chosen by the container's service label (names differ between v1 and v2). */
-class ByService implements WaitStrategy {
-  private timeoutMs = 60_000;
+/** The startup-timeout part of testcontainers' WaitStrategy, shared by the waits below. */
+abstract class TimedWait implements WaitStrategy {
+  protected timeoutMs = 60_000;
   private timeoutSet = false;
-  constructor(
-    private readonly byService: Record<string, () => WaitStrategy>,
-    private readonly fallback: () => WaitStrategy,
-  ) {}
 
-  async waitUntilReady(...[container, boundPorts, startTime]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
-    const info = await container.inspect();
-    const service = info.Config.Labels[SERVICE_LABEL] ?? "";
-    const make = this.byService[service] ?? this.fallback;
-    try {
-      await make().withStartupTimeout(this.timeoutMs).waitUntilReady(container, boundPorts, startTime);
-    } catch (err) {
-      // testcontainers removes the container (and downs the project) next: keep what it said.
-      const state = await container.inspect().then((i) => `${i.State.Status} (exit ${i.State.ExitCode}, restarts ${i.RestartCount})`, () => "gone");
-      const logs = await container.logs({ stdout: true, stderr: true, follow: false, tail: 40 }).then((b) => demux(b as unknown as Buffer), (e: Error) => e.message);
-      throw new Error(`${info.Name.replace(/^\//, "")} (${service}) not ready: ${(err as Error).message}; container ${state}\nlast log lines:\n${logs}`, { cause: err });
-    }
-  }
+  abstract waitUntilReady(...args: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void>;
 
   withStartupTimeout(ms: number): this {
     this.timeoutMs = ms;
@@ -78,6 +62,31 @@ class ByService implements WaitStrategy {
   }
 }
 
+/** One wait strategy per compose service, chosen by the container's service label (names differ between v1 and v2). */
+class ByService extends TimedWait {
+  constructor(
+    private readonly byService: Record<string, () => WaitStrategy>,
+    private readonly fallback: () => WaitStrategy,
+  ) {
+    super();
+  }
+
+  async waitUntilReady(...[container, boundPorts, startTime]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
+    const info = await container.inspect();
+    const service = info.Config.Labels[SERVICE_LABEL] ?? "";
+    const make = this.byService[service] ?? this.fallback;
+    try {
+      await make().withStartupTimeout(this.timeoutMs).waitUntilReady(container, boundPorts, startTime);
+    } catch (err) {
+      // testcontainers removes the container (and downs the project) next: keep what it said.
+      const state = await container.inspect().then((i) => `${i.State.Status} (exit ${i.State.ExitCode}, restarts ${i.RestartCount})`, () => "gone");
+      const logs = await container.logs({ stdout: true, stderr: true, follow: false, tail: 40 }).then((b) => demux(b as unknown as Buffer), (e: Error) => e.message);
+      throw new Error(`${info.Name.replace(/^\//, "")} (${service}) not ready: ${(err as Error).message}; container ${state}\nlast log lines:\n${logs}`, { cause: err });
+    }
+  }
+
+}
+
 /**
  * An HTTP endpoint of a container answers 200. Unlike `Wait.forHttp` it reads the container's port
  * mapping on every try, and calls the address the port is published on: testcontainers' own host is the
@@ -85,14 +94,14 @@ class ByService implements WaitStrategy {
  * 127.0.0.1 does not answer on every engine. A worker that exits while JetStream elects its leaders
  * is restarted by the engine, on a new host port.
  */
-export class HttpReady implements WaitStrategy {
-  private timeoutMs = 60_000;
-  private timeoutSet = false;
+export class HttpReady extends TimedWait {
 
   constructor(
     private readonly port: number,
     private readonly path: string,
-  ) {}
+  ) {
+    super();
+  }
 
   async waitUntilReady(...[container]: Parameters<WaitStrategy["waitUntilReady"]>): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
@@ -113,19 +122,6 @@ export class HttpReady implements WaitStrategy {
     }
   }
 
-  withStartupTimeout(ms: number): this {
-    this.timeoutMs = ms;
-    this.timeoutSet = true;
-    return this;
-  }
-
-  isStartupTimeoutSet(): boolean {
-    return this.timeoutSet;
-  }
-
-  getStartupTimeout(): number {
-    return this.timeoutMs;
-  }
 }
 
 /** NATS: the server logged it is ready and its JetStream answers /healthz (in a cluster: a meta leader is known). */

@@ -1,8 +1,8 @@
 import type { StateMode } from "../../types.js";
 import type { FaultKind } from "./scenarios.js";
 
-/** What one run observed, against the reference run. */
-export interface RunCounts {
+/** Inputs sent and accepted, and the outputs against the reference run's. */
+export interface OutputCounts {
   readonly inputs: number;
   readonly accepted: number;
   readonly expected: number;
@@ -11,6 +11,10 @@ export interface RunCounts {
   readonly duplicated: number;
   readonly unexpected: number;
   readonly reordered: number;
+}
+
+/** What one run observed, against the reference run. */
+export interface RunCounts extends OutputCounts {
   /** (epoch, slot) pairs two nodes claimed at once, as seen in /cluster. */
   readonly overlaps: readonly string[];
   /** The cluster came back: stable, every input acknowledged, quiet. */

@@ -4,22 +4,14 @@ import type { StateMode } from "../../types.js";
 import { prng } from "../../util/random.js";
 import { compareOutputs, referenceOutputs, type Output, type Workload } from "../oracle.js";
 import { VerifyCluster } from "./harness.js";
-import { checkPromises, type Finding, type RunCounts } from "./promises.js";
+import { checkPromises, type Finding, type OutputCounts, type RunCounts } from "./promises.js";
 import type { Scenario } from "./scenarios.js";
 
 /** One scenario under one seed, as `--json` reports it. */
-export interface VerifyRun {
+export interface VerifyRun extends OutputCounts {
   readonly scenario: string;
   readonly seed: number;
   readonly ok: boolean;
-  readonly inputs: number;
-  readonly accepted: number;
-  readonly expected: number;
-  readonly outputs: number;
-  readonly lost: number;
-  readonly duplicated: number;
-  readonly unexpected: number;
-  readonly reordered: number;
   /**
    * From the moment the fault stopped acting (the kill, the heal, SIGCONT, NATS back) until the cluster
    * was whole again (one epoch, every slot served, no handoff) and an output had arrived since (ms).
@@ -134,33 +126,15 @@ export async function runScenario(o: VerifyRunOptions): Promise<VerifyRun> {
     for (const [sink, c] of cluster.collectors) for (const out of c.outputs) observed.push({ sink, payload: out.payload });
     const cmp = compareOutputs(o.app, o.reference, observed);
     const accepted = [...clients.values()].reduce((a, c) => a + c.stats.acked, 0);
-    const counts: RunCounts = {
-      inputs,
-      accepted,
-      expected: cmp.expected,
-      outputs: cmp.outputs,
-      lost: cmp.lost,
-      duplicated: cmp.duplicated,
-      unexpected: cmp.unexpected,
-      reordered: cmp.reordered,
-      overlaps: [...cluster.overlaps],
-      recovered,
-      recoveryNote,
-    };
+    const tallies: OutputCounts = { inputs, accepted, expected: cmp.expected, outputs: cmp.outputs, lost: cmp.lost, duplicated: cmp.duplicated, unexpected: cmp.unexpected, reordered: cmp.reordered };
+    const counts: RunCounts = { ...tallies, overlaps: [...cluster.overlaps], recovered, recoveryNote };
     const findings = checkPromises(o.state, o.scenario.kind, counts);
     notes.push(...cmp.samples);
     return {
       scenario: o.scenario.name,
       seed: o.seed,
       ok: findings.length === 0,
-      inputs,
-      accepted,
-      expected: cmp.expected,
-      outputs: cmp.outputs,
-      lost: cmp.lost,
-      duplicated: cmp.duplicated,
-      unexpected: cmp.unexpected,
-      reordered: cmp.reordered,
+      ...tallies,
       recoveryMs: recovery(cluster, injectedAt, faultEnd),
       findings,
       notes,
