@@ -7,7 +7,7 @@ import { bytesPerActor } from "./actor-memory.js";
 import { runEmbeddedLoyalty } from "./embedded-loyalty.js";
 import { topSelfTime } from "./profile-summary.js";
 import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
-import { runProcessLoyalty, runRebalance } from "./process-loyalty.js";
+import { runProcessLoyalty, runRebalance, type ProcessRun } from "./process-loyalty.js";
 import { runMemoryBudget } from "./memory-budget.js";
 import { compareCodecs } from "./codecs.js";
 import { startNatsServer, natsServerVersion } from "../runtime/testing/nats-server.js";
@@ -49,14 +49,30 @@ async function nats(): Promise<void> {
     console.log(`raw ceiling, unbatched: ${f(unbatched)} msgs/s of ${sizes.single} B (one envelope per message)`);
     const batched = await natsCeiling(server.url, sizes.batch, 4_000);
     console.log(`raw ceiling, batched:   ${f(batched)} msgs/s of ${f(sizes.batch)} B = ${f(batched * 256)} envelopes/s (256 per message)`);
+    const spec: WorkloadSpec = { customers: 50_000, loyalFraction: 0.3, clicks: 300_000, seed: 5 };
+    const ms = (n: number) => f(n, n < 10 ? 2 : n < 100 ? 1 : 0).padStart(6);
+    const line = (r: ProcessRun) =>
+      `p50 ${ms(r.p50Ms)}  p99 ${ms(r.p99Ms)}  p99.9 ${ms(r.p999Ms)}  max ${ms(r.maxMs)} ms | outside p99 ${ms(r.clickToEmail.p99Ms)} ms | ` +
+      `loop p99 ${ms(r.nodes.eventLoopP99Ms)} max ${ms(r.nodes.eventLoopMaxMs)}, gc max ${ms(r.nodes.gcMaxMs)}, ack rtt p99 ${ms(r.nodes.ackRttP99Ms)} ms, batch ${f(r.nodes.meanBatch)}`;
     const row = async (label: string, nodes: number, spec: WorkloadSpec, state: "memory" | "snapshot" | "durable") => {
       const peak = await runProcessLoyalty(server.url, nodes, spec, 0, state);
       console.log(`${label} peak:      ${f(peak.eventsPerSecond)} events/s (emails ${f(peak.emails)}/${f(peak.expected)})`);
       const half = await runProcessLoyalty(server.url, nodes, { ...spec, clicks: spec.clicks / 2 }, Math.round(peak.eventsPerSecond / 2), state);
-      console.log(`${label} half peak: ${f(half.eventsPerSecond)} events/s  p50 ${f(half.p50Ms, 2)} ms  p99 ${f(half.p99Ms, 2)} ms (emails ${f(half.emails)}/${f(half.expected)})`);
+      console.log(`${label} half peak: ${f(half.eventsPerSecond)} events/s  ${line(half)} (emails ${f(half.emails)}/${f(half.expected)})`);
+      return peak;
     };
-    const spec: WorkloadSpec = { customers: 50_000, loyalFraction: 0.3, clicks: 300_000, seed: 5 };
-    for (const nodes of [1, 3]) await row(`${nodes} node process(es), memory,`, nodes, spec, "memory");
+    await row("1 node process, memory,", 1, spec, "memory");
+    const peak3 = await row("3 node processes, memory,", 3, spec, "memory");
+    // Latency against load: where does the tail leave the median behind? (each rate a fresh cluster, ~4 s of clicks)
+    console.log("3 node processes, memory, latency by offered rate (source read to sink write; outside: click written to email received):");
+    for (const share of [0.1, 0.25, 0.5, 0.75, 0.9]) {
+      const rate = Math.round(peak3.eventsPerSecond * share);
+      const r = await runProcessLoyalty(server.url, 3, { ...spec, clicks: Math.max(40_000, rate * 4) }, rate, "memory");
+      console.log(`  ${f(share * 100).padStart(2)}% (${f(rate).padStart(7)}/s): ${line(r)}`);
+    }
+    const outside = await runProcessLoyalty(server.url, 3, { ...spec, clicks: 100_000 }, 10_000, "memory");
+    const c = outside.clickToEmail;
+    console.log(`outside client, 10k clicks/s through 3 node processes: click written to email received p50 ${f(c.p50Ms, 2)} ms  p99 ${f(c.p99Ms, 2)} ms  p99.9 ${f(c.p999Ms, 2)} ms  max ${f(c.maxMs, 2)} ms (${f(c.count)} emails)`);
     // State modes side by side. Few customers, many clicks: the actors are warm, so the figures show the
     // cost of each mode's path (snapshot and durable also read every first-touched actor from KV).
     console.log("state modes, 3 node processes, 5k customers (warm actors), 600k clicks:");

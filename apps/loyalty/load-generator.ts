@@ -33,7 +33,7 @@ const CHUNK = 2048;
 export async function runLoadGenerator(o: LoadGeneratorOptions): Promise<LoadGeneratorResult> {
   const t0 = performance.now();
   const loyalTotal = countOf(loyalCustomers(o.spec));
-  const send = o.acked ? (addr: Address, payloads: Iterable<Uint8Array>, rate: number, progress?: (sent: number) => void, stream = "") => sendAcked(addr, payloads, rate, `${o.acked}-${stream}`, progress) : sendAll;
+  const send = o.acked ? (addr: Address, payloads: Iterable<Uint8Array>, rate: number, progress?: (sent: number) => void, stream = "") => sendAcked(addr, payloads, rate, `${o.acked}-${stream}`, progress) : (addr: Address, payloads: Iterable<Uint8Array>, rate: number, progress?: (sent: number) => void) => sendAll(addr, payloads, rate, progress);
   const loyalSent = await send(o.loyal, mapIter(loyalCustomers(o.spec), loyalCustomerCodec.encode), o.rate ?? 0, (sent) =>
     o.progress?.({ phase: "loyal", sent, total: loyalTotal }), "loyal",
   );
@@ -44,8 +44,17 @@ export async function runLoadGenerator(o: LoadGeneratorOptions): Promise<LoadGen
   return { loyalSent, clicksSent, ms: performance.now() - t0 };
 }
 
-/** Frames `payloads` onto one connection in large writes, honouring socket backpressure and a rate. */
-export async function sendAll(addr: { host: string; port: number }, payloads: Iterable<Uint8Array>, rate: number, progress?: (sent: number) => void): Promise<number> {
+/**
+ * Frames `payloads` onto one connection in large writes, honouring socket backpressure and a rate.
+ * `onWrite(first, count)` is called as frames `first..first+count-1` (in the order given) are written.
+ */
+export async function sendAll(
+  addr: { host: string; port: number },
+  payloads: Iterable<Uint8Array>,
+  rate: number,
+  progress?: (sent: number) => void,
+  onWrite?: (first: number, count: number) => void,
+): Promise<number> {
   const socket = connect(addr.port, addr.host);
   socket.setNoDelay(true);
   await Promise.race([once(socket, "connect"), once(socket, "error").then(([e]) => Promise.reject(new Error(`cannot connect to ${addr.host}:${addr.port}: ${(e as Error).message}`)))]);
@@ -63,6 +72,7 @@ export async function sendAll(addr: { host: string; port: number }, payloads: It
       buf.set(p, off + 4);
       off += 4 + p.length;
     }
+    onWrite?.(sent, parts.length);
     sent += parts.length;
     parts = [];
     bytes = 0;

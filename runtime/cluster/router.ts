@@ -18,6 +18,8 @@ export class Router {
   batches = 0;
   /** Envelopes sent so far. */
   envelopes = 0;
+  /** Why batches were sent: full (`maxBatch` reached), at the end of an I/O turn, by the delay timer, or by an explicit flush (handoff, drain). */
+  readonly flushes = { full: 0, turn: 0, timer: 0, explicit: 0 };
   /** Sizes of sent batches, for the batch-size histogram. */
   onBatch: ((size: number) => void) | undefined;
 
@@ -33,6 +35,7 @@ export class Router {
     batch.push(env);
     if (batch.length >= this.options.maxBatch) {
       this.pending.set(to, []);
+      this.flushes.full++;
       this.ship(to, batch);
       return;
     }
@@ -47,7 +50,19 @@ export class Router {
   }
 
   /** Hands every queued batch to the transport now. */
-  flush = (): void => {
+  flush(): void {
+    this.flushAll("explicit");
+  }
+
+  /** Stops the flush timer (queued envelopes are flushed first). */
+  close(): void {
+    this.flush();
+  }
+
+  private readonly onTurnEnd = (): void => this.flushAll("turn");
+  private readonly onTimer = (): void => this.flushAll("timer");
+
+  private flushAll(reason: "turn" | "timer" | "explicit"): void {
     this.scheduled = false;
     if (this.timer) {
       clearTimeout(this.timer);
@@ -56,19 +71,15 @@ export class Router {
     for (const [to, batch] of this.pending) {
       if (batch.length === 0) continue;
       this.pending.set(to, []);
+      this.flushes[reason]++;
       this.ship(to, batch);
     }
-  };
-
-  /** Stops the flush timer (queued envelopes are flushed first). */
-  close(): void {
-    this.flush();
   }
 
   private schedule(): void {
     this.scheduled = true;
-    if (this.options.maxDelayMs > 0) this.timer = setTimeout(this.flush, this.options.maxDelayMs);
-    else setImmediate(this.flush);
+    if (this.options.maxDelayMs > 0) this.timer = setTimeout(this.onTimer, this.options.maxDelayMs);
+    else setImmediate(this.onTurnEnd);
   }
 
   private ship(to: string, batch: Envelope[]): void {

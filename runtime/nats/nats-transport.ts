@@ -31,6 +31,8 @@ export class NatsTransport implements Transport {
   readonly kind = "nats" as const;
   /** Counters of the channel (plain numbers, read by metrics). */
   readonly stats: ReliableChannel<Envelope>["stats"];
+  /** Acknowledgement round trips (ms). */
+  readonly ackRtt: ReliableChannel<Envelope>["ackRtt"];
   private handlers: TransportHandlers | undefined;
   private wire: WireContext | undefined;
   private sub: Subscription | undefined;
@@ -50,6 +52,7 @@ export class NatsTransport implements Transport {
       maxReassemblyBytes: options.maxReassemblyBytes,
     });
     this.stats = this.channel.stats;
+    this.ackRtt = this.channel.ackRtt;
   }
 
   /** Random per process start: a receiver resets its expectations when it changes. */

@@ -1,4 +1,6 @@
 import type { NodeStatus } from "./node-status.js";
+import type { ProcessHealthInfo } from "../observability/process-health.js";
+import type { LatencyHistogram } from "../observability/latency-histogram.js";
 
 /** One member as `/cluster` shows it. */
 export interface ClusterMemberInfo {
@@ -36,11 +38,28 @@ export interface ClusterInfo {
   readonly eventLog?: Readonly<Record<string, number>>;
   /** Transport counters (NATS: messages, retransmitted, duplicatesDropped, undeliverable...). */
   readonly transport: Readonly<Record<string, number>>;
+  /** Outbound batches: how many, their mean size, and why each was sent (full, end of I/O turn, delay timer, explicit flush); acknowledgement round trips (ms). */
+  readonly batches: { readonly sent: number; readonly meanEnvelopes: number; readonly flushes: Readonly<Record<string, number>>; readonly ackRtt: Quantiles | null };
   /** Source-read to sink-write latency of outputs written by this node (ms). */
-  readonly latency: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number };
+  readonly latency: Quantiles;
+  /** This process's event-loop delay and GC pauses (since start or the last `POST /stats/reset`). */
+  readonly process: ProcessHealthInfo;
   /** Per-slot handoff pauses seen by this node (ms), and the last rebalance's duration. */
   readonly handoff: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly rebalances: number; readonly lastRebalanceMs: number };
   readonly apps: ReadonlyArray<{ name: string; steps: Record<string, number>; partitions: ReadonlyArray<{ name: string; slots: number; owned: number; gaining: number; losing: number; actors: number; ownedSlots: number[] }> }>;
+}
+
+/** A latency distribution as `/cluster` shows it (ms). */
+export interface Quantiles {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+}
+
+function quantiles(h: LatencyHistogram): Quantiles {
+  return { count: h.count, p50Ms: h.quantile(0.5), p99Ms: h.quantile(0.99), p999Ms: h.quantile(0.999), maxMs: h.max };
 }
 
 /** Builds the `/cluster` picture of a node. */
@@ -85,7 +104,14 @@ export function clusterInfo(node: NodeStatus): ClusterInfo {
       ? { eventLog: { ...node.eventLog.stats, pending: node.eventLog.pending(), slotsReading: node.durable.reading(), repeatsSkipped: [...node.apps.values()].reduce((a, app) => a + app.hosts.reduce((b, h) => b + h.repeatsSkipped, 0), 0) } }
       : {}),
     transport: { ...(node.transport.stats ?? {}), inFlight: node.transport.inFlight() },
-    latency: { count: node.latency.count, p50Ms: node.latency.quantile(0.5), p99Ms: node.latency.quantile(0.99) },
+    batches: {
+      sent: node.router.batches,
+      meanEnvelopes: node.router.batches ? Math.round((node.router.envelopes / node.router.batches) * 10) / 10 : 0,
+      flushes: { ...node.router.flushes },
+      ackRtt: node.transport.ackRtt ? quantiles(node.transport.ackRtt) : null,
+    },
+    latency: quantiles(node.latency),
+    process: node.health.info(),
     handoff: {
       count: node.pauses.count,
       p50Ms: node.pauses.quantile(0.5),

@@ -79,6 +79,21 @@ export class NodeMetrics {
     gauge("troupe_event_log_pending", "Durable mode: events appended and not yet stored", [], (set) => set({}, node.eventLog?.pending() ?? 0));
     counter("troupe_state_writes_total", "Actor states written behind to the state store", [], (set) => set({}, node.writeBehind.writes));
     counter("troupe_batches_sent_total", "Batches sent to other nodes", [], (set) => set({}, node.router.batches));
+    counter("troupe_batch_flushes_total", "Outbound batches by why they were sent: full, turn (end of an I/O turn), timer (batch delay), explicit (handoff, drain)", ["reason"], (set) => {
+      for (const [reason, n] of Object.entries(node.router.flushes)) set({ reason }, n);
+    });
+    gauge("troupe_transport_ack_rtt_seconds", "Acknowledgement round trips of node-to-node messages since start or the last POST /stats/reset", ["quantile"], (set) => {
+      const h = node.transport.ackRtt;
+      if (!h || h.count === 0) return;
+      for (const q of [0.5, 0.99, 0.999]) set({ quantile: String(q) }, h.quantile(q) / 1000);
+      set({ quantile: "1" }, h.max / 1000);
+    });
+    gauge("troupe_event_loop_delay_seconds", "Event-loop delay at 1 ms resolution since start or the last POST /stats/reset", ["quantile"], (set) => {
+      const d = node.health.info().eventLoopDelay;
+      set({ quantile: "0.5" }, d.p50Ms / 1000);
+      set({ quantile: "0.99" }, d.p99Ms / 1000);
+      set({ quantile: "1" }, d.maxMs / 1000);
+    });
     counter("troupe_passivations_total", "Actors passivated to the state store", ["app", "partition"], (set) => {
       for (const a of node.apps.values()) a.hosts.forEach((h) => set({ app: a.name, partition: h.partition.name }, h.passivations));
     });

@@ -4,6 +4,7 @@ import type { SinkWriter } from "../io/sink-writer.js";
 import type { TcpSource } from "../io/tcp-source.js";
 import type { DeadLetters } from "../observability/dead-letters.js";
 import type { LatencyHistogram } from "../observability/latency-histogram.js";
+import type { ProcessHealth } from "../observability/process-health.js";
 import type { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
 import type { EventLog } from "../state/event-log.js";
 import type { StateStore } from "../state/state-store.js";
@@ -31,6 +32,8 @@ export interface NodeStatus {
   readonly latency: LatencyHistogram;
   /** How long each slot was paused by a handoff (ms). */
   readonly pauses: LatencyHistogram;
+  /** This process's event-loop delay and GC pauses. */
+  readonly health: ProcessHealth;
   readonly router: Router;
   readonly handoff: HandoffCoordinator;
   readonly eventLog: EventLog | undefined;

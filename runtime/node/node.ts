@@ -22,6 +22,7 @@ import type { TcpSource } from "../io/tcp-source.js";
 import { createLogger, LogRateLimiter, type Logger } from "../logger.js";
 import { DeadLetters, type ReplayTarget } from "../observability/dead-letters.js";
 import { HttpServer } from "../observability/http-server.js";
+import { ProcessHealth } from "../observability/process-health.js";
 import { LatencyHistogram } from "../observability/latency-histogram.js";
 import { MemoryStateStore, type StateStore } from "../state/state-store.js";
 import type { EventLog } from "../state/event-log.js";
@@ -63,6 +64,8 @@ export class Node implements NodeStatus {
   readonly latency = new LatencyHistogram();
   /** How long each slot was paused by a handoff (ms). */
   readonly pauses = new LatencyHistogram();
+  /** This process's event-loop delay and GC pauses. */
+  readonly health = new ProcessHealth();
   readonly backpressure = new Backpressure();
   readonly router: Router;
   readonly handoff: HandoffCoordinator;
@@ -193,6 +196,7 @@ export class Node implements NodeStatus {
     this.state = "starting";
     this.log.info({ apps: [...this.apps.keys()], mode: this.mode, transport: this.options.transport.kind }, "node starting");
     try {
+      this.health.start();
       this.sinks = new SinkSet(this.apps, this.options.sinks ?? {}, this.log, this.backpressure);
       await this.sinks.start();
       const wire = wireContext(this.id, this.apps);
@@ -304,7 +308,16 @@ export class Node implements NodeStatus {
     return this.writeBehind.round();
   }
 
+  /** Clears the distributions `/cluster` shows (latency, handoff pauses, event-loop delay, GC, acknowledgement round trips); counters stay. */
+  resetStats(): void {
+    this.latency.reset();
+    this.pauses.reset();
+    this.health.reset();
+    this.options.transport.ackRtt?.reset();
+  }
+
   private async teardown(): Promise<void> {
+    this.health.stop();
     this.intake.stop();
     this.writeBehind.stop();
     this.seat.close();

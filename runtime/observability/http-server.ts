@@ -10,9 +10,11 @@ export interface HttpStatus {
   readonly handoff: { readonly epoch: number; inTransition(): number };
   readonly metrics: { text(): Promise<string>; readonly registry: { readonly contentType: string } };
   clusterInfo(): unknown;
+  /** Clears the distributions `/cluster` shows (counters stay). */
+  resetStats(): void;
 }
 
-/** Serves `/metrics`, `/healthz`, `/readyz` and `/cluster` for one node. */
+/** Serves `/metrics`, `/healthz`, `/readyz`, `/cluster` and `POST /stats/reset` for one node. */
 export class HttpServer {
   private server: Server | undefined;
   /** The bound address (after start). */
@@ -50,6 +52,14 @@ export class HttpServer {
         }
         case "/cluster":
           send(200, "application/json", JSON.stringify(this.node.clusterInfo(), null, 2));
+          return;
+        case "/stats/reset":
+          if (req.method !== "POST") {
+            send(405, "text/plain", "POST /stats/reset clears the latency, pause, event-loop and GC distributions of /cluster\n");
+            return;
+          }
+          this.node.resetStats();
+          send(200, "application/json", JSON.stringify({ reset: true }));
           return;
         default:
           send(404, "text/plain", "not found: try /metrics, /healthz, /readyz or /cluster\n");

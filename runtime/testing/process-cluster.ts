@@ -17,6 +17,8 @@ export interface NodeProcess {
   exitCode: number | null;
   /** GET /cluster. */
   info(): Promise<ClusterInfo>;
+  /** Clears the node's latency, pause, event-loop and GC distributions (`POST /stats/reset`). */
+  resetStats(): Promise<void>;
 }
 
 /** Options for starting node processes against one NATS server. */
@@ -26,6 +28,8 @@ export interface ProcessClusterOptions {
   readonly sinks?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly args?: readonly string[];
+  /** Flags for the Node.js runtime of each node process (e.g. `--cpu-prof`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 // bin/troupe.js of this package, whether this module runs from source or from dist/.
@@ -56,6 +60,7 @@ export class ProcessCluster {
     const sources: Record<string, number> = {};
     for (const s of opts.sources ?? []) sources[s] = await freePort();
     const args = [
+      ...(this.options.nodeFlags ?? []),
       BIN,
       "node",
       "--node-id",
@@ -83,6 +88,10 @@ export class ProcessCluster {
       logs,
       exitCode: null,
       info: async () => (await (await fetch(`${http}/cluster`)).json()) as ClusterInfo,
+      resetStats: async () => {
+        const res = await fetch(`${http}/stats/reset`, { method: "POST" });
+        if (!res.ok) throw new Error(`POST ${http}/stats/reset: ${res.status}`);
+      },
     };
     proc.on("exit", (code, signal) => (node.exitCode = code ?? (signal ? 128 : -1)));
     this.nodes.set(id, node);

@@ -107,10 +107,10 @@ export class Outbox<E> {
     }
   }
 
-  /** Takes a cumulative acknowledgement from `from` of `session` up to `seq`. */
-  acked(from: string, seq: number, session: string): void {
+  /** Takes a cumulative acknowledgement from `from` of `session` up to `seq`; returns when the newest message it covers was (last) sent, or -1 when it covers nothing new. */
+  acked(from: string, seq: number, session: string): number {
     const s = this.streams.get(from);
-    if (!s || session !== s.session) return;
+    if (!s || session !== s.session) return -1;
     let n = 0;
     let envs = 0;
     let bytes = 0;
@@ -118,13 +118,14 @@ export class Outbox<E> {
       bytes += s.unacked[n]!.bytes.length;
       envs += s.unacked[n++]!.envelopes;
     }
-    if (n > 0) {
-      this.bytes -= bytes;
-      s.unacked.splice(0, n);
-      s.resends = 0;
-      this.envelopes -= envs;
-      this.checkIdle();
-    }
+    if (n === 0) return -1;
+    const sentAt = s.unacked[n - 1]!.sentAt;
+    this.bytes -= bytes;
+    s.unacked.splice(0, n);
+    s.resends = 0;
+    this.envelopes -= envs;
+    this.checkIdle();
+    return sentAt;
   }
 
   /**

@@ -6,6 +6,7 @@ import { systemClock, type ChannelClock } from "./channel-clock.js";
 import { batchCuts, cutFragments, messageOverhead, Reassembler } from "./fragments.js";
 import { Inbox } from "./inbox.js";
 import { Outbox, type Outgoing, type Stream } from "./outbox.js";
+import { LatencyHistogram } from "../observability/latency-histogram.js";
 
 /** What a channel carries for its user: a batch or a control message (exactly one). */
 export type ChannelBody = Pick<WireNodeMessage, "batch" | "control">;
@@ -41,6 +42,8 @@ export class ReliableChannel<E> {
   readonly incarnation = Math.random().toString(36).slice(2, 12);
   /** Counters (plain numbers, read by metrics). */
   readonly stats: ChannelStats = channelStats();
+  /** Acknowledgement round trips (ms): from a message's last send to the acknowledgement that covers it. */
+  readonly ackRtt = new LatencyHistogram();
 
   private nodeId = "";
   private readonly outbox: Outbox<E>;
@@ -171,7 +174,10 @@ export class ReliableChannel<E> {
     this.stats.messagesReceived++;
     if (msg.ack) {
       if (msg.ack.reset) this.restartStream(msg.from, msg.ack.incarnation);
-      else this.outbox.acked(msg.from, msg.ack.seq, msg.ack.incarnation);
+      else {
+        const sentAt = this.outbox.acked(msg.from, msg.ack.seq, msg.ack.incarnation);
+        if (sentAt >= 0) this.ackRtt.record(this.clock.now() - sentAt);
+      }
       return;
     }
     if (!msg.seq) {

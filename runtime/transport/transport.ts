@@ -1,4 +1,5 @@
 import type { ControlMessage, Envelope } from "../types.js";
+import type { LatencyHistogram } from "../observability/latency-histogram.js";
 
 /** What a transport calls when something arrives for this node. */
 export interface TransportHandlers {
@@ -37,6 +38,8 @@ export interface Transport {
   flush(timeoutMs: number): Promise<boolean>;
   /** Counters of the transport (messages, retransmissions, repeats dropped...), for /cluster and metrics. */
   readonly stats?: Readonly<Record<string, number>>;
+  /** Acknowledgement round trips (ms), for transports that acknowledge. */
+  readonly ackRtt?: LatencyHistogram;
   /** Forgets a node that left the cluster; returns the events it never acknowledged, for re-routing (optional). */
   forget?(nodeId: string): Envelope[];
   /**
