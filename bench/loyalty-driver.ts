@@ -10,6 +10,7 @@ import { LatencyHistogram } from "../runtime/observability/latency-histogram.js"
 export type DriverMessage =
   | { type: "sink"; host: string; port: number }
   | { type: "loyal-sent"; count: number }
+  | { type: "warm" }
   | { type: "done"; clicksSent: number; firstClickMs: number; lastEmailMs: number; emails: number; expected: number; duplicates: number; missing: number; clickToEmail: ClickToEmail };
 
 /** Click written (by this driver) to its email received (by this driver), in ms: what an outside client sees. */
@@ -29,6 +30,8 @@ export interface DriverStart {
   clicks: { host: string; port: number } | Array<{ host: string; port: number }>;
   rate: number;
   connections: number;
+  /** The first this many clicks warm the cluster up (sent at `rate`, their emails awaited, then `warm` is reported and `go` awaited); they are not measured. */
+  warmup?: number;
 }
 
 const send = (m: DriverMessage) => process.send!(m);
@@ -58,21 +61,37 @@ async function main(): Promise<void> {
       const clickFrames = [...clicks(msg.spec)].map((c) => clickCodec.encode(c));
       const count = await sendAll(msg.loyal, loyal, 0);
       send({ type: "loyal-sent", count });
-      process.once("message", async () => {
-        const firstClickMs = performance.timeOrigin + performance.now();
-        const per = Math.ceil(clickFrames.length / msg.connections);
-        // Several connections: each keeps per-key order for its own share of the clicks.
+      const targets = Array.isArray(msg.clicks) ? msg.clicks : [msg.clicks];
+      // Clicks from..to over the connections; each connection keeps per-key order for its own share.
+      const sendRange = async (from: number, to: number) => {
+        const per = Math.ceil((to - from) / msg.connections);
         const sent = await Promise.all(
           Array.from({ length: msg.connections }, (_, i) => {
-            const targets = Array.isArray(msg.clicks) ? msg.clicks : [msg.clicks];
-            const base = i * per;
+            const base = from + i * per;
+            const end = Math.min(to, base + per);
             const stamp = (first: number, count: number) => writtenAt.fill(performance.now(), base + first, base + first + count);
-            return sendAll(targets[i % targets.length]!, clickFrames.slice(base, base + per), msg.rate / msg.connections, undefined, stamp);
+            return sendAll(targets[i % targets.length]!, clickFrames.slice(base, end), msg.rate / msg.connections, undefined, stamp);
           }),
         );
+        return sent.reduce((a, b) => a + b, 0);
+      };
+      const warmup = Math.min(msg.warmup ?? 0, clickFrames.length);
+      process.once("message", async () => {
+        let sent = 0;
+        if (warmup > 0) {
+          sent += await sendRange(0, warmup);
+          let want = 0;
+          for (let n = 0; n < warmup; n++) if (expected.has(`click-${n}`)) want++;
+          while (sink!.uniqueCount() < want) await new Promise((r) => setTimeout(r, 20));
+          send({ type: "warm" });
+          await new Promise((r) => process.once("message", r));
+          clickToEmail.reset();
+        }
+        const firstClickMs = performance.timeOrigin + performance.now();
+        sent += await sendRange(warmup, clickFrames.length);
         await sink!.waitForAll(120_000, 100);
         const s = sink!.summary();
-        send({ type: "done", clicksSent: sent.reduce((a, b) => a + b, 0), firstClickMs, lastEmailMs, emails: s.unique, expected: s.expected, duplicates: s.duplicates, missing: s.missing, clickToEmail: { count: clickToEmail.count, p50Ms: clickToEmail.quantile(0.5), p99Ms: clickToEmail.quantile(0.99), p999Ms: clickToEmail.quantile(0.999), maxMs: clickToEmail.max } });
+        send({ type: "done", clicksSent: sent, firstClickMs, lastEmailMs, emails: s.unique, expected: s.expected, duplicates: s.duplicates, missing: s.missing, clickToEmail: { count: clickToEmail.count, p50Ms: clickToEmail.quantile(0.5), p99Ms: clickToEmail.quantile(0.99), p999Ms: clickToEmail.quantile(0.999), maxMs: clickToEmail.max } });
       });
     } else if (msg.type === "exit") {
       await sink?.close();

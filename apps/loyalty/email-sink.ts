@@ -104,6 +104,11 @@ export class EmailSinkReceiver {
     return this.complete();
   }
 
+  /** Distinct emails received so far (cheap, unlike `summary`). */
+  uniqueCount(): number {
+    return this.seen.size;
+  }
+
   /** Counts so far. */
   summary(): EmailSummary {
     const expected = this.expected?.size ?? 0;

@@ -1,93 +1,136 @@
-import { LRUCache } from "lru-cache";
 import type { Actor } from "./actor.js";
 
 /**
- * The active actors of one partition on one node: at most `max`, least recently used evicted first
- * (handed to `onEvict`), found by key on every event and by slot for handoffs (which must not scan
- * every actor).
+ * The active actors of one partition on one node: at most `max`, the least recently used evicted
+ * first (handed to `onEvict`), found by slot and key on every event, and listed by slot for handoffs
+ * (which must not scan every actor).
  *
- * lru-cache owns the bound and the eviction order; a plain Map is the per-event lookup. lru-cache's
- * get() costs an options object per call, so recency is refreshed every `refreshEvery` lookups of an
- * actor: between two refreshes at most `refreshEvery` others can pass it, so a busy actor is never
- * the least recent while the bound is larger than that.
+ * One map per slot holds the actors (the lookup, and a slot's listing, in one). Recency is CLOCK
+ * ("second chance"), the approximation of LRU that page caches use: a use only sets the actor's
+ * `referenced` bit; the actors form a ring threaded through themselves (`newer`/`older`), and to
+ * evict, the hand takes the oldest: referenced, it loses the bit and goes to the newest end;
+ * otherwise it is the one. So an event writes to its own actor only (moving it to the front of a
+ * list would touch two random neighbours, a cache miss each), and an actor costs its map entry and
+ * two fields. (lru-cache took a second key map and four arrays: about 120 bytes per actor.)
  */
 export class ActiveActors {
-  private readonly lru: LRUCache<string, Actor>;
-  private readonly byKey = new Map<string, Actor>();
-  private readonly bySlot = new Map<number, Set<Actor>>();
-  private readonly refreshEvery: number;
-  private tick = 0;
+  private readonly bySlot: Array<Map<string, Actor> | undefined> = [];
+  // The recency list: `newest` was used last, `oldest` goes first.
+  private newest: Actor | undefined = undefined;
+  private oldest: Actor | undefined = undefined;
+  private count = 0;
 
-  constructor(max: number, onEvict: (actor: Actor) => void) {
-    this.refreshEvery = Math.max(1, max >> 2);
-    this.lru = new LRUCache<string, Actor>({
-      max,
-      dispose: (actor, key, reason) => {
-        if (this.byKey.get(key) === actor) this.byKey.delete(key);
-        this.bySlot.get(actor.slot)?.delete(actor);
-        if (reason === "evict") onEvict(actor);
-      },
-    });
-  }
+  constructor(
+    private readonly max: number,
+    private readonly onEvict: (actor: Actor) => void,
+  ) {}
 
   /** Active actors. */
   get size(): number {
-    return this.lru.size;
+    return this.count;
   }
 
-  /** The active actor of `key` (undefined when none), as an event for it arrives: counts as a use. */
-  use(key: string): Actor | undefined {
-    const t = ++this.tick;
-    const actor = this.byKey.get(key);
-    if (actor && t - actor.touched >= this.refreshEvery) {
-      actor.touched = t;
-      this.lru.get(key);
-    }
+  /** The active actor of `key` in `slot` (undefined when none), as an event for it arrives: counts as a use. */
+  use(key: string, slot: number): Actor | undefined {
+    const actor = this.bySlot[slot]?.get(key);
+    if (actor !== undefined) actor.referenced = true;
     return actor;
   }
 
-  /** The active actor of `key`, without counting a use. */
-  peek(key: string): Actor | undefined {
-    return this.byKey.get(key);
+  /** The active actor of `key` in `slot`, without counting a use. */
+  peek(key: string, slot: number): Actor | undefined {
+    return this.bySlot[slot]?.get(key);
   }
 
-  /** Makes `actor` active, the most recently used (may evict the least recent). */
+  /** Makes `actor` active, the most recently used; evicts the least recent one over the bound. */
   add(actor: Actor): void {
-    actor.touched = this.tick;
-    this.lru.set(actor.key, actor);
-    this.byKey.set(actor.key, actor);
-    let set = this.bySlot.get(actor.slot);
-    if (!set) this.bySlot.set(actor.slot, (set = new Set()));
-    set.add(actor);
+    let map = this.bySlot[actor.slot];
+    if (!map) this.bySlot[actor.slot] = map = new Map();
+    const old = map.get(actor.key);
+    if (old === actor) return;
+    if (old) this.remove(old);
+    map.set(actor.key, actor);
+    actor.referenced = false;
+    this.linkNewest(actor);
+    this.count++;
+    if (this.count > this.max) {
+      const victim = this.hand();
+      this.remove(victim);
+      this.onEvict(victim);
+    }
   }
 
   /** Makes `actor` inactive without evicting it (no `onEvict`), if it is the active one of its key. */
   remove(actor: Actor): void {
-    if (this.byKey.get(actor.key) === actor) this.lru.delete(actor.key);
+    const map = this.bySlot[actor.slot];
+    if (map?.get(actor.key) !== actor) return;
+    map.delete(actor.key);
+    this.unlink(actor);
+    this.count--;
   }
 
   /** The active actors of `slot` (a copy: safe to remove while iterating). */
   ofSlot(slot: number): Actor[] {
-    const set = this.bySlot.get(slot);
-    return set ? [...set] : [];
+    const map = this.bySlot[slot];
+    return map ? [...map.values()] : [];
   }
 
   /** Active actors per slot. */
   slotCounts(): Map<number, number> {
     const m = new Map<number, number>();
-    for (const [slot, set] of this.bySlot) if (set.size) m.set(slot, set.size);
+    this.bySlot.forEach((map, slot) => {
+      if (map?.size) m.set(slot, map.size);
+    });
     return m;
   }
 
-  /** Every active actor. */
-  values(): IterableIterator<Actor> {
-    return this.lru.values();
+  /** Every active actor, most recently added (or spared by the hand) first. */
+  *values(): IterableIterator<Actor> {
+    for (let a = this.newest; a !== undefined; ) {
+      const next = a.older; // the caller may remove `a`
+      yield a;
+      a = next;
+    }
   }
 
   /** Makes every actor inactive without evicting any. */
   clear(): void {
-    this.lru.clear();
-    this.byKey.clear();
-    this.bySlot.clear();
+    for (let a = this.newest; a !== undefined; ) {
+      const next = a.older;
+      a.newer = a.older = undefined;
+      a = next;
+    }
+    this.bySlot.length = 0;
+    this.newest = this.oldest = undefined;
+    this.count = 0;
+  }
+
+  // The eviction victim: the oldest actor not used since the hand last passed it (at most one lap: a
+  // lap clears every bit, so it ends at the actor it started from).
+  private hand(): Actor {
+    for (;;) {
+      const a = this.oldest!;
+      if (!a.referenced || a === this.newest) return a;
+      a.referenced = false;
+      this.unlink(a);
+      this.linkNewest(a);
+    }
+  }
+
+  private linkNewest(actor: Actor): void {
+    actor.older = this.newest;
+    actor.newer = undefined;
+    if (this.newest) this.newest.newer = actor;
+    else this.oldest = actor;
+    this.newest = actor;
+  }
+
+  private unlink(actor: Actor): void {
+    const { newer, older } = actor;
+    if (newer) newer.older = older;
+    else this.newest = older;
+    if (older) older.newer = newer;
+    else this.oldest = newer;
+    actor.newer = actor.older = undefined;
   }
 }

@@ -63,6 +63,8 @@ export class ActorHost {
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
   private readonly persistence: ActorPersistence;
+  // The class of this host's actors (their node id and the node's epoch on its prototype).
+  private readonly HostActor: ReturnType<typeof Actor.of>;
 
   constructor(
     readonly partition: PartitionDef,
@@ -70,6 +72,7 @@ export class ActorHost {
     maxActors: number,
   ) {
     this.active = new ActiveActors(maxActors, (actor) => this.passivate(actor));
+    this.HostActor = Actor.of({ nodeId: ctx.nodeId, epoch: () => ctx.epoch() });
     this.persistence = new ActorPersistence(partition, {
       app: ctx.app,
       store: ctx.store,
@@ -98,7 +101,7 @@ export class ActorHost {
 
   /** Runs `env` on the actor of its key, now if the actor is idle, else after what is queued. */
   deliver(env: Envelope): void {
-    const actor = this.active.use(env.key) ?? this.activate(env.key, env.slot);
+    const actor = this.active.use(env.key, env.slot) ?? this.activate(env.key, env.slot);
     if (actor.busy || actor.loading || actor.queue) {
       (actor.queue ??= []).push(env);
       return;
@@ -211,7 +214,7 @@ export class ActorHost {
   /** Installs actor states received in a handoff (they become active, LRU permitting). */
   install(slot: number, actors: ReadonlyArray<{ key: string; state: unknown }>): void {
     for (const { key, state } of actors) {
-      const a = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
+      const a = new this.HostActor(key, slot);
       a.state = state;
       a.dirty = true;
       this.active.add(a);
@@ -220,7 +223,7 @@ export class ActorHost {
 
   /** The state of `key` without activating it (active, passivating or stored), for inspection and tests. */
   peek(key: string, slot: number): unknown {
-    const a = this.active.peek(key) ?? this.evicting.get(key);
+    const a = this.active.peek(key, slot) ?? this.evicting.get(key);
     if (a) return a.state;
     return this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
   }
@@ -248,7 +251,7 @@ export class ActorHost {
       this.active.add(back);
       return back;
     }
-    const actor = new Actor(key, slot, this.ctx.nodeId, this.ctx.epoch);
+    const actor = new this.HostActor(key, slot);
     this.activations++;
     this.active.add(actor);
     this.persistence.load(actor);

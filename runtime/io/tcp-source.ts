@@ -26,6 +26,10 @@ export interface SourceConnection {
   readonly clientId: string | undefined;
   /** Acknowledged protocol: numbering and acknowledgements of the client's frames. */
   readonly acks: SourceAcks | undefined;
+  /** When the bytes of the frame being handed on were read (epoch ms; one clock read per socket read, not per frame). */
+  readonly readAtMs: number;
+  /** Whatever the source's user keeps with the connection (set once, read per frame: cheaper than a map). */
+  user: unknown;
 }
 
 /** Why a source dropped input (frame-level, a dead letter each; `idle_timeout`: a frame left unfinished for the idle timeout). */
@@ -84,6 +88,7 @@ interface Conn extends SourceConnection {
   prefix: Buffer | undefined;
   clientId: string | undefined;
   acks: SourceAcks | undefined;
+  readAtMs: number;
 }
 
 /** Listens for length-prefixed frames and hands each to `onFrame`; bad input closes only its connection. */
@@ -260,6 +265,8 @@ export class TcpSource {
       prefix: undefined,
       clientId: undefined,
       acks: undefined,
+      readAtMs: 0,
+      user: undefined,
     };
     this.conns.add(conn);
     this.silent.add(conn);
@@ -316,6 +323,7 @@ export class TcpSource {
 
   private onData(conn: Conn, chunk: Buffer): void {
     this.stats.bytesIn += chunk.length;
+    conn.readAtMs = performance.timeOrigin + performance.now();
     if (conn.protocol === UNDECIDED) {
       const got: Buffer = conn.prefix ? Buffer.concat([conn.prefix, chunk]) : chunk;
       if (got.length < ACKED_SOURCE_MARKER.length) {

@@ -37,9 +37,22 @@ export interface NodeServices {
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
 export interface AppCounters {
+  /** Events accepted per source (a fresh map per read). */
   readonly eventsIn: Map<string, number>;
   readonly stageEvents: Float64Array;
+  /** Outputs written per sink (a fresh map per read). */
   readonly eventsOut: Map<string, number>;
+}
+
+// A counter cell: incremented in place on the hot path (no map write per event).
+interface Count {
+  n: number;
+}
+
+function countsOf(cells: ReadonlyMap<string, Count>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [k, c] of cells) if (c.n > 0) m.set(k, c.n);
+  return m;
 }
 
 const STATELESS_CTX: StepContext = { key: "", slot: -1, nodeId: "", epoch: 0, unchanged: () => undefined };
@@ -55,6 +68,8 @@ export class AppRuntime {
   private readonly pipelineOfStage: PipelineDef[];
   private readonly maxKeyBytes: number;
   private readonly partitionByName: Map<string, number>;
+  private readonly inCounts = new Map<string, Count>();
+  private readonly outCounts = new Map<string, Count>();
 
   constructor(
     readonly app: Application,
@@ -66,7 +81,19 @@ export class AppRuntime {
     this.tables = app.partitions.map((p) => new SlotTable(p.slots));
     this.pipelineOfStage = [];
     for (const p of app.pipelines) for (const id of p.stages) this.pipelineOfStage[id] = p;
-    this.counters = { eventsIn: new Map(), stageEvents: new Float64Array(app.stages.length), eventsOut: new Map() };
+    for (const name of app.sources.keys()) this.inCounts.set(name, { n: 0 });
+    for (const p of app.pipelines) if (p.sink) this.outCounts.set(p.sink.name, { n: 0 });
+    const inCounts = this.inCounts;
+    const outCounts = this.outCounts;
+    this.counters = {
+      get eventsIn() {
+        return countsOf(inCounts);
+      },
+      stageEvents: new Float64Array(app.stages.length),
+      get eventsOut() {
+        return countsOf(outCounts);
+      },
+    };
     this.hosts = app.partitions.map(
       (p) =>
         new ActorHost(
@@ -100,7 +127,7 @@ export class AppRuntime {
   ingest(source: string, payload: Uint8Array, connId: string, seq: number, acceptedMs: number, origin?: Origin): void {
     const entry = this.app.sources.get(source);
     if (!entry) return;
-    this.counters.eventsIn.set(source, (this.counters.eventsIn.get(source) ?? 0) + 1);
+    this.inCounts.get(source)!.n++;
     let value: unknown;
     try {
       value = entry.decoder(payload);
@@ -260,7 +287,7 @@ export class AppRuntime {
       this.node.deadLetters.record("step_error", this.name, `sink ${sink.name} (encoder)`, err);
       return;
     }
-    this.counters.eventsOut.set(sink.name, (this.counters.eventsOut.get(sink.name) ?? 0) + 1);
+    this.outCounts.get(sink.name)!.n++;
     this.node.writeSink(sink.name, bytes, acceptedMs);
   }
 }

@@ -24,7 +24,12 @@ export interface IngressHost {
   readonly eventLog: EventLog | undefined;
 }
 
-const nowMs = (): number => performance.timeOrigin + performance.now();
+// What ingress keeps with each source connection: its id in event ids, its frame count, and its origin.
+interface ConnectionIngress {
+  readonly id: string;
+  seq: number;
+  readonly origin: Origin;
+}
 
 /**
  * Where events come in: the node's TCP sources, each connection's event ids, and in durable mode the
@@ -34,7 +39,6 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
 export class Ingress {
   readonly sources: TcpSource[] = [];
   readonly addresses = new Map<string, Address>();
-  private readonly connections = new WeakMap<SourceConnection, { id: string; seq: number }>();
   // Durable mode: the producer of each source connection, and this node's own per app (events made by steps).
   private readonly producers = new WeakMap<SourceConnection, LogProducer>();
   private readonly ownProducers = new Map<string, LogProducer>();
@@ -62,9 +66,10 @@ export class Ingress {
         logger: log,
         backpressure: this.host.backpressure,
         onFrame: (payload, conn) => {
-          let c = this.connections.get(conn);
-          if (!c) this.connections.set(conn, (c = { id: this.connectionId(name, conn), seq: 0 }));
-          app.ingest(name, payload, c.id, conn.acks ? conn.acks.current : ++c.seq, nowMs(), { conn, source });
+          // Per connection, made once: its event ids and where its frames came in.
+          let c = conn.user as ConnectionIngress | undefined;
+          if (!c) conn.user = c = { id: this.connectionId(name, conn), seq: 0, origin: { conn, source } };
+          app.ingest(name, payload, c.id, conn.acks ? conn.acks.current : ++c.seq, conn.readAtMs, c.origin);
         },
         onBadInput: (reason, conn, detail) => this.host.deadLetters.record(reason, app.name, `${name} ${conn.remote}`, detail),
         onClose: (conn) => this.producers.get(conn)?.close(),

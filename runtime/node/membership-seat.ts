@@ -82,7 +82,8 @@ export class MembershipSeat {
 
   /** True while this node may act as an owner: its lease is fresh and it is not suspended or rejoining. */
   mayAct(): boolean {
-    return !this.suspended && !this.rejoining && performance.now() <= this.leaseUntil;
+    // Checked per event (a paused process meets its expired lease before anything runs); no clock read without a lease.
+    return !this.suspended && !this.rejoining && (this.leaseUntil === Infinity || performance.now() <= this.leaseUntil);
   }
 
   /** True while the node takes events in at all (not suspended, not rejoining). */
