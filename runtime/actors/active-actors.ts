@@ -11,7 +11,8 @@ import type { Actor } from "./actor.js";
  * evict, the hand takes the oldest: referenced, it loses the bit and goes to the newest end;
  * otherwise it is the one. So an event writes to its own actor only (moving it to the front of a
  * list would touch two random neighbours, a cache miss each), and an actor costs its map entry and
- * two fields. (lru-cache took a second key map and four arrays: about 120 bytes per actor.)
+ * two fields. (lru-cache, used before, took a second key map and four arrays: about 120 bytes per actor;
+ * the dependency is gone.)
  */
 export class ActiveActors {
   private readonly bySlot: Array<Map<string, Actor> | undefined> = [];
