@@ -26,7 +26,6 @@ export interface ClusterInfo {
   readonly forwards: number;
   readonly parked: number;
   readonly deadLetters: number;
-  /** State mode and actor states written by write-behind so far. */
   /**
    * State mode, actor states written by write-behind so far, evicted actors not yet passive, failed loads
    * and writes (retried), actors dropped as a stale owner's copy, and the store's own counters.

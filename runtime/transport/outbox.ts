@@ -58,13 +58,13 @@ export class Outbox<E> {
     return this.bytes;
   }
 
-  /** True while a message to some peer waits for its acknowledgement. */
   /** Resolves once nothing is unacknowledged (at once when nothing is). */
   idle(): Promise<void> {
     if (!this.busy()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** True while a message to some peer waits for its acknowledgement. */
   busy(): boolean {
     if (this.envelopes > 0) return true;
     for (const s of this.streams.values()) if (s.unacked.length > 0) return true;
