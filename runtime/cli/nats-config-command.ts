@@ -1,0 +1,19 @@
+import type { Command } from "commander";
+import { ConfigError } from "../errors.js";
+import { natsServerConfig } from "../nats/nats-server-config.js";
+import { loadApp, type AppRegistry } from "./app-loader.js";
+import { clusterFlag, repeatableFlag } from "./options.js";
+
+/** `troupe nats-config`: prints a nats-server config with the three roles' permissions for the given apps. */
+export function registerNatsConfigCommand(program: Command, registry: AppRegistry): void {
+  program
+    .command("nats-config")
+    .description("print a nats-server config (JetStream, TLS, the troupe-node/admin/viewer roles) for these apps")
+    .addOption(repeatableFlag<string[]>("--app <name|path>", "app the cluster runs (repeatable)", (items, _what, previous = []) => [...previous, ...items]))
+    .addOption(clusterFlag())
+    .action(async (f: { app?: string[]; cluster: string }) => {
+      if (!f.app?.length) throw new ConfigError("troupe nats-config needs --app NAME (each app the cluster runs: its buckets and streams are named in the permissions)");
+      const apps = await Promise.all(f.app.map((name) => loadApp(name, registry)));
+      process.stdout.write(natsServerConfig({ cluster: f.cluster, apps: apps.map((a) => ({ name: a.name, partitions: a.partitions.map((p) => p.name) })) }));
+    });
+}
