@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { DeadLetterStream, type StoredDeadLetter } from "../nats/dead-letter-stream.js";
 import { connectNats } from "../nats/nats-cluster.js";
+import { replyInboxPrefix } from "../nats/subjects.js";
+import { permissionError } from "../nats/request-errors.js";
 import { clusterFlag, flag, parseIntFlag, repeatableFlag } from "./options.js";
 import { addNatsOptions, requireNatsTarget, type NatsFlags } from "./nats-connection-options.js";
 
@@ -72,12 +74,14 @@ export function registerDlqCommands(program: Command): void {
 }
 
 async function withStream(f: DlqFlags, command: string, run: (s: DeadLetterStream) => Promise<void>): Promise<void> {
-  const nc = await connectNats(requireNatsTarget(f, command), "troupe-cli");
+  const nc = await connectNats(requireNatsTarget(f, command), "troupe-cli", replyInboxPrefix(f.cluster, "cli"));
   try {
     const stream = new DeadLetterStream(nc, f.cluster);
     // Only finds the stream: the nodes create it, and the read-only and admin roles may not.
     await stream.open(false);
     await run(stream);
+  } catch (err) {
+    throw permissionError(err, command === "dlq list" ? "list dead letters" : "replay dead letters", command === "dlq list" ? "troupe-viewer or troupe-admin" : "troupe-admin");
   } finally {
     await nc.close();
   }

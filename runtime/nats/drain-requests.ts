@@ -4,7 +4,7 @@ import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { connectNats, type NatsTarget } from "./nats-cluster.js";
 import { requestError } from "./request-errors.js";
-import { checkClusterName, drainSubject } from "./subjects.js";
+import { checkClusterName, drainSubject, replyInboxPrefix } from "./subjects.js";
 
 /** A node's answer to a drain request. */
 export interface DrainReply {
@@ -31,8 +31,9 @@ export function serveDrainRequests(nc: NatsConnection, cluster: string, nodeId: 
 
 /** Asks node `nodeId` to drain (graceful leave) and waits for its answer; refused without the admin role. */
 export async function requestDrain(target: NatsTarget, nodeId: string, cluster = DEFAULT_CLUSTER_NAME): Promise<void> {
-  const nc = await connectNats(target, "troupe-cli");
-  const subject = drainSubject(checkClusterName(cluster), nodeId);
+  const c = checkClusterName(cluster);
+  const nc = await connectNats(target, "troupe-cli", replyInboxPrefix(c, "cli"));
+  const subject = drainSubject(c, nodeId);
   try {
     const m = await nc.request(subject, new Uint8Array(0), { timeout: DRAIN_REQUEST_TIMEOUT_MS });
     const reply = m.json<DrainReply>();

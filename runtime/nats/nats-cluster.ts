@@ -9,8 +9,9 @@ import type { StateStore } from "../state/state-store.js";
 import type { Transport } from "../transport/transport.js";
 import { clusterViewCodec } from "../wire/messages.js";
 import { KvMembership } from "./kv-membership.js";
+import { permissionError } from "./request-errors.js";
 import { NatsTransport } from "./nats-transport.js";
-import { checkClusterName, viewBucket, VIEW_KEY } from "./subjects.js";
+import { checkClusterName, replyInboxPrefix, viewBucket, VIEW_KEY } from "./subjects.js";
 
 /** Options for joining a cluster through NATS. */
 export interface NatsClusterOptions {
@@ -44,7 +45,7 @@ export interface NatsTarget {
 }
 
 /** Connects to NATS with reconnects that never give up, or fails with what to check (refused credentials fail at once). */
-export async function connectNats(target: NatsTarget, name: string, logger?: Logger): Promise<NatsConnection> {
+export async function connectNats(target: NatsTarget, name: string, inboxPrefix: string, logger?: Logger): Promise<NatsConnection> {
   const log = (logger ?? createLogger("warn")).child({ component: "nats" });
   const conn = resolveNatsConnection(target.url, target.auth, (message, fields) => log.warn(fields, message));
   let nc: NatsConnection;
@@ -52,7 +53,7 @@ export async function connectNats(target: NatsTarget, name: string, logger?: Log
     // Short pings: a connection left half-open by a network cut is found stale in seconds and replaced.
     // A server that does not answer the handshake in 2 s is skipped for the next: nats.js waits 20 s by
     // default, longer than a failure timeout, so one dead server of a cluster got a live node removed.
-    nc = await connect({ ...conn.options, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2, timeout: NATS_CONNECT_TIMEOUT_MS });
+    nc = await connect({ ...conn.options, name, inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2, timeout: NATS_CONNECT_TIMEOUT_MS });
   } catch (err) {
     throw connectError(err, conn);
   }
@@ -72,7 +73,7 @@ export async function connectNats(target: NatsTarget, name: string, logger?: Log
 /** Connects to NATS and builds the transport and membership of a node. */
 export async function connectNatsCluster(options: NatsClusterOptions): Promise<NatsClusterParts> {
   const cluster = checkClusterName(options.cluster ?? DEFAULT_CLUSTER_NAME);
-  const nc = await connectNats(options, `troupe-${options.nodeId}`, options.logger);
+  const nc = await connectNats(options, `troupe-${options.nodeId}`, replyInboxPrefix(cluster, "node"), options.logger);
   try {
     const membership = new KvMembership({ nc, cluster, logger: options.logger, heartbeatMs: options.heartbeatMs, failureTimeoutMs: options.failureTimeoutMs, replicas: options.replicas });
     await membership.open();
@@ -86,12 +87,16 @@ export async function connectNatsCluster(options: NatsClusterOptions): Promise<N
 
 /** The current cluster view, read from the membership bucket. */
 export async function readClusterView(target: NatsTarget, cluster = DEFAULT_CLUSTER_NAME): Promise<MembershipView> {
-  const nc = await connectNats(target, "troupe-cli");
+  const nc = await connectNats(target, "troupe-cli", replyInboxPrefix(checkClusterName(cluster), "cli"));
   try {
+    const refused = (err: unknown) => permissionError(err, "read the cluster view", "troupe-viewer or troupe-admin");
     const kv = await new Kvm(nc).open(viewBucket(checkClusterName(cluster))).catch((err: unknown) => {
-      throw new NatsUnavailableError(`no Troupe cluster "${cluster}" on ${redactUrls(target.url)} (${(err as Error).message}); is a node running, and may this user read it?`, { cause: err });
+      if (refused(err) !== err) throw refused(err);
+      throw new NatsUnavailableError(`no Troupe cluster "${cluster}" on ${redactUrls(target.url)} (${(err as Error).message}); is a node running?`, { cause: err });
     });
-    const e = await kv.get(VIEW_KEY);
+    const e = await kv.get(VIEW_KEY).catch((err: unknown) => {
+      throw refused(err);
+    });
     if (!e || e.operation !== "PUT") return { epoch: 0, members: [] };
     return {
       epoch: e.revision,

@@ -64,17 +64,18 @@ export function rolePermissions(cluster: string, apps: readonly AppSubjects[]): 
         s.JS_API_INFO,
         ...streams.flatMap(ownStream),
       ],
-      subscribe: [s.nodeInboxes(c), s.drainSubjects(c), s.reinjectSubject(c), s.REPLY_INBOXES],
+      // The commands' inboxes too: `troupe status` run where a node runs (a worker container) uses its credentials.
+      subscribe: [s.nodeInboxes(c), s.drainSubjects(c), s.reinjectSubject(c), s.replyInboxes(c, "node"), s.replyInboxes(c, "cli")],
       allowResponses: true,
     },
     "troupe-admin": {
       publish: [s.drainSubjects(c), s.reinjectSubject(c), s.JS_API_INFO, ...view, ...dlq, s.jsStreamApi("MSG.DELETE", s.deadLetterStream(c))],
-      subscribe: [s.REPLY_INBOXES],
+      subscribe: [s.replyInboxes(c, "cli")],
       allowResponses: false,
     },
     "troupe-viewer": {
       publish: [s.JS_API_INFO, ...view, ...dlq],
-      subscribe: [s.REPLY_INBOXES],
+      subscribe: [s.replyInboxes(c, "cli")],
       allowResponses: false,
     },
   };

@@ -31,8 +31,22 @@ export function drainSubjects(cluster: string): string {
   return `troupe.${cluster}.drain.*`;
 }
 
-/** Where nats.js receives replies to its requests (JetStream API calls included) and push-consumer messages. */
-export const REPLY_INBOXES = "_INBOX.>";
+/** Which kind of Troupe client an inbox belongs to: a node, or a command (status, drain, dlq). */
+export type ClientKind = "node" | "cli";
+
+/**
+ * The prefix of a client's reply inboxes (nats.js `inboxPrefix`: replies to its requests, JetStream API calls
+ * included, and push-consumer messages). Per cluster and kind rather than nats.js's `_INBOX`: a role then
+ * subscribes to its own replies only, and no Troupe role can read the replies of other clients of the server.
+ */
+export function replyInboxPrefix(cluster: string, kind: ClientKind): string {
+  return `_INBOX_${cluster}_${kind}`;
+}
+
+/** Every reply inbox of one kind of client of a cluster. */
+export function replyInboxes(cluster: string, kind: ClientKind): string {
+  return `${replyInboxPrefix(cluster, kind)}.>`;
+}
 
 /** The JetStream account-info subject (nats.js asks it when it opens a JetStream manager). */
 export const JS_API_INFO = "$JS.API.INFO";
