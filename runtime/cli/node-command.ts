@@ -150,13 +150,13 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   await node.start();
   dlq?.serve((record, replayTarget) => node.reinject(record.app, replayTarget, record.payload), log.child({ component: "dlq" }));
-  if (parts.nc) {
-    serveDrainRequests(parts.nc, cluster, nodeId, () => {
-      if (node.lifecycle !== "running") return { ok: false, error: `the node is ${node.lifecycle}` };
-      node.drain().catch((err: unknown) => log.error({ err }, "drain failed"));
-      return { ok: true };
-    }, log.child({ component: "drain" }));
-  }
+  // `troupe drain` (troupe-admin) arrives on the node's drain subject; the answer says whether it started.
+  const drainRequested = () => {
+    if (node.lifecycle !== "running") return { ok: false, error: `the node is ${node.lifecycle}` };
+    node.drain().catch((err: unknown) => log.error({ err }, "drain failed"));
+    return { ok: true };
+  };
+  if (parts.nc) serveDrainRequests(parts.nc, cluster, nodeId, drainRequested, log.child({ component: "drain" }));
   // Drain also ends the process when it was requested remotely (troupe drain).
   void node.stopped().then(() => {
     if (!stopping) void parts.close().then(() => process.exit(0));

@@ -23,7 +23,7 @@ let nodes: ProcessCluster;
 let emails: EmailSinkReceiver;
 let n1: NodeProcess;
 let n2: NodeProcess;
-// Every line a CLI run printed, for the test that looks for secrets.
+// Every line a CLI run or a refused node printed, for the test that looks for secrets.
 const cliOutput: string[] = [];
 
 async function cli(args: readonly string[], env: Record<string, string>) {
@@ -89,6 +89,7 @@ describe("NATS with TLS and the shipped least-privilege roles", () => {
         expect(Date.now() - t0).toBeLessThan(8_000);
         expect(node.exitCode).not.toBe(0);
         const out = node.logs.join("\n");
+        cliOutput.push(out); // for the test that looks for secrets
         expect(out).toContain(`NATS at ${nats.server.url} refused`);
         expect(out).toContain(who);
         expect(out).toMatch(/--nats-user\/--nats-pass.*\[TROUPE_NATS_AUTH\]/);
@@ -175,8 +176,9 @@ describe("NATS with TLS and the shipped least-privilege roles", () => {
     await nodes.waitForStable();
   });
 
-  it("prints no secret in any log line or error message of this run", () => {
-    const text = [...nodes.history.flatMap((n) => n.logs), ...cliOutput, ...nats.server.logs].join("\n");
+  it("prints no secret in any log line, error message or /cluster of this run", async () => {
+    const cluster = JSON.stringify(await n1.info());
+    const text = [...nodes.history.flatMap((n) => n.logs), ...cliOutput, ...nats.server.logs, cluster].join("\n");
     expect(text.length).toBeGreaterThan(0);
     for (const secret of [...Object.values(nats.passwords), "wrong-pass-7f3a", "url-pass-9c2e"]) expect(text).not.toContain(secret);
   });
