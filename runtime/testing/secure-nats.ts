@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,13 +44,17 @@ export function makeTestCerts(): TestCerts {
   return { dir, ca: f("ca.pem"), serverCert: f("server-cert.pem"), serverKey: f("server-key.pem"), clientCert: f("client-cert.pem"), clientKey: f("client-key.pem") };
 }
 
-/** Starts nats-server with deploy/nats/nats-server.conf (or nats-server-mtls.conf: clients must present a certificate). */
-export async function startSecureNats(options: { mutualTls?: boolean } = {}): Promise<SecureNats> {
+/**
+ * Starts nats-server with deploy/nats/nats-server.conf (`mutualTls`: nats-server-mtls.conf, clients must present a
+ * certificate; `configText`: that config instead, e.g. one `troupe nats-config --nkey` made), with TLS files and passwords.
+ */
+export async function startSecureNats(options: { mutualTls?: boolean; configText?: string } = {}): Promise<SecureNats> {
   const certs = makeTestCerts();
   const passwords = { "troupe-node": secret(), "troupe-admin": secret(), "troupe-viewer": secret() };
   const env: Record<string, string> = { [SERVER_TLS_VARS.cert]: certs.serverCert, [SERVER_TLS_VARS.key]: certs.serverKey, [SERVER_TLS_VARS.ca]: certs.ca };
   for (const [role, v] of Object.entries(ROLE_PASSWORD_VARS)) env[v] = passwords[role as Role];
-  const configFile = join(packageRoot(), "deploy", "nats", options.mutualTls ? "nats-server-mtls.conf" : "nats-server.conf");
+  let configFile = join(packageRoot(), "deploy", "nats", options.mutualTls ? "nats-server-mtls.conf" : "nats-server.conf");
+  if (options.configText !== undefined) writeFileSync((configFile = join(certs.dir, "nats-server.conf")), options.configText);
   const server = await startNatsServer({ configFile, env });
   return {
     server,

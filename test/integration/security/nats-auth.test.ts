@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, errors, type NatsConnection } from "@nats-io/transport-node";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect, errors, nkeys, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
+import loyaltyApp from "../../../apps/loyalty/app.js";
 import { EmailSinkReceiver } from "../../../apps/loyalty/email-sink.js";
 import { sendAll } from "../../../apps/loyalty/load-generator.js";
 import { clickCodec, loyalCustomerCodec } from "../../../apps/loyalty/messages.js";
 import { clicks, expectedEmails, loyalCustomers, type WorkloadSpec } from "../../../apps/loyalty/workload.js";
 import { DEFAULT_CLUSTER_NAME } from "../../../runtime/defaults.js";
+import { natsServerConfig } from "../../../runtime/nats/nats-server-config.js";
 import type { Role } from "../../../runtime/nats/permissions.js";
 import { deadLetterStream, drainSubject, reinjectSubject, replyInboxPrefix } from "../../../runtime/nats/subjects.js";
 import { deadLetterCodec } from "../../../runtime/wire/messages.js";
@@ -212,6 +216,28 @@ describe("NATS with mutual TLS (deploy/nats/nats-server-mtls.conf)", () => {
 });
 
 // The sequence of the dead letter of the bad click frame in `troupe dlq list --json` output (0 if not there yet).
+describe("an nkey user (troupe nats-config --nkey troupe-node=U...)", () => {
+  it("runs a node that signs in with --nats-nkey, warns that others can read its seed file, and never prints the seed", async () => {
+    const user = nkeys.createUser();
+    const seed = new TextDecoder().decode(user.getSeed());
+    const apps = [{ name: loyaltyApp.name, partitions: loyaltyApp.partitions.map((p) => p.name) }];
+    const secure = await startSecureNats({ configText: natsServerConfig({ cluster, apps, nkeys: { "troupe-node": user.getPublicKey() } }) });
+    const seedFile = join(secure.certs.dir, "node.nk");
+    writeFileSync(seedFile, seed + "\n", { mode: 0o644 });
+    const pc = new ProcessCluster({ nats: secure.server.url, apps: ["loyalty"], sinks: { emails: "127.0.0.1:9" }, env: { TROUPE_NATS_NKEY: seedFile, TROUPE_NATS_TLS_CA: secure.certs.ca } });
+    try {
+      const node = await pc.addNode();
+      expect((await node.info()).ready).toBe(true);
+      expect(node.logs.join("\n")).toMatch(/--nats-nkey \S+node\.nk can be read by other users: chmod 600 it/);
+      expect([...node.logs, ...secure.server.logs].join("\n")).not.toContain(seed);
+      expect(secure.server.logs.filter((l) => /Violation|authentication error/.test(l))).toEqual([]);
+    } finally {
+      await pc.stop();
+      await secure.stop();
+    }
+  });
+});
+
 function badFrameSeq(listJson: string): number {
   const letters = listJson
     .split("\n")
