@@ -127,3 +127,17 @@ export class VerifyError extends TroupeError {
     super("TROUPE_VERIFY", message, options);
   }
 }
+
+/** The NATS server refused this client's credentials or TLS handshake. */
+export class NatsAuthError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_NATS_AUTH", message, options);
+  }
+}
+
+/** The NATS server refused an operation: this client's user has no permission for that subject. */
+export class NatsPermissionError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_NATS_PERMISSION", message, options);
+  }
+}

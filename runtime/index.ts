@@ -17,6 +17,7 @@ export type { StateStore } from "./state/state-store.js";
 export { MemoryStateStore } from "./state/state-store.js";
 export { connectNatsCluster } from "./nats/nats-cluster.js";
 export type { NatsClusterOptions, NatsClusterParts } from "./nats/nats-cluster.js";
+export type { NatsAuthOptions } from "./nats/connection-settings.js";
 export type { DeadLetter, DeadLetterReason } from "./observability/dead-letters.js";
 export { slotOf, hash32 } from "./placement/hash.js";
 export { placeSlots } from "./placement/placement.js";
@@ -39,4 +40,6 @@ export {
   LeaseExpiredError,
   EventTooLargeError,
   StateTooLargeError,
+  NatsAuthError,
+  NatsPermissionError,
 } from "./errors.js";

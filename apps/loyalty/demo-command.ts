@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { flag, parseIntFlag } from "../../runtime/cli/options.js";
+import { addNatsOptions, natsTarget, type NatsFlags } from "../../runtime/cli/nats-connection-options.js";
+import { redactUrls } from "../../runtime/nats/connection-settings.js";
 import { progressLine } from "../../runtime/cli/progress.js";
 import { EmbeddedCluster } from "../../runtime/embedded-cluster.js";
 import { silentLogger } from "../../runtime/logger.js";
@@ -12,11 +14,10 @@ import { runLoadGenerator } from "./load-generator.js";
 import { expectedEmails } from "./workload.js";
 import { workloadFlags, workloadOf, type WorkloadFlags } from "./workload-flags.js";
 
-interface DemoFlags extends WorkloadFlags {
+interface DemoFlags extends WorkloadFlags, NatsFlags {
   readonly nodes: number;
   readonly rate: number;
   readonly timeout: number;
-  readonly nats?: string;
 }
 
 /** `troupe demo`: the reference job on one machine: an embedded cluster, a load generator and an email sink. */
@@ -28,8 +29,8 @@ export function registerDemoCommand(program: Command): void {
   // No environment variables here: a TROUPE_CLICKS meant for a deployed load generator must not change the demo.
   workloadFlags(demo, false)
     .addOption(flag("--rate <n>", "events per second (0: unlimited)", (v, what) => parseIntFlag(v, what, 0)).default(0))
-    .addOption(flag("--timeout <s>", "seconds to wait for every email", (v, what) => parseIntFlag(v, what)).default(120))
-    .addOption(flag("--nats <url>", "run the nodes' transport and membership on this NATS server (JetStream) instead of in-process", (value) => value.trim()))
+    .addOption(flag("--timeout <s>", "seconds to wait for every email", (v, what) => parseIntFlag(v, what)).default(120));
+  addNatsOptions(demo, flag("--nats <url>", "run the nodes' transport and membership on this NATS server (JetStream) instead of in-process", (value) => value.trim()))
     .action((f: DemoFlags) => runDemo(f));
 }
 
@@ -39,14 +40,15 @@ async function runDemo(f: DemoFlags): Promise<void> {
   const expected = expectedEmails(spec);
   const sink = new EmailSinkReceiver(expected);
   const sinkAddr = await sink.start();
-  const nats = f.nats || undefined;
-  process.stderr.write(`troupe demo: ${nodes} nodes ${nats ? `over NATS at ${nats}` : "embedded (in-process transport)"}, ${spec.customers} customers (${Math.round(spec.loyalFraction * 100)}% loyal), ${spec.clicks} clicks\n`);
+  const target = natsTarget(f);
+  const nats = target?.url;
+  process.stderr.write(`troupe demo: ${nodes} nodes ${nats ? `over NATS at ${redactUrls(nats)}` : "embedded (in-process transport)"}, ${spec.customers} customers (${Math.round(spec.loyalFraction * 100)}% loyal), ${spec.clicks} clicks\n`);
   // A cluster name of its own, so a demo never mixes with a cluster already on that NATS server.
   const clusterName = `demo-${process.pid}`;
   const cluster = await EmbeddedCluster.start({
     apps: [loyaltyApp],
     nodes,
-    connect: nats ? (nodeId) => connectNatsCluster({ url: nats, nodeId, logger: silentLogger(), cluster: clusterName }) : undefined,
+    connect: target ? (nodeId) => connectNatsCluster({ ...target, nodeId, logger: silentLogger(), cluster: clusterName }) : undefined,
     nodeOptions: (id) => ({
       sinks: { emails: sinkAddr },
       sources: {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { connect } from "node:net";
-import { flag, natsFlag, parseAddress, parseIntFlag, splitList } from "../../runtime/cli/options.js";
+import { flag, parseAddress, parseIntFlag, splitList } from "../../runtime/cli/options.js";
+import { addNatsOptions, natsTarget, type NatsFlags } from "../../runtime/cli/nats-connection-options.js";
 import { progressLine } from "../../runtime/cli/progress.js";
 import { ConfigError } from "../../runtime/errors.js";
 import { readClusterView } from "../../runtime/nats/nats-cluster.js";
@@ -8,12 +9,11 @@ import type { Address } from "../../runtime/types.js";
 import { runLoadGenerator } from "./load-generator.js";
 import { workloadFlags, workloadOf, type WorkloadFlags } from "./workload-flags.js";
 
-interface LoadgenFlags extends WorkloadFlags {
+interface LoadgenFlags extends WorkloadFlags, NatsFlags {
   readonly loyalTo: Address;
   readonly clicksTo: Address;
   readonly rate: number;
   readonly clusterHttp?: readonly string[];
-  readonly nats?: string;
   /** The acknowledged connections' client id, or false for plain connections. */
   readonly acked: string | false;
   readonly settleMs: number;
@@ -33,14 +33,12 @@ export function parseAcked(value: string): string | false {
 /** `troupe loadgen`: sends the loyalty workload to a cluster's `loyal` and `clicks` sources. */
 export function registerLoadgenCommand(program: Command): void {
   workloadFlags(
-    program
-      .command("loadgen")
+    addNatsOptions(program.command("loadgen"), "find the nodes through NATS and wait until they applied every loyal record")
       .description("send the loyalty workload: loyal records first, then clicks")
       .addOption(flag("--loyal-to <host:port>", "address of the loyal source", parseAddress).env("TROUPE_LOYAL_TO").makeOptionMandatory())
       .addOption(flag("--clicks-to <host:port>", "address of the clicks source", parseAddress).env("TROUPE_CLICKS_TO").makeOptionMandatory())
       .addOption(flag("--rate <n>", "events per second, 0 = unlimited", (v, what) => parseIntFlag(v, what, 0)).env("TROUPE_RATE").default(0))
       .addOption(flag("--cluster-http <urls>", "comma-separated node HTTP addresses; wait until they applied every loyal record before clicks", splitList))
-      .addOption(natsFlag("find the nodes through NATS and wait until they applied every loyal record"))
       .addOption(
         flag("--acked [client-id]", "use the acknowledged source protocol with this client id (resend after a disconnect; finish when all is acknowledged); --acked false for plain connections", parseAcked)
           .env("TROUPE_ACKED")
@@ -52,7 +50,7 @@ export function registerLoadgenCommand(program: Command): void {
     true,
   ).action(async (f: LoadgenFlags) => {
     const fixed = f.clusterHttp ?? [];
-    const nats = f.nats || undefined;
+    const nats = natsTarget(f);
     const nodes = async (): Promise<string[]> => (nats ? (await readClusterView(nats)).members.flatMap((m) => (m.http ? [m.http] : [])) : [...fixed]);
     if (nats) {
       const want = f.minNodes;

@@ -2,10 +2,12 @@ import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { DeadLetterStream, type StoredDeadLetter } from "../nats/dead-letter-stream.js";
 import { connectNats } from "../nats/nats-cluster.js";
-import { clusterFlag, flag, natsFlag, parseIntFlag, repeatableFlag } from "./options.js";
+import { replyInboxPrefix } from "../nats/subjects.js";
+import { permissionError } from "../nats/request-errors.js";
+import { clusterFlag, flag, parseIntFlag, repeatableFlag } from "./options.js";
+import { addNatsOptions, requireNatsTarget, type NatsFlags } from "./nats-connection-options.js";
 
-interface DlqFlags {
-  nats?: string;
+interface DlqFlags extends NatsFlags {
   cluster: string;
   app?: string;
   limit: number;
@@ -19,13 +21,12 @@ interface DlqFlags {
 export function registerDlqCommands(program: Command): void {
   const dlq = program.command("dlq").description("dead letters: events whose decoder or step threw, kept in JetStream");
   const common = (c: Command) =>
-    c
-      .addOption(natsFlag())
+    addNatsOptions(c)
       .addOption(clusterFlag())
       .option("--app <name>", "only this app's dead letters")
       .addOption(flag("--limit <n>", "at most this many", (v, what) => parseIntFlag(v, what, 1)).default(100));
   common(dlq.command("list").description("print dead letters, oldest first").option("--json", "print JSON lines")).action(async (f: DlqFlags) => {
-    await withStream(f, async (stream) => {
+    await withStream(f, "dlq list", async (stream) => {
       const letters = await stream.list(f.limit, f.app);
       if (f.json) {
         for (const l of letters) process.stdout.write(JSON.stringify(toJson(l)) + "\n");
@@ -53,7 +54,7 @@ export function registerDlqCommands(program: Command): void {
       .option("--keep", "keep them in the stream after a replay"),
   ).action(async (f: DlqFlags) => {
     if (!f.all && !f.seq?.length) throw new ConfigError("troupe dlq replay needs --seq N (repeatable) or --all");
-    await withStream(f, async (stream) => {
+    await withStream(f, "dlq replay", async (stream) => {
       const wanted = f.seq ? new Set(f.seq) : undefined;
       const letters = (await stream.list(wanted ? Number.MAX_SAFE_INTEGER : f.limit, f.app)).filter((l) => !wanted || wanted.has(l.seq));
       let ok = 0;
@@ -72,13 +73,15 @@ export function registerDlqCommands(program: Command): void {
   });
 }
 
-async function withStream(f: DlqFlags, run: (s: DeadLetterStream) => Promise<void>): Promise<void> {
-  if (!f.nats) throw new ConfigError("troupe dlq needs --nats URL (or TROUPE_NATS_URL)");
-  const nc = await connectNats(f.nats, "troupe-cli");
+async function withStream(f: DlqFlags, command: string, run: (s: DeadLetterStream) => Promise<void>): Promise<void> {
+  const nc = await connectNats(requireNatsTarget(f, command), "troupe-cli", replyInboxPrefix(f.cluster, "cli"));
   try {
     const stream = new DeadLetterStream(nc, f.cluster);
-    await stream.open();
+    // Only finds the stream: the nodes create it, and the read-only and admin roles may not.
+    await stream.open(false);
     await run(stream);
+  } catch (err) {
+    throw permissionError(err, command === "dlq list" ? "list dead letters" : "replay dead letters", command === "dlq list" ? "troupe-viewer or troupe-admin" : "troupe-admin");
   } finally {
     await nc.close();
   }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { AppLoadError, TroupeError } from "../errors.js";
 import type { AppRegistry } from "./app-loader.js";
 import { registerDlqCommands } from "./dlq-command.js";
+import { registerNatsConfigCommand } from "./nats-config-command.js";
 import { registerNodeCommand } from "./node-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
@@ -21,6 +22,7 @@ export function createProgram(options: CliOptions): Command {
   registerStatusCommands(program);
   registerDlqCommands(program);
   registerVerifyCommand(program, options.apps);
+  registerNatsConfigCommand(program, options.apps);
   for (const [name, app] of Object.entries(options.apps)) {
     try {
       app.commands?.(program);

@@ -22,13 +22,15 @@ import {
 } from "../defaults.js";
 import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
 import { loadApp, type AppRegistry } from "./app-loader.js";
-import { clusterFlag, flag, LOG_LEVELS, natsFlag, parseAddress, parseChoice, parseIntFlag, parseNamedAddresses, parseSinks, repeatableFlag, STATE_MODES } from "./options.js";
+import { addNatsOptions, natsTarget, type NatsFlags } from "./nats-connection-options.js";
+import { httpTokenFlag } from "./http-token-option.js";
+import { serveDrainRequests } from "../nats/drain-requests.js";
+import { clusterFlag, flag, LOG_LEVELS, parseAddress, parseChoice, parseIntFlag, parseNamedAddresses, parseSinks, repeatableFlag, STATE_MODES } from "./options.js";
 
 /** `troupe node`'s flags once parsed (from the command line, else the TROUPE_* environment variables, else defaults). */
-export interface NodeFlags {
+export interface NodeFlags extends NatsFlags {
   readonly app?: readonly string[];
   readonly nodeId?: string;
-  readonly nats?: string;
   readonly source?: Readonly<Record<string, Address>>;
   readonly sink?: Readonly<Record<string, SinkTarget>>;
   readonly http?: Address;
@@ -43,6 +45,7 @@ export interface NodeFlags {
   readonly snapshotIntervalMs: number;
   readonly kvReplicas: number;
   readonly advertiseHttp?: string;
+  readonly httpToken?: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -53,11 +56,9 @@ const int =
 
 /** `troupe node` with its flags and their environment variables, without an action (tests parse with it). */
 export function nodeCommand(): Command {
-  return new Command("node")
-    .description("run one cluster node (without --nats: an embedded single-process node)")
+  return addNatsOptions(new Command("node").description("run one cluster node (without --nats: an embedded single-process node)"), "NATS server URL(s), comma-separated; omit for the in-process transport")
     .addOption(repeatableFlag<string[]>("--app <name|path>", "app to run, by registered name or module path (repeatable; comma-separated in the environment variable)", (items, _what, previous = []) => [...previous, ...items]).env("TROUPE_APP"))
     .addOption(flag("--node-id <id>", "node id (default: the host name)", (value) => checkNodeId(value)).env("TROUPE_NODE_ID"))
-    .addOption(natsFlag("NATS server URL(s), comma-separated; omit for the in-process transport"))
     .addOption(repeatableFlag("--source <name=host:port>", "listen for a source's frames (repeatable; comma-separated in the environment variable)", parseNamedAddresses).env("TROUPE_SOURCES"))
     .addOption(repeatableFlag<Record<string, SinkTarget>>("--sink <name=host:port|stdout>", "send a sink's frames (repeatable; comma-separated in the environment variable)", (items, _what, previous) => parseSinks(items, previous)).env("TROUPE_SINKS"))
     .addOption(flag("--http <host:port>", "serve /metrics, /healthz, /readyz, /cluster", parseAddress).env("TROUPE_HTTP"))
@@ -73,6 +74,7 @@ export function nodeCommand(): Command {
     .addOption(flag("--kv-replicas <n>", "JetStream replicas of Troupe's buckets, 3 on a NATS cluster", int(1, 5)).env("TROUPE_KV_REPLICAS").default(1))
     // Checked as HOST:PORT, passed on as written: other nodes dial exactly what this one advertises.
     .addOption(flag("--advertise-http <host:port>", "HTTP address other machines use to reach this node", (value, what) => (parseAddress(value, what), value.trim())).env("TROUPE_ADVERTISE_HTTP"))
+    .addOption(httpTokenFlag())
     .addOption(flag("--log-level <level>", `${LOG_LEVELS.join(" | ")}`, parseChoice(LOG_LEVELS)).env("TROUPE_LOG_LEVEL").default("info"));
 }
 
@@ -88,14 +90,15 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
   if (appNames.length === 0) throw new ConfigError("no app given: pass --app loyalty (or a module path), or set TROUPE_APP");
   const apps = await Promise.all(appNames.map((name) => loadApp(name, registry)));
   const nodeId = flags.nodeId ?? checkNodeId(hostname());
-  const natsUrl = flags.nats || undefined;
+  const target = natsTarget(flags);
+  const natsUrl = target?.url;
   const mode: StateMode = flags.state ?? (natsUrl ? "snapshot" : "memory");
   if (mode !== "memory" && !natsUrl) throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
   const { cluster, kvReplicas: replicas } = flags;
 
   let parts: NatsClusterParts;
-  if (natsUrl) {
-    parts = await connectNatsCluster({ url: natsUrl, nodeId, logger: log, cluster, heartbeatMs: flags.heartbeatMs, failureTimeoutMs: flags.failureTimeoutMs, replicas });
+  if (target) {
+    parts = await connectNatsCluster({ ...target, nodeId, logger: log, cluster, heartbeatMs: flags.heartbeatMs, failureTimeoutMs: flags.failureTimeoutMs, replicas });
   } else {
     parts = { transport: new InProcessTransport(new InProcessHub()), membership: new LocalMembership(new LocalMembershipBoard()), close: async () => undefined };
   }
@@ -118,6 +121,7 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
     sinks: flags.sink ?? {},
     http: flags.http,
     advertiseHttp: flags.advertiseHttp,
+    httpToken: flags.httpToken,
     logger: log,
     maxActors: flags.maxActors,
     maxConnections: flags.sourceMaxConnections,
@@ -145,7 +149,14 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
   await node.start();
-  dlq?.serve((record, target) => node.reinject(record.app, target, record.payload), log.child({ component: "dlq" }));
+  dlq?.serve((record, replayTarget) => node.reinject(record.app, replayTarget, record.payload), log.child({ component: "dlq" }));
+  // `troupe drain` (troupe-admin) arrives on the node's drain subject; the answer says whether it started.
+  const drainRequested = () => {
+    if (node.lifecycle !== "running") return { ok: false, error: `the node is ${node.lifecycle}` };
+    node.drain().catch((err: unknown) => log.error({ err }, "drain failed"));
+    return { ok: true };
+  };
+  if (parts.nc) serveDrainRequests(parts.nc, cluster, nodeId, drainRequested, log.child({ component: "drain" }));
   // Drain also ends the process when it was requested remotely (troupe drain).
   void node.stopped().then(() => {
     if (!stopping) void parts.close().then(() => process.exit(0));

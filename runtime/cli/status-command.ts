@@ -1,23 +1,23 @@
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
-import { readClusterView, requestDrain } from "../nats/nats-cluster.js";
+import { readClusterView } from "../nats/nats-cluster.js";
+import { requestDrain } from "../nats/drain-requests.js";
 import type { ClusterInfo } from "../node/cluster-info.js";
-import { clusterFlag, natsFlag } from "./options.js";
+import { clusterFlag } from "./options.js";
+import { httpTokenFlag } from "./http-token-option.js";
+import { addNatsOptions, requireNatsTarget, type NatsFlags } from "./nats-connection-options.js";
 
 /** `troupe status` and `troupe drain`: the cluster from any machine that reaches NATS. */
 export function registerStatusCommands(program: Command): void {
-  program
-    .command("status")
-    .description("print the cluster as a table: nodes, slots, actors, rates")
-    .addOption(natsFlag())
+  addNatsOptions(program.command("status").description("print the cluster as a table: nodes, slots, actors, rates"))
     .addOption(clusterFlag())
+    .addOption(httpTokenFlag("bearer token of the nodes' HTTP endpoints (their --http-token)"))
     .option("--json", "print JSON instead of a table")
-    .action(async (f: { nats?: string; cluster: string; json?: boolean }) => {
-      if (!f.nats) throw new ConfigError("troupe status needs --nats URL (or TROUPE_NATS_URL)");
-      const view = await readClusterView(f.nats, f.cluster);
-      const first = await Promise.all(view.members.map((m) => fetchInfo(m.http)));
+    .action(async (f: NatsFlags & { cluster: string; json?: boolean; httpToken?: string }) => {
+      const view = await readClusterView(requireNatsTarget(f, "status"), f.cluster);
+      const first = await Promise.all(view.members.map((m) => fetchInfo(m.http, f.httpToken)));
       await new Promise((r) => setTimeout(r, 1000));
-      const second = await Promise.all(view.members.map((m) => fetchInfo(m.http)));
+      const second = await Promise.all(view.members.map((m) => fetchInfo(m.http, f.httpToken)));
       const rows = view.members.map((m, i) => {
         const a = first[i];
         const b = second[i];
@@ -47,26 +47,24 @@ export function registerStatusCommands(program: Command): void {
       process.stdout.write(line(cols) + rows.map((r) => line(cols.map((c) => r[c]))).join(""));
     });
 
-  program
-    .command("drain <nodeId>")
-    .description("ask a node to hand its slots off and leave the cluster")
-    .addOption(natsFlag())
+  addNatsOptions(program.command("drain <nodeId>").description("ask a node to hand its slots off and leave the cluster (needs the troupe-admin role on a NATS with auth)"))
     .addOption(clusterFlag())
-    .action(async (nodeId: string, f: { nats?: string; cluster: string }) => {
-      if (!f.nats) throw new ConfigError("troupe drain needs --nats URL (or TROUPE_NATS_URL)");
-      const view = await readClusterView(f.nats, f.cluster);
+    .action(async (nodeId: string, f: NatsFlags & { cluster: string }) => {
+      const target = requireNatsTarget(f, "drain");
+      const view = await readClusterView(target, f.cluster);
       if (!view.members.some((m) => m.id === nodeId)) {
         throw new ConfigError(`node "${nodeId}" is not a member; members: ${view.members.map((m) => m.id).join(", ") || "none"}`);
       }
-      await requestDrain(f.nats, nodeId, f.cluster);
+      await requestDrain(target, nodeId, f.cluster);
       process.stdout.write(`asked ${nodeId} to drain\n`);
     });
 }
 
-async function fetchInfo(http: string | undefined): Promise<ClusterInfo | undefined> {
+async function fetchInfo(http: string | undefined, token: string | undefined): Promise<ClusterInfo | undefined> {
   if (!http) return undefined;
   try {
-    const res = await fetch(`http://${http.replace(/^0\.0\.0\.0:/, "127.0.0.1:")}/cluster`, { signal: AbortSignal.timeout(2000) });
+    const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+    const res = await fetch(`http://${http.replace(/^0\.0\.0\.0:/, "127.0.0.1:")}/cluster`, { headers, signal: AbortSignal.timeout(2000) });
     return (await res.json()) as ClusterInfo;
   } catch {
     return undefined;

@@ -1,7 +1,8 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { DiscardPolicy, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import { EventLogError } from "../errors.js";
+import { EventLogError, NatsPermissionError } from "../errors.js";
+import { requestError } from "./request-errors.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter, ReplayTarget } from "../observability/dead-letters.js";
 import { ensureStream } from "./ensure-stream.js";
@@ -20,6 +21,11 @@ export interface StoredDeadLetter {
   readonly seq: number;
   readonly record: WireDeadLetterRecord;
   readonly replay: ReplayTarget | undefined;
+}
+
+/** A replay request: the sequence of the record in the dead-letter stream. */
+interface ReinjectRequest {
+  readonly seq: number;
 }
 
 /** The answer of a node to a replay request. */
@@ -51,10 +57,14 @@ export class DeadLetterStream {
     this.budget = new PayloadBudget(nc);
   }
 
-  /** Creates the stream if it is missing. */
-  async open(): Promise<void> {
+  /** Creates the stream if it is missing (`create: false`, for the read-only roles: only finds it). */
+  async open(create = true): Promise<void> {
     try {
       this.jsm = await jetstreamManager(this.nc);
+      if (!create) {
+        await this.jsm.streams.info(deadLetterStream(this.cluster));
+        return;
+      }
       await ensureStream(this.jsm, {
         name: deadLetterStream(this.cluster),
         subjects: [deadLetterSubjects(this.cluster)],
@@ -120,39 +130,65 @@ export class DeadLetterStream {
     return out;
   }
 
-  /** Sends one dead letter back in through a node; deletes it from the stream once a node took it. */
+  /**
+   * Sends one dead letter back in through a node; deletes it from the stream once a node took it. The request
+   * names only the record's sequence: the node reads the record from the stream itself, so nothing but a
+   * stored dead letter can be replayed, and only a role allowed to publish the request (troupe-admin).
+   */
   async replay(letter: StoredDeadLetter, keep = false): Promise<ReinjectReply> {
     if (!letter.replay) return { ok: false, error: "nothing to replay: no payload, or no source or stage to replay it into" };
+    const subject = reinjectSubject(this.cluster);
     let reply: ReinjectReply;
     try {
-      const m = await this.nc.request(reinjectSubject(this.cluster), deadLetterCodec.encode(letter.record), { timeout: 5_000 });
+      const m = await this.nc.request(subject, new TextEncoder().encode(JSON.stringify({ seq: letter.seq } satisfies ReinjectRequest)), { timeout: 5_000 });
       reply = m.json<ReinjectReply>();
     } catch (err) {
-      return { ok: false, error: `no node answered (${(err as Error).message}); is the cluster running?` };
+      const e = requestError(err, subject, "replay dead letters", "a node of the cluster");
+      if (e instanceof NatsPermissionError) throw e;
+      return { ok: false, error: `no node answered (${e.message}); is the cluster running?` };
     }
-    if (reply.ok && !keep) await this.jsm!.streams.deleteMessage(deadLetterStream(this.cluster), letter.seq).catch(() => undefined);
+    if (reply.ok && !keep) {
+      const deleted = await this.jsm!.streams.deleteMessage(deadLetterStream(this.cluster), letter.seq).then(
+        () => undefined,
+        (err: unknown) => (err as Error).message,
+      );
+      if (deleted !== undefined) return { ok: false, error: `replayed, but not deleted from the stream (${deleted}); delete it or replay with --keep` };
+    }
     return reply;
   }
 
-  /** Node side: takes replayed dead letters in (one node of the queue group answers each). */
+  /** Node side: takes replayed dead letters in (one node of the queue group answers each), read from the stream by sequence. */
   serve(reinject: (record: WireDeadLetterRecord, target: ReplayTarget) => void, log: Logger): void {
     this.sub = this.nc.subscribe(reinjectSubject(this.cluster), {
       queue: "troupe-reinject",
       callback: (_err, msg) => {
-        let reply: ReinjectReply;
-        try {
-          const record = deadLetterCodec.decode(msg.data);
-          const target: ReplayTarget | undefined = record.source ? { source: record.source } : record.stage >= 0 ? { stage: record.stage } : undefined;
-          if (!target) throw new Error("the dead letter names no source or stage");
-          reinject(record, target);
-          reply = { ok: true };
-        } catch (err) {
-          reply = { ok: false, error: (err as Error).message };
-          log.warn({ err: (err as Error).message }, "dead letter replay failed");
-        }
-        msg.respond(new TextEncoder().encode(JSON.stringify(reply)));
+        void this.take(msg.data, reinject).then((reply) => {
+          if (!reply.ok) log.warn({ err: reply.error }, "dead letter replay refused");
+          msg.respond(new TextEncoder().encode(JSON.stringify(reply)));
+        });
       },
     });
+  }
+
+  private async take(data: Uint8Array, reinject: (record: WireDeadLetterRecord, target: ReplayTarget) => void): Promise<ReinjectReply> {
+    let seq: unknown;
+    try {
+      seq = (JSON.parse(new TextDecoder().decode(data)) as Partial<ReinjectRequest>).seq;
+    } catch {
+      seq = undefined;
+    }
+    if (!Number.isSafeInteger(seq) || (seq as number) < 1) return { ok: false, error: 'a replay request is {"seq": N}, the sequence of a record in the dead-letter stream; records are never taken from the request' };
+    const m = await this.jsm!.streams.getMessage(deadLetterStream(this.cluster), { seq: seq as number }).catch(() => null);
+    if (!m) return { ok: false, error: `no dead letter ${String(seq)} in the dead-letter stream (replayed, expired or never there)` };
+    try {
+      const record = deadLetterCodec.decode(m.data);
+      const target: ReplayTarget | undefined = record.payload.length === 0 ? undefined : record.source ? { source: record.source } : record.stage >= 0 ? { stage: record.stage } : undefined;
+      if (!target) return { ok: false, error: "the dead letter has no payload or names no source or stage" };
+      reinject(record, target);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
   }
 
   /** Stops serving replays. */

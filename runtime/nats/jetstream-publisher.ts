@@ -1,4 +1,5 @@
-import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { replyInbox } from "./reply-inbox.js";
 import { DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS } from "../defaults.js";
 import { BAD_ANSWER, isTransient, NO_ANSWER, NO_RESPONDERS, NOT_SENT, PAYLOAD_TOO_LARGE } from "./jetstream-codes.js";
 import { isMaxPayloadError, PayloadBudget } from "./max-payload.js";
@@ -71,7 +72,7 @@ export class JetStreamPublisher {
   readonly stats = { published: 0, republished: 0, timedOut: 0, refused: 0 };
   /** How large a message may be on this connection. */
   readonly budget: PayloadBudget;
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private sub: Subscription | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private next = 1;
@@ -84,6 +85,7 @@ export class JetStreamPublisher {
     options: JetStreamPublisherOptions = {},
   ) {
     this.budget = new PayloadBudget(nc);
+    this.inbox = replyInbox(nc);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS;
     this.republishLate = options.republishLate ?? false;
   }

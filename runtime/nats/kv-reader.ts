@@ -1,4 +1,5 @@
-import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
+import { replyInbox } from "./reply-inbox.js";
 import { DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS, DEFAULT_MAX_STATE_READS } from "../defaults.js";
 import { StateStoreError } from "../errors.js";
 import { kvDirectGetSubject } from "./subjects.js";
@@ -24,7 +25,7 @@ interface Waiter {
  * `allow_direct` (what nats.js creates on servers that have it, 2.9 and later).
  */
 export class KvReader {
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private sub: Subscription | undefined;
   private readonly waiting = new Map<number, Waiter>();
   private next = 1;
@@ -37,7 +38,9 @@ export class KvReader {
     private readonly nc: NatsConnection,
     private readonly timeoutMs = DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS,
     private readonly maxInFlight = DEFAULT_MAX_STATE_READS,
-  ) {}
+  ) {
+    this.inbox = replyInbox(nc);
+  }
 
   /** The last entry of `key` in `bucket`, or null when the key has none. */
   get(bucket: string, key: string): Promise<KvRead | null> {

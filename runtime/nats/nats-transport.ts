@@ -166,7 +166,11 @@ export class NatsTransport implements Transport {
 
   private controlFromWire(c: WireControl, from: string): ControlMessage | undefined {
     if (c.epochAck) return { type: "epoch-ack", epoch: c.epochAck.epoch, from };
-    if (c.drain) return { type: "drain", nodeId: c.drain.nodeId };
+    if (c.drain) {
+      // Any member may publish to an inbox, so a drain there is not trusted: it comes on the drain subject, from an admin.
+      if (this.limiter.allow() >= 0) this.log.warn({ from }, "drain request on the inbox ignored: `troupe drain` sends it on the drain subject");
+      return undefined;
+    }
     const h = c.handoffDone;
     if (h) {
       return {

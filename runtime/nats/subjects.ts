@@ -13,6 +13,74 @@ export function nodeInbox(cluster: string, nodeId: string): string {
   return `troupe.${cluster}.node.${nodeId}`;
 }
 
+/** Every node's inbox (nodes publish to each other's). */
+export function nodeInboxes(cluster: string): string {
+  return `troupe.${cluster}.node.*`;
+}
+
+/**
+ * The subject on which a node takes a drain request (`troupe drain`). It is not the inbox: a role may publish
+ * to every inbox (a node) and still be refused a drain.
+ */
+export function drainSubject(cluster: string, nodeId: string): string {
+  return `troupe.${cluster}.drain.${nodeId}`;
+}
+
+/** Every node's drain subject. */
+export function drainSubjects(cluster: string): string {
+  return `troupe.${cluster}.drain.*`;
+}
+
+/** Which kind of Troupe client an inbox belongs to: a node, or a command (status, drain, dlq). */
+export type ClientKind = "node" | "cli";
+
+/**
+ * The prefix of a client's reply inboxes (nats.js `inboxPrefix`: replies to its requests, JetStream API calls
+ * included, and push-consumer messages). Per cluster and kind rather than nats.js's `_INBOX`: a role then
+ * subscribes to its own replies only, and no Troupe role can read the replies of other clients of the server.
+ */
+export function replyInboxPrefix(cluster: string, kind: ClientKind): string {
+  return `_INBOX_${cluster}_${kind}`;
+}
+
+/** Every reply inbox of one kind of client of a cluster. */
+export function replyInboxes(cluster: string, kind: ClientKind): string {
+  return `${replyInboxPrefix(cluster, kind)}.>`;
+}
+
+/** The JetStream account-info subject (nats.js asks it when it opens a JetStream manager). */
+export const JS_API_INFO = "$JS.API.INFO";
+
+/** The JetStream stream behind a KV bucket. */
+export function kvStream(bucket: string): string {
+  return `KV_${bucket}`;
+}
+
+/** Every key subject of a KV bucket. */
+export function kvSubjects(bucket: string): string {
+  return `$KV.${bucket}.>`;
+}
+
+/** A JetStream API call on one stream, e.g. `$JS.API.STREAM.MSG.DELETE.<stream>`. */
+export function jsStreamApi(op: "INFO" | "CREATE" | "UPDATE" | "MSG.GET" | "MSG.DELETE" | "PURGE", stream: string): string {
+  return `$JS.API.STREAM.${op}.${stream}`;
+}
+
+/** Direct gets from one stream (by sequence, and last-by-subject). */
+export function jsDirectGetApi(stream: string): string[] {
+  return [`$JS.API.DIRECT.GET.${stream}`, `$JS.API.DIRECT.GET.${stream}.>`];
+}
+
+/** Consumer API calls on one stream (create with or without a filter, info, delete, next message). */
+export function jsConsumerApi(stream: string): string[] {
+  return [`$JS.API.CONSUMER.CREATE.${stream}`, `$JS.API.CONSUMER.CREATE.${stream}.>`, `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`, `$JS.API.CONSUMER.INFO.${stream}.>`, `$JS.API.CONSUMER.DELETE.${stream}.>`, `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`];
+}
+
+/** Acknowledgements and flow-control replies to messages of one stream's consumers. */
+export function jsConsumerReplies(stream: string): string[] {
+  return [`$JS.ACK.${stream}.>`, `$JS.FC.${stream}.>`];
+}
+
 /** The KV bucket holding the cluster view (one key; its revision is the epoch). */
 export function viewBucket(cluster: string): string {
   return `troupe_${cluster}_view`;
@@ -62,7 +130,7 @@ export function kvKeySubject(bucket: string, key: string): string {
 
 /** The subject of a JetStream direct get of the last value of `key` in KV bucket `bucket`. */
 export function kvDirectGetSubject(bucket: string, key: string): string {
-  return `$JS.API.DIRECT.GET.KV_${bucket}.${kvKeySubject(bucket, key)}`;
+  return `$JS.API.DIRECT.GET.${kvStream(bucket)}.${kvKeySubject(bucket, key)}`;
 }
 
 /** The JetStream stream of one app's accepted events (durable mode). */

@@ -30,6 +30,8 @@ export interface NodeOptions {
   readonly http?: Address;
   /** The HTTP address other machines should use (default: `http`, with 0.0.0.0 replaced by the host name). */
   readonly advertiseHttp?: string;
+  /** When set, every HTTP endpoint but /healthz and /readyz needs `Authorization: Bearer <httpToken>`. */
+  readonly httpToken?: string;
   readonly logger?: Logger;
   readonly logLevel?: LevelWithSilent;
   /** Active actors per state partition (LRU bound). */

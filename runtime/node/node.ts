@@ -207,7 +207,7 @@ export class Node implements NodeStatus {
       await this.ingress.open();
       this.intake.start();
       if (this.options.http) {
-        this.http = new HttpServer(this, this.log.child({ component: "http" }));
+        this.http = new HttpServer(this, this.log.child({ component: "http" }), this.options.httpToken);
         await this.http.start(this.options.http);
       }
     } catch (err) {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -14,6 +15,13 @@ export interface HttpStatus {
   resetStats(): void;
 }
 
+// Compared in constant time: how long a wrong token takes to refuse says nothing about the right one.
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? "")?.[1] ?? "");
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
 /** Serves `/metrics`, `/healthz`, `/readyz`, `/cluster` and `POST /stats/reset` for one node. */
 export class HttpServer {
   private server: Server | undefined;
@@ -23,6 +31,7 @@ export class HttpServer {
   constructor(
     private readonly node: HttpStatus,
     private readonly log: Logger,
+    private readonly token?: string,
   ) {}
 
   /** Listens on `addr` (port 0 picks a free port). */
@@ -33,6 +42,12 @@ export class HttpServer {
         res.writeHead(code, { "content-type": type });
         res.end(body);
       };
+      // Health checks stay open (probes carry no token); everything else shows topology and counters.
+      if (this.token && path !== "/healthz" && path !== "/readyz" && !bearerMatches(req.headers.authorization, this.token)) {
+        res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="troupe"' });
+        res.end("unauthorized: send Authorization: Bearer <the node's --http-token>\n");
+        return;
+      }
       switch (path) {
         case "/metrics":
           this.node.metrics.text().then(

@@ -9,6 +9,8 @@ import { waitUntil } from "./wait.js";
 /** A real nats-server process with JetStream on, a temp store dir and a free port. */
 export interface NatsServer {
   readonly url: string;
+  /** Everything the server wrote (its log: connections, permission and authentication errors). */
+  readonly logs: string[];
   readonly port: number;
   readonly storeDir: string;
   /** Stops the server (SIGTERM) and starts it again on the same port and store. */
@@ -32,6 +34,10 @@ export function natsServerVersion(): string {
 export interface NatsServerOptions {
   /** The server's `max_payload` in bytes (set through a config file; the server's default is 1 MiB). */
   readonly maxPayload?: number;
+  /** A config file to start with (e.g. deploy/nats/nats-server.conf); the port, address and store flags still apply. */
+  readonly configFile?: string;
+  /** Environment of the server process (variables the config file reads). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts a nats-server and waits until it accepts connections. */
@@ -41,6 +47,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const storeDir = mkdtempSync(join(tmpdir(), "troupe-nats-"));
   const args = ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir];
   let configDir: string | undefined;
+  if (options.configFile !== undefined && options.maxPayload !== undefined) throw new Error("startNatsServer: give configFile or maxPayload, not both");
+  if (options.configFile !== undefined) args.unshift("-c", options.configFile);
   if (options.maxPayload !== undefined) {
     // max_payload has no command-line flag; the flags above still override the file's other settings.
     configDir = mkdtempSync(join(tmpdir(), "troupe-nats-conf-"));
@@ -49,9 +57,19 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     args.unshift("-c", file);
   }
   let proc: ChildProcess | undefined;
+  const logs: string[] = [];
   const launch = async () => {
-    proc = spawn("nats-server", args, { stdio: "ignore" });
-    await waitUntil(() => accepts(port), 10_000, `nats-server on port ${port}`);
+    proc = spawn("nats-server", args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...options.env } });
+    proc.stderr!.setEncoding("utf8").on("data", (d: string) => logs.push(...d.split("\n").filter(Boolean)));
+    const p = proc;
+    await waitUntil(
+      () => {
+        if (p.exitCode !== null) throw new Error(`nats-server exited with ${p.exitCode}: ${logs.slice(-5).join("\n")}`);
+        return accepts(port);
+      },
+      10_000,
+      `nats-server on port ${port}`,
+    );
   };
   const halt = async (signal: NodeJS.Signals = "SIGTERM") => {
     const p = proc;
@@ -63,6 +81,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   await launch();
   return {
     url: `nats://127.0.0.1:${port}`,
+    logs,
     port,
     storeDir,
     restart: async (downMs = 0) => {

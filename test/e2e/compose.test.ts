@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ClusterInfo } from "../../runtime/index.js";
 import { ComposeCluster, workerReady, converged, downAfterEach, overlaps, sinkResult } from "../helpers/compose.js";
@@ -14,6 +15,13 @@ describe("docker compose: the reference job on a real cluster", () => {
     const { code, summary } = await sinkResult(cluster);
     expect(code).toBe(0);
     expect(summary).toMatch(/missing 0, repeats 0, unexpected 0/);
+    // Auth and TLS are on (deploy/nats/nats-server.conf): the server requires TLS, no client was refused or
+    // overstepped its role, and no worker or load generator printed its password.
+    const natsLog = await cluster.serviceLogs("nats");
+    expect(natsLog).toMatch(/TLS required for client connections/);
+    expect(natsLog).not.toMatch(/Violation|authentication error/);
+    const clientLogs = (await cluster.serviceLogs("worker")) + (await cluster.serviceLogs("loadgen"));
+    for (const file of ["node.env", "viewer.env"]) expect(clientLogs).not.toContain(readFileSync(`deploy/local/${file}`, "utf8").match(/^TROUPE_NATS_PASS=(.+)$/m)![1]);
   });
 
   it("a worker killed with docker kill is removed, replaced, and its slots served again", async () => {

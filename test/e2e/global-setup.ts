@@ -26,6 +26,9 @@ export default function setup(): () => void {
   process.once("SIGTERM", onSignal);
   process.once("exit", cleanup);
 
+  // The compose files run NATS with auth and TLS: a local CA, certificates and role passwords in deploy/local/.
+  execFileSync("bash", ["tls/make-local-secrets.sh"], { cwd: DEPLOY_DIR, stdio: "inherit" });
+
   const [bin, ...pre] = composeCommand();
   process.stdout.write(`[docker e2e] using ${[bin, ...pre].join(" ")} through testcontainers; NODE_IMAGE=${process.env.NODE_IMAGE ?? "(default)"} NATS_IMAGE=${process.env.NATS_IMAGE ?? "(default)"}\n`);
   // One image (troupe:local) serves the worker, the email sink and the load generator: build it once.

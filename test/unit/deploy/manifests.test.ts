@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 
 // The deploy files are part of the CLI contract: the env names they set must be ones `troupe node` reads.
-const CLI_ENV = ["TROUPE_NODE_ID", "TROUPE_NATS_URL", "TROUPE_APP", "TROUPE_SOURCES", "TROUPE_SINKS", "TROUPE_HTTP", "TROUPE_STATE", "TROUPE_LOG_LEVEL", "TROUPE_HEARTBEAT_MS", "TROUPE_FAILURE_TIMEOUT_MS", "TROUPE_ADVERTISE_HTTP", "TROUPE_KV_REPLICAS", "POD_IP"];
-// The node command's flags: its own, and the shared ones (--nats, --cluster) in options.ts.
-const nodeCommand = readFileSync("runtime/cli/node-command.ts", "utf8") + readFileSync("runtime/cli/options.ts", "utf8");
+const CLI_ENV = ["TROUPE_NODE_ID", "TROUPE_NATS_URL", "TROUPE_APP", "TROUPE_SOURCES", "TROUPE_SINKS", "TROUPE_HTTP", "TROUPE_STATE", "TROUPE_LOG_LEVEL", "TROUPE_HEARTBEAT_MS", "TROUPE_FAILURE_TIMEOUT_MS", "TROUPE_ADVERTISE_HTTP", "TROUPE_KV_REPLICAS", "POD_IP", "TROUPE_NATS_USER", "TROUPE_NATS_PASS", "TROUPE_NATS_TLS_CA"];
+// The node command's flags: its own, the shared ones (--nats, --cluster) in options.ts, and the NATS credentials'.
+const nodeCommand = readFileSync("runtime/cli/node-command.ts", "utf8") + readFileSync("runtime/cli/options.ts", "utf8") + readFileSync("runtime/cli/nats-connection-options.ts", "utf8");
 
 // How long a SIGTERM drain may take: the node's drain timeout (runtime/node/node.ts `drain(timeoutMs = ...)`),
 // then the final flushes, the leave and its grace. A grace period must outlast it, or the drain is killed midway.

@@ -1,0 +1,1 @@
+export { startSecureNats, makeTestCerts, type SecureNats, type TestCerts } from "../../runtime/testing/secure-nats.js";

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../../runtime/logger.js";
+import { HttpServer, type HttpStatus } from "../../../runtime/observability/http-server.js";
+
+const status: HttpStatus = {
+  lifecycle: "running",
+  ready: true,
+  handoff: { epoch: 3, inTransition: () => 0 },
+  metrics: { text: async () => "troupe_up 1\n", registry: { contentType: "text/plain" } },
+  clusterInfo: () => ({ members: ["n1"] }),
+  resetStats: () => undefined,
+};
+const server = new HttpServer(status, silentLogger(), "t0ken-abc");
+let base = "";
+
+beforeAll(async () => {
+  await server.start({ host: "127.0.0.1", port: 0 });
+  base = `http://127.0.0.1:${server.address!.port}`;
+});
+afterAll(() => server.close());
+
+describe("--http-token", () => {
+  it("asks for the bearer token on /cluster, /metrics and /stats/reset, and leaves health checks open", async () => {
+    for (const path of ["/cluster", "/metrics", "/stats/reset"]) {
+      const res = await fetch(base + path, { method: path === "/stats/reset" ? "POST" : "GET" });
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await fetch(base + path, { headers: { authorization: "Bearer wrong-abc" } })).status).toBe(401);
+    }
+    expect((await fetch(`${base}/cluster`, { headers: { authorization: "Bearer t0ken-abc" } })).status).toBe(200);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+});
