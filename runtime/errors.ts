@@ -121,6 +121,13 @@ export class StateTooLargeError extends TroupeError {
   }
 }
 
+/** Durable mode: a state was not written because the outputs of the events it reflects could not be written to their sinks first (it stays dirty and is written once they are). */
+export class OutputsNotWrittenError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_OUTPUTS_NOT_WRITTEN", message, options);
+  }
+}
+
 /** `troupe verify` could not do what it checks: a reference run that did not finish, a workload or an output it cannot read. */
 export class VerifyError extends TroupeError {
   constructor(message: string, options?: { cause?: unknown }) {

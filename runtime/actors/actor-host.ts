@@ -30,7 +30,7 @@ export interface ActorHostContext {
    * Durable mode: runs between taking a copy of the states to write and writing them, so that the
    * outputs of every event a written state reflects are out first (a replay skips those events).
    */
-  beforeWrite?(): Promise<unknown>;
+  beforeWrite?(): Promise<boolean>;
   /** False while the node may not run steps (its lease ran out): queued events wait for `kick`. */
   mayRun?(): boolean;
   /** An actor finished what it had (a step or a load that was in flight, and its queue): a handoff waiting for its slot to be idle looks again. */

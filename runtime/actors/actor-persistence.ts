@@ -1,6 +1,6 @@
 import type { PartitionDef } from "../builder/application.js";
 import { STATE_LOAD_RETRY_MAX_MS, STATE_LOAD_RETRY_MIN_MS } from "../defaults.js";
-import { FencedError, StateTooLargeError } from "../errors.js";
+import { FencedError, OutputsNotWrittenError, StateTooLargeError } from "../errors.js";
 import type { MaybePromise, StateStore, StoredActor } from "../state/state-store.js";
 import { backoffDelay, backoffPolicy } from "../util/backoff.js";
 import type { Actor } from "./actor.js";
@@ -14,8 +14,8 @@ export interface PersistenceHost {
   readonly store: StateStore;
   /** A read or write of the store failed (it is retried; a fenced write drops the actor's copy). */
   storeFailed(error: unknown, key: string): void;
-  /** Durable mode: runs between taking copies of states and writing them (outputs first, see ActorHostContext). */
-  beforeWrite?(): Promise<unknown>;
+  /** Durable mode: runs between taking copies of states and writing them (outputs first, see ActorHostContext); false: the outputs are not out, so nothing is written. */
+  beforeWrite?(): Promise<boolean>;
   /** An actor's state arrived from the store: its queued events may run. */
   loaded(actor: Actor): void;
   /** An actor's writes are done for now: an evicted one may become passive. */
@@ -167,12 +167,17 @@ export class ActorPersistence {
    * mode's output flush) and on the revision they left. On failure the actor is dirty again (a later
    * flush retries); a fenced write drops the actor: the store holds a newer owner's state.
    */
-  private write(actor: Actor, bytes: Uint8Array, seq: number, before: Promise<unknown> | undefined): Promise<void> {
+  private write(actor: Actor, bytes: Uint8Array, seq: number, before: Promise<boolean> | undefined): Promise<void> {
     const prev = actor.writing;
     const { store, app } = this.host;
     const run = async (): Promise<void> => {
       if (prev) await prev.catch(() => undefined);
-      if (before) await before;
+      // Durable mode: a replay skips the events a stored state reflects, so their outputs must be out
+      // before it is stored; if they could not be written, storing it could lose them for good.
+      if (before && !(await before)) {
+        if (!actor.dropped) actor.dirty = true;
+        throw new OutputsNotWrittenError(`state of key ${JSON.stringify(actor.key.slice(0, 60))} not stored: its outputs could not be written to the sinks first; it stays dirty and is stored once they are (check that the sink receivers are up and reading)`);
+      }
       if (actor.dropped) return;
       try {
         actor.revision = await store.saveEncoded!(app, this.partition.name, actor.slot, actor.key, bytes, seq, actor.revision);

@@ -26,7 +26,7 @@ export interface NodeServices {
   /** Called after each applied event (optional observer). */
   applied?(app: string, partition: string, env: Envelope): void;
   /** Durable mode: writes outputs out before states that reflect them are stored. */
-  beforeWrite?(): Promise<unknown>;
+  beforeWrite?(): Promise<boolean>;
   /** A state load or write failed (it is retried; logged, rate-limited). */
   storeFailed(app: string, key: string, error: unknown): void;
   /** False while the node may not run steps (its lease ran out). */

@@ -100,7 +100,7 @@ export function clusterInfo(node: NodeStatus): ClusterInfo {
     stateStore: stateStoreInfo(node),
     lease: { msLeft: Number.isFinite(node.seat.leftMs()) ? Math.round(node.seat.leftMs()) : null, ...node.seat.stats },
     ...(node.eventLog && node.durable
-      ? { eventLog: { ...node.eventLog.stats, pending: node.eventLog.pending(), slotsReading: node.durable.reading(), repeatsSkipped: [...node.apps.values()].reduce((a, app) => a + app.hosts.reduce((b, h) => b + h.repeatsSkipped, 0), 0) } }
+      ? { eventLog: { ...node.eventLog.stats, pending: node.eventLog.pending(), slotsReading: node.durable.reading(), ...readProgress(node.durable.progress()), repeatsSkipped: [...node.apps.values()].reduce((a, app) => a + app.hosts.reduce((b, h) => b + h.repeatsSkipped, 0), 0) } }
       : {}),
     transport: { ...(node.transport.stats ?? {}), inFlight: node.transport.inFlight() },
     batches: {
@@ -137,4 +137,10 @@ function stateStoreInfo(node: NodeStatus): ClusterInfo["stateStore"] {
     }
   }
   return { mode: node.mode, writes: node.writeBehind.writes, evicting, loadFailures, writeFailures, fencedDrops, ...(node.store.stats ? { store: { ...node.store.stats } } : {}) };
+}
+
+// readPosition: the lowest stream sequence the readers delivered up to (-1: no owned slots);
+// readersStarting: apps whose readers are not yet reading for every owned slot.
+function readProgress(p: { position: number; starting: number }): { readPosition: number; readersStarting: number } {
+  return { readPosition: Number.isFinite(p.position) ? p.position : -1, readersStarting: p.starting };
 }

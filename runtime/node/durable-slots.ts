@@ -106,6 +106,31 @@ export class DurableSlots {
     return n;
   }
 
+  /**
+   * How far the readers have come: the lowest stream sequence an app's reader has delivered up to
+   * (Infinity when no app has owned slots here), and how many apps' readers are not yet reading for
+   * every owned slot (checkpoints loading, a reader stopped or failed, slots not yet live). A node is
+   * caught up when `starting` is 0 and `position` is at its streams' last sequence.
+   */
+  progress(): { position: number; starting: number } {
+    let position = Infinity;
+    let starting = 0;
+    for (const r of this.readers.values()) {
+      let owned = false;
+      let notLive = false;
+      for (const m of r.slots) {
+        for (const e of m.values()) {
+          owned = true;
+          if (!e.ready || !e.live) notLive = true;
+        }
+      }
+      if (!owned) continue;
+      if (notLive || r.loading > 0 || !r.reader) starting++;
+      position = Math.min(position, r.position);
+    }
+    return { position, starting };
+  }
+
   /** Tracks every owned slot, forgets the others, and (re)starts readers that must go back for newly gained slots. */
   reconcile(): void {
     if (!this.host.mayDeliver()) return;

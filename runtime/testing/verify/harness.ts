@@ -1,3 +1,7 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { connectNats } from "../../nats/nats-cluster.js";
+import { eventStream, replyInboxPrefix } from "../../nats/subjects.js";
 import type { ClusterInfo } from "../../node/cluster-info.js";
 import type { StateMode } from "../../types.js";
 import type { Address } from "../../types.js";
@@ -41,6 +45,7 @@ export class VerifyCluster {
   /** (epoch, partition, slot) claimed by two nodes, as seen in /cluster. */
   readonly overlaps = new Set<string>();
   private sampling: NodeJS.Timeout | undefined;
+  private client: NatsConnection | undefined;
 
   private constructor(
     readonly options: VerifyClusterOptions,
@@ -180,7 +185,11 @@ export class VerifyCluster {
     await waitUntil(
       async () => {
         const infos = await this.infos();
-        const busy = infos.some((i) => (i.transport.inFlight ?? 0) > 0 || (i.eventLog?.pending ?? 0) > 0 || i.parked > 0 || i.slotsInHandoff > 0);
+        // Durable mode (a verify cluster runs one app): an owner that has not read its app's stream to the end has events still to run,
+        // though nothing may change for a while (a reader starting again after a restart, under load).
+        const streamEnd = this.options.state === "durable" ? await this.streamEnd() : 0;
+        const behind = (i: ClusterInfo) => i.eventLog !== undefined && (i.eventLog.slotsReading ?? 0) > 0 && ((i.eventLog.readersStarting ?? 0) > 0 || (i.eventLog.readPosition ?? 0) < streamEnd);
+        const busy = infos.some((i) => (i.transport.inFlight ?? 0) > 0 || (i.eventLog?.pending ?? 0) > 0 || i.parked > 0 || i.slotsInHandoff > 0 || behind(i));
         const outputs = [...this.collectors.values()].reduce((a, c) => a + c.outputs.length, 0);
         const now = JSON.stringify([outputs, infos.map((i) => [i.node, i.epoch, i.eventsIn, i.eventsOut, i.apps.map((a) => a.steps)])]);
         if (busy || now !== last) {
@@ -195,9 +204,21 @@ export class VerifyCluster {
     );
   }
 
+  // The last sequence of the run's event streams (durable mode): where a caught-up reader stands.
+  private async streamEnd(): Promise<number> {
+    this.client ??= await connectNats({ url: this.nats.url }, "troupe-verify", replyInboxPrefix(this.options.cluster, "cli"));
+    const jsm = await jetstreamManager(this.client);
+    let last = 0;
+    for await (const info of jsm.streams.list()) {
+      if (info.config.name.startsWith(eventStream(this.options.cluster, ""))) last = Math.max(last, info.state.last_seq);
+    }
+    return last;
+  }
+
   /** Stops sampling, every node, the proxies, the collectors and NATS. */
   async stop(): Promise<void> {
     if (this.sampling) clearInterval(this.sampling);
+    await this.client?.close().catch(() => undefined);
     await this.processes?.stop();
     for (const p of this.proxies.values()) await p.close().catch(() => undefined);
     for (const c of this.collectors.values()) await c.close().catch(() => undefined);

@@ -48,7 +48,7 @@ class ScriptedStore implements StateStore {
   async close(): Promise<void> {}
 }
 
-function setup(maxActors: number) {
+function setup(maxActors: number, beforeWrite?: () => Promise<boolean>) {
   const app = new ApplicationBuilder("t");
   app.newPipeline("P", tcpSource("s", () => ({ key: "", n: 0 }) as Ev)).toStatePartition((e: Ev, s: Seen) => {
     s.seen.push(e.n);
@@ -60,7 +60,7 @@ function setup(maxActors: number) {
   const failures: unknown[] = [];
   const host = new ActorHost(
     built.partitions[0]!,
-    { app: "t", nodeId: "n1", store, epoch: () => 1, inputOf: (env) => env.value, emit: () => undefined, stepFailed: (_s, _e, err) => failures.push(err), stageOf: () => stage, storeFailed: (err) => failures.push(err) },
+    { app: "t", nodeId: "n1", store, epoch: () => 1, inputOf: (env) => env.value, emit: () => undefined, stepFailed: (_s, _e, err) => failures.push(err), stageOf: () => stage, storeFailed: (err) => failures.push(err), ...(beforeWrite ? { beforeWrite } : {}) },
     maxActors,
   );
   const env = (key: string, n: number): Envelope => ({ app: "t", stage: 0, slot: slotOf(key, 256), key, value: { key, n }, payload: undefined, epoch: 1, source: "s", seq: n, hops: 0, acceptedMs: 0, offset: 0 });
@@ -70,6 +70,24 @@ function setup(maxActors: number) {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe("actor persistence", () => {
+  it("durable mode: a state whose outputs could not be written to the sinks first is not stored; it stays dirty and is stored by the next flush once they are", async () => {
+    const outputsOut: boolean[] = [false, true];
+    const { host, store, env } = setup(10, async () => outputsOut.shift() ?? true);
+    host.deliver(env("a", 1));
+    store.loads.shift()!.resolve(undefined);
+    await tick();
+    await expect(host.flushDirty()).rejects.toMatchObject({ code: "TROUPE_OUTPUTS_NOT_WRITTEN" });
+    // Stored now, a replay would skip event 1 while its output never reached the sink.
+    expect(store.writes).toEqual([]);
+    expect(host.dirtySlots().size).toBe(1);
+    const second = host.flushDirty();
+    await waitUntil(() => store.writes.length === 1);
+    expect(store.writes[0]!.state).toEqual({ seen: [1] });
+    store.writes[0]!.resolve(1);
+    expect(await second).toBe(1);
+    expect(host.dirtySlots().size).toBe(0);
+  });
+
   it("an actor evicted while its write is in flight comes back from memory, not from the store, and its next write uses the revision the first left", async () => {
     const { host, store, env } = setup(1);
     host.deliver(env("a", 1));
