@@ -59,7 +59,7 @@ export function nodeCommand(): Command {
     .addOption(flag("--node-id <id>", "node id (default: the host name)", (value) => checkNodeId(value)).env("TROUPE_NODE_ID"))
     .addOption(natsFlag("NATS server URL(s), comma-separated; omit for the in-process transport"))
     .addOption(repeatableFlag("--source <name=host:port>", "listen for a source's frames (repeatable; comma-separated in the environment variable)", parseNamedAddresses).env("TROUPE_SOURCES"))
-    .addOption(repeatableFlag<Record<string, SinkTarget>>("--sink <name=host:port|stdout>", "send a sink's frames (repeatable; comma-separated in the environment variable)", (items, _what, previous) => parseSinks(items, previous)).env("TROUPE_SINKS"))
+    .addOption(repeatableFlag<Record<string, SinkTarget>>("--sink <name=host:port|stdout[:text|json|base64]>", "send a sink's frames, or print them (repeatable; comma-separated in the environment variable)", (items, _what, previous) => parseSinks(items, previous)).env("TROUPE_SINKS"))
     .addOption(flag("--http <host:port>", "serve /metrics, /healthz, /readyz, /cluster", parseAddress).env("TROUPE_HTTP"))
     .addOption(flag("--state <mode>", "state mode: memory | snapshot | durable (default: snapshot with --nats, memory without)", parseChoice(STATE_MODES)).env("TROUPE_STATE"))
     .addOption(flag("--max-actors <n>", "active actors per partition before passivation", int()).env("TROUPE_MAX_ACTORS").default(DEFAULT_MAX_ACTORS))
