@@ -90,3 +90,6 @@ export const DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS = 5_000;
 /** Durable mode: first and longest delay between attempts to read a producer's last batch while JetStream does not answer. */
 export const EVENT_LOG_LOOKUP_RETRY_MIN_MS = 500;
 export const EVENT_LOG_LOOKUP_RETRY_MAX_MS = 5_000;
+
+/** How long `troupe send` keeps trying to connect to a source that is not listening yet (a cluster still starting). */
+export const DEFAULT_SEND_CONNECT_TIMEOUT_MS = 30_000;

@@ -5,6 +5,9 @@ import { registerDlqCommands } from "./dlq-command.js";
 import { registerNodeCommand } from "./node-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
+import { registerInitCommand } from "./init/init-command.js";
+import { registerSendCommand } from "./tools/send-command.js";
+import { registerTailCommand } from "./tools/tail-command.js";
 
 export type { AppModuleExports, AppRegistry, RegisteredApp } from "./app-loader.js";
 
@@ -21,6 +24,9 @@ export function createProgram(options: CliOptions): Command {
   registerStatusCommands(program);
   registerDlqCommands(program);
   registerVerifyCommand(program, options.apps);
+  registerSendCommand(program);
+  registerInitCommand(program);
+  registerTailCommand(program);
   for (const [name, app] of Object.entries(options.apps)) {
     try {
       app.commands?.(program);
