@@ -6,6 +6,7 @@ import { registerNodeCommand } from "./node-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
 import { registerInitCommand } from "./init/init-command.js";
+import { ownPackage } from "./package-root.js";
 import { registerSendCommand } from "./tools/send-command.js";
 import { registerTailCommand } from "./tools/tail-command.js";
 
@@ -20,6 +21,7 @@ export interface CliOptions {
 export function createProgram(options: CliOptions): Command {
   const program = new Command("troupe").description("Troupe: a distributed actor runtime for stateful stream processing").showHelpAfterError();
   program.exitOverride();
+  program.version(ownPackage().version, "-V, --version", "print Troupe's version");
   registerNodeCommand(program, options.apps);
   registerStatusCommands(program);
   registerDlqCommands(program);

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { hostname } from "node:os";
 import { ConfigError } from "../errors.js";
-import { createLogger } from "../logger.js";
+import { createLogger, LOG_FORMATS } from "../logger.js";
 import { LocalMembership, LocalMembershipBoard } from "../cluster/local-membership.js";
 import { Node } from "../node/node.js";
 import type { SinkTarget } from "../node/node-options.js";
@@ -44,6 +44,7 @@ export interface NodeFlags {
   readonly kvReplicas: number;
   readonly advertiseHttp?: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logFormat: (typeof LOG_FORMATS)[number];
 }
 
 const int =
@@ -73,7 +74,8 @@ export function nodeCommand(): Command {
     .addOption(flag("--kv-replicas <n>", "JetStream replicas of Troupe's buckets, 3 on a NATS cluster", int(1, 5)).env("TROUPE_KV_REPLICAS").default(1))
     // Checked as HOST:PORT, passed on as written: other nodes dial exactly what this one advertises.
     .addOption(flag("--advertise-http <host:port>", "HTTP address other machines use to reach this node", (value, what) => (parseAddress(value, what), value.trim())).env("TROUPE_ADVERTISE_HTTP"))
-    .addOption(flag("--log-level <level>", `${LOG_LEVELS.join(" | ")}`, parseChoice(LOG_LEVELS)).env("TROUPE_LOG_LEVEL").default("info"));
+    .addOption(flag("--log-level <level>", `${LOG_LEVELS.join(" | ")}`, parseChoice(LOG_LEVELS)).env("TROUPE_LOG_LEVEL").default("info"))
+    .addOption(flag("--log-format <format>", "auto (pretty on a terminal, JSON otherwise) | json | pretty", parseChoice(LOG_FORMATS)).env("TROUPE_LOG_FORMAT").default("auto"));
 }
 
 /** Adds `troupe node`, which finds `--app NAME` in `apps`. */
@@ -83,11 +85,13 @@ export function registerNodeCommand(program: Command, apps: AppRegistry): void {
 
 /** Runs one node until a signal (or a remote `troupe drain`) drains it, then exits the process. */
 async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
-  const log = createLogger(flags.logLevel);
   const appNames = flags.app ?? [];
   if (appNames.length === 0) throw new ConfigError("no app given: pass --app loyalty (or a module path), or set TROUPE_APP");
   const apps = await Promise.all(appNames.map((name) => loadApp(name, registry)));
   const nodeId = flags.nodeId ?? checkNodeId(hostname());
+  // Every line carries the node id: this command's own lines through `log`; the node adds it to `root`'s.
+  const root = createLogger(flags.logLevel, {}, flags.logFormat);
+  const log = root.child({ node: nodeId });
   const natsUrl = flags.nats || undefined;
   const mode: StateMode = flags.state ?? (natsUrl ? "snapshot" : "memory");
   if (mode !== "memory" && !natsUrl) throw new ConfigError(`--state ${mode} needs --nats (JetStream); the embedded node keeps state in memory`);
@@ -118,7 +122,7 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
     sinks: flags.sink ?? {},
     http: flags.http,
     advertiseHttp: flags.advertiseHttp,
-    logger: log,
+    logger: root,
     maxActors: flags.maxActors,
     maxConnections: flags.sourceMaxConnections,
     maxConnectionsPerAddress: flags.sourceMaxConnectionsPerAddress,

@@ -29,7 +29,7 @@ export class SinkSet {
         let writer: SinkWriter;
         if ("write" in t) writer = t;
         else if ("kind" in t) writer = new StdoutSink({ name, format: outputFormatter(t.format ?? "base64", app.app.sinks.get(name)?.decode) });
-        else writer = new TcpSink({ name, host: t.host, port: t.port, logger: log.child({ component: "sink", sink: name }), backpressure });
+        else writer = new TcpSink({ name, host: t.host, port: t.port, logger: log, backpressure });
         backpressure.addProbe(() => writer.isHigh());
         this.writers.set(name, writer);
       }

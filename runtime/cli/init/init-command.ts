@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../errors.js";
+import { ownPackage } from "../package-root.js";
 import { appFiles, type TemplateValues } from "./template-app.js";
 import { deployFiles } from "./template-deploy.js";
 
@@ -24,13 +24,13 @@ export function registerInitCommand(program: Command): void {
       if (existsSync(target) && readdirSync(target).length > 0) throw new ConfigError(`init: ${target} is not empty; give a new or empty directory`);
       const name = f.name ?? basename(target).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
       if (!/^[a-z][a-z0-9-]{0,63}$/.test(name)) throw new ConfigError(`init: "${name}" is not an app name (1-64 of a-z, 0-9, -, starting with a letter): pass --name`);
-      const root = packageRoot();
-      const own = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies?: Record<string, string> };
+      const own = ownPackage();
       const values: TemplateValues = {
         name,
-        troupeSpec: troupeSpec(f.troupe, root),
-        typescript: own.devDependencies?.typescript ?? "^5.9.3",
-        typesNode: own.devDependencies?.["@types/node"] ?? "^20.19.43",
+        troupeSpec: troupeSpec(f.troupe, own.root),
+        // Troupe's own dev dependencies: what it is tested with, and what an install finds in npm's cache.
+        typescript: own.devDependencies.typescript ?? "^5.9.3",
+        typesNode: own.devDependencies["@types/node"] ?? "^20.19.43",
       };
       const files = { ...deployFiles(values), ...appFiles(values) };
       for (const [path, text] of Object.entries(files)) {
@@ -50,16 +50,4 @@ function troupeSpec(given: string | undefined, root: string): string {
     return `file:${resolve(path)}`;
   }
   return given;
-}
-
-/** The folder of this Troupe installation (the one with its package.json). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "troupe") return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new ConfigError("init: cannot find Troupe's package.json above this module");
-    dir = up;
-  }
 }
