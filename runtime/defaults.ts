@@ -95,3 +95,6 @@ export const EVENT_LOG_LOOKUP_RETRY_MAX_MS = 5_000;
 
 /** How long `troupe send` keeps trying to connect to a source that is not listening yet (a cluster still starting). */
 export const DEFAULT_SEND_CONNECT_TIMEOUT_MS = 30_000;
+
+/** How long `troupe drain --wait` waits for the node to leave (a drain itself gives up after 30 s, then leaves). */
+export const DEFAULT_DRAIN_WAIT_MS = 60_000;

@@ -127,3 +127,10 @@ export class VerifyError extends TroupeError {
     super("TROUPE_VERIFY", message, options);
   }
 }
+
+/** Something a command waits for did not happen in time (e.g. `troupe drain --wait`: the node has not left). */
+export class WaitTimeoutError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_TIMEOUT", message, options);
+  }
+}

@@ -41,4 +41,5 @@ export {
   LeaseExpiredError,
   EventTooLargeError,
   StateTooLargeError,
+  WaitTimeoutError,
 } from "./errors.js";

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { AppLoadError, TroupeError } from "../errors.js";
 import type { AppRegistry } from "./app-loader.js";
 import { registerDlqCommands } from "./dlq-command.js";
+import { addDrainWait } from "./drain-wait.js";
 import { registerNodeCommand } from "./node-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
@@ -24,6 +25,7 @@ export function createProgram(options: CliOptions): Command {
   program.version(ownPackage().version, "-V, --version", "print Troupe's version");
   registerNodeCommand(program, options.apps);
   registerStatusCommands(program);
+  addDrainWait(program);
   registerDlqCommands(program);
   registerVerifyCommand(program, options.apps);
   registerSendCommand(program);

@@ -134,6 +134,11 @@ export class DeadLetterStream {
     return reply;
   }
 
+  /** Deletes one dead letter from the stream; false when there was none with that sequence number. */
+  async delete(seq: number): Promise<boolean> {
+    return this.jsm!.streams.deleteMessage(deadLetterStream(this.cluster), seq).catch(() => false);
+  }
+
   /** Node side: takes replayed dead letters in (one node of the queue group answers each). */
   serve(reinject: (record: WireDeadLetterRecord, target: ReplayTarget) => void, log: Logger): void {
     this.sub = this.nc.subscribe(reinjectSubject(this.cluster), {

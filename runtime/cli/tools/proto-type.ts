@@ -18,9 +18,12 @@ export function loadProtoType(file: string, typeName: string | undefined): Proto
   }
   return {
     encode: (record) => {
-      const problem = type.verify(record as Record<string, unknown>);
+      if (record === null || typeof record !== "object" || Array.isArray(record)) throw new ConfigError(`not a ${typeName}: a JSON object is needed`);
+      // fromObject converts as protobuf's JSON mapping does (an int64 may be a string); verify checks the result.
+      const message = type.fromObject(record as Record<string, unknown>);
+      const problem = type.verify(message);
       if (problem) throw new ConfigError(`not a ${typeName}: ${problem}`);
-      return type.encode(type.fromObject(record as Record<string, unknown>)).finish();
+      return type.encode(message).finish();
     },
     // Longs as strings: JSON has no 64-bit integers.
     decode: (payload) => type.toObject(type.decode(payload), { longs: String, defaults: true }),
