@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TestCluster } from "../../../runtime/index.js";
 import app, { json, type Alert } from "../../fixtures/threshold-app.js";
-import { startNatsServer, type NatsServer } from "../../helpers/nats-server.js";
+import { natsServerPerFile } from "../../helpers/nats-per-file.js";
 
 // The testing kit's promise: the same app test runs against a real nats-server by passing `nats`.
-let nats: NatsServer;
-beforeAll(async () => {
-  nats = await startNatsServer();
-});
-afterAll(async () => {
-  await nats?.stop();
-});
+const server = natsServerPerFile();
 
 describe("TestCluster against real NATS", () => {
   it("joins the two streams on 3 nodes over NATS, through a drain (state moves with its slots)", async () => {
-    await using cluster = await TestCluster.start({ app, nodes: 3, nats: nats.url, timeoutMs: 20_000 });
+    await using cluster = await TestCluster.start({ app, nodes: 3, nats: server().url, timeoutMs: 20_000 });
     const limits = Array.from({ length: 30 }, (_, i) => JSON.stringify({ device: `d${i}`, max: 10 }));
     await cluster.send("limits", limits);
     await cluster.drainNode("node-3");
