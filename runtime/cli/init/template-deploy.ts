@@ -90,7 +90,7 @@ services:
 
 const README = (v: TemplateValues) => `# ${v.name}
 
-A [Troupe](https://github.com/) app: temperature readings joined with per-device limits. Each device is a
+A Troupe app: temperature readings joined with per-device limits. Each device is a
 virtual actor; the \`limits\` stream saves a device's limit in its state, the \`readings\` stream checks each
 reading against it and emits an alert to the \`alerts\` sink when it is over.
 
