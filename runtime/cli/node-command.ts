@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { hostname } from "node:os";
 import { ConfigError } from "../errors.js";
 import { createLogger, LOG_FORMATS } from "../logger.js";
 import { LocalMembership, LocalMembershipBoard } from "../cluster/local-membership.js";
@@ -21,14 +22,12 @@ import {
 } from "../defaults.js";
 import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
 import { loadApp, type AppRegistry } from "./app-loader.js";
-import { defaultNodeId, NODE_ID_SOURCES, type NodeIdSource } from "./node-id-source.js";
 import { clusterFlag, flag, LOG_LEVELS, natsFlag, parseAddress, parseChoice, parseIntFlag, parseNamedAddresses, parseSinks, repeatableFlag, STATE_MODES } from "./options.js";
 
 /** `troupe node`'s flags once parsed (from the command line, else the TROUPE_* environment variables, else defaults). */
 export interface NodeFlags {
   readonly app?: readonly string[];
   readonly nodeId?: string;
-  readonly nodeIdFrom: NodeIdSource;
   readonly nats?: string;
   readonly source?: Readonly<Record<string, Address>>;
   readonly sink?: Readonly<Record<string, SinkTarget>>;
@@ -58,8 +57,7 @@ export function nodeCommand(): Command {
   return new Command("node")
     .description("run one cluster node (without --nats: an embedded single-process node)")
     .addOption(repeatableFlag<string[]>("--app <name|path>", "app to run, by registered name or module path (repeatable; comma-separated in the environment variable)", (items, _what, previous = []) => [...previous, ...items]).env("TROUPE_APP"))
-    .addOption(flag("--node-id <id>", "node id (default: see --node-id-from)", (value) => checkNodeId(value)).env("TROUPE_NODE_ID"))
-    .addOption(flag("--node-id-from <source>", "without --node-id: hostname, or dns (this host's DNS name: the container name in docker compose)", parseChoice(NODE_ID_SOURCES)).env("TROUPE_NODE_ID_FROM").default("hostname"))
+    .addOption(flag("--node-id <id>", "node id (default: the host name)", (value) => checkNodeId(value)).env("TROUPE_NODE_ID"))
     .addOption(natsFlag("NATS server URL(s), comma-separated; omit for the in-process transport"))
     .addOption(repeatableFlag("--source <name=host:port>", "listen for a source's frames (repeatable; comma-separated in the environment variable)", parseNamedAddresses).env("TROUPE_SOURCES"))
     .addOption(repeatableFlag<Record<string, SinkTarget>>("--sink <name=host:port|stdout[:text|json|base64]>", "send a sink's frames, or print them (repeatable; comma-separated in the environment variable)", (items, _what, previous) => parseSinks(items, previous)).env("TROUPE_SINKS"))
@@ -90,9 +88,9 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
   const appNames = flags.app ?? [];
   if (appNames.length === 0) throw new ConfigError("no app given: pass --app loyalty (or a module path), or set TROUPE_APP");
   const apps = await Promise.all(appNames.map((name) => loadApp(name, registry)));
+  const nodeId = flags.nodeId ?? checkNodeId(hostname());
   // Every line carries the node id: this command's own lines through `log`; the node adds it to `root`'s.
   const root = createLogger(flags.logLevel, {}, flags.logFormat);
-  const nodeId = flags.nodeId ?? (await defaultNodeId(flags.nodeIdFrom, root));
   const log = root.child({ node: nodeId });
   const natsUrl = flags.nats || undefined;
   const mode: StateMode = flags.state ?? (natsUrl ? "snapshot" : "memory");

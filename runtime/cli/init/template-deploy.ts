@@ -67,7 +67,6 @@ services:
       TROUPE_SOURCES: limits=0.0.0.0:7001,readings=0.0.0.0:7002
       TROUPE_SINKS: alerts=stdout:json
       TROUPE_HTTP: 0.0.0.0:8080
-      TROUPE_NODE_ID_FROM: dns
       TROUPE_STATE: \${TROUPE_STATE:-snapshot}
       TROUPE_LOG_LEVEL: \${LOG_LEVEL:-info}
     # SIGTERM drains a worker (its slots move to the others): give it time.

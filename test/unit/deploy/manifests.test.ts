@@ -259,11 +259,6 @@ describe("compose and Docker files", () => {
     expect(worker.ports).toBeUndefined(); // no fixed host ports (the docker suite publishes ephemeral ones in its own override)
     for (const name of Object.keys(worker.environment)) expect(nodeCommand).toContain(name);
     expect(worker.build.args.NODE_IMAGE).toBe("${NODE_IMAGE:-node:22-bookworm-slim}");
-    // The demo is a profile of its own and the workers do not wait for it: scaling them never starts it again.
-    expect(compose.services["email-sink"].profiles).toEqual(["demo"]);
-    expect(compose.services.loadgen.profiles).toEqual(["demo"]);
-    expect(worker.profiles).toBeUndefined();
-    expect(worker.depends_on).toEqual(["nats"]);
     // compose stops a worker with SIGTERM and kills it after stop_grace_period: longer than a drain.
     expect(Number(/^(\d+)s$/.exec(worker.stop_grace_period)?.[1])).toBeGreaterThanOrEqual(DRAIN_S + DRAIN_MARGIN_S);
   });
