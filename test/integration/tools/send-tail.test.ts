@@ -62,9 +62,11 @@ describe("troupe send, tail and the stdout sink formats", () => {
     const port = await freePort();
     const tail = start(["tail", "--listen", `127.0.0.1:${port}`, ...PROTO, "--type", "loyalty.Click", "--count", "2"]);
     await waitUntil(() => tail.err().includes("listening"), 10_000, "tail listening");
+    // Listen for its exit before sending: with --count 2 it may exit before `send` has.
+    const exited = new Promise((r) => tail.proc.once("exit", r));
     const ok = await send(["--to", `127.0.0.1:${port}`, "--json", "-", ...PROTO, "--type", "loyalty.Click"], '{"clickId":"a","customerId":"u"}\n\n{"clickId":"b","customerId":"v","tsMs":"9"}\n');
     expect(ok.code).toBe(0);
-    await new Promise((r) => tail.proc.once("exit", r));
+    await exited;
     expect(tail.out().trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual([
       { clickId: "a", customerId: "u", adId: "", tsMs: "0" },
       { clickId: "b", customerId: "v", adId: "", tsMs: "9" },
