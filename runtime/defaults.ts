@@ -24,9 +24,11 @@ export const DEFAULT_HIGH_WATER_ENVELOPES = 64 * 1024;
 export const DEFAULT_SINK_HIGH_WATER_BYTES = 8 * 1024 * 1024;
 /** Most bytes a sink buffers while disconnected; beyond it frames are dropped and counted. */
 export const DEFAULT_SINK_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
-/** First and largest reconnect delays of a sink. */
+/** First and largest reconnect delays of a sink (a target gone for good costs a try a minute, not a stream of them). */
 export const DEFAULT_SINK_BACKOFF_MIN_MS = 50;
-export const DEFAULT_SINK_BACKOFF_MAX_MS = 5_000;
+export const DEFAULT_SINK_BACKOFF_MAX_MS = 60_000;
+/** A sink that cannot reach its target says so at most once per this window (with the count it left out). */
+export const SINK_CONNECT_LOG_WINDOW_MS = 60_000;
 /** Active actors per state partition per node (LRU bound). */
 export const DEFAULT_MAX_ACTORS = 250_000;
 /** At most this many log lines per second per dead-letter reason. */
@@ -90,3 +92,9 @@ export const DEFAULT_JETSTREAM_ANSWER_TIMEOUT_MS = 5_000;
 /** Durable mode: first and longest delay between attempts to read a producer's last batch while JetStream does not answer. */
 export const EVENT_LOG_LOOKUP_RETRY_MIN_MS = 500;
 export const EVENT_LOG_LOOKUP_RETRY_MAX_MS = 5_000;
+
+/** How long `troupe send` keeps trying to connect to a source that is not listening yet (a cluster still starting). */
+export const DEFAULT_SEND_CONNECT_TIMEOUT_MS = 30_000;
+
+/** How long `troupe drain --wait` waits for the node to leave (a drain itself gives up after 30 s, then leaves). */
+export const DEFAULT_DRAIN_WAIT_MS = 60_000;

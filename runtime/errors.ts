@@ -148,3 +148,10 @@ export class NatsPermissionError extends TroupeError {
     super("TROUPE_NATS_PERMISSION", message, options);
   }
 }
+
+/** Something a command waits for did not happen in time (e.g. `troupe drain --wait`: the node has not left). */
+export class WaitTimeoutError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_TIMEOUT", message, options);
+  }
+}

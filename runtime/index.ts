@@ -9,6 +9,8 @@ export type { Address, StateMode, Envelope } from "./types.js";
 export type { ClusterInfo } from "./node/cluster-info.js";
 export { EmbeddedCluster } from "./embedded-cluster.js";
 export type { EmbeddedClusterOptions } from "./embedded-cluster.js";
+export { TestCluster } from "./testkit/test-cluster.js";
+export type { TestClusterOptions } from "./testkit/test-cluster.js";
 export type { Transport, TransportHandlers, WireContext } from "./transport/transport.js";
 export { InProcessHub, InProcessTransport } from "./transport/in-process-transport.js";
 export type { Membership, MembershipView, Member, MemberStatus, NodeState } from "./cluster/membership.js";
@@ -42,4 +44,5 @@ export {
   StateTooLargeError,
   NatsAuthError,
   NatsPermissionError,
+  WaitTimeoutError,
 } from "./errors.js";

@@ -71,6 +71,30 @@ export function registerDlqCommands(program: Command): void {
       if (failed > 0) process.exitCode = 1;
     });
   });
+  registerDlqDelete(dlq, common);
+}
+
+/** `troupe dlq delete`: drops dead letters that will never be replayed. */
+function registerDlqDelete(dlq: Command, common: (c: Command) => Command): void {
+  common(
+    dlq
+      .command("delete")
+      .description("delete dead letters from the stream (--seq N, repeatable, or --all; --app narrows --all)")
+      .addOption(repeatableFlag<number[]>("--seq <n>", "delete this one (repeatable)", (items, what, previous = []) => [...previous, ...items.map((v) => parseIntFlag(v, what, 1))]))
+      .option("--all", "delete every dead letter (of --app, if given)"),
+  ).action(async (f: DlqFlags) => {
+    if (!f.all === !f.seq?.length) throw new ConfigError("troupe dlq delete needs --seq N (repeatable) or --all, not both");
+    await withStream(f, "dlq delete", async (stream) => {
+      const seqs = f.seq ?? (await stream.list(Number.MAX_SAFE_INTEGER, f.app)).map((l) => l.seq);
+      let deleted = 0;
+      for (const seq of seqs) {
+        if (await stream.delete(seq)) deleted++;
+        else process.stderr.write(`dead letter ${seq}: not in the stream\n`);
+      }
+      process.stdout.write(`deleted ${deleted}\n`);
+      if (deleted < seqs.length && f.seq) process.exitCode = 1;
+    });
+  });
 }
 
 async function withStream(f: DlqFlags, command: string, run: (s: DeadLetterStream) => Promise<void>): Promise<void> {
@@ -81,7 +105,8 @@ async function withStream(f: DlqFlags, command: string, run: (s: DeadLetterStrea
     await stream.open(false);
     await run(stream);
   } catch (err) {
-    throw permissionError(err, command === "dlq list" ? "list dead letters" : "replay dead letters", command === "dlq list" ? "troupe-viewer or troupe-admin" : "troupe-admin");
+    const what = command === "dlq list" ? "list dead letters" : command === "dlq delete" ? "delete dead letters" : "replay dead letters";
+    throw permissionError(err, what, command === "dlq list" ? "troupe-viewer or troupe-admin" : "troupe-admin");
   } finally {
     await nc.close();
   }

@@ -2,10 +2,15 @@ import { Command, CommanderError } from "commander";
 import { AppLoadError, TroupeError } from "../errors.js";
 import type { AppRegistry } from "./app-loader.js";
 import { registerDlqCommands } from "./dlq-command.js";
+import { addDrainWait } from "./drain-wait.js";
 import { registerNatsConfigCommand } from "./nats-config-command.js";
 import { registerNodeCommand } from "./node-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
+import { registerInitCommand } from "./init/init-command.js";
+import { ownPackage } from "./package-root.js";
+import { registerSendCommand } from "./tools/send-command.js";
+import { registerTailCommand } from "./tools/tail-command.js";
 
 export type { AppModuleExports, AppRegistry, RegisteredApp } from "./app-loader.js";
 
@@ -18,11 +23,16 @@ export interface CliOptions {
 export function createProgram(options: CliOptions): Command {
   const program = new Command("troupe").description("Troupe: a distributed actor runtime for stateful stream processing").showHelpAfterError();
   program.exitOverride();
+  program.version(ownPackage().version, "-V, --version", "print Troupe's version");
   registerNodeCommand(program, options.apps);
   registerStatusCommands(program);
+  addDrainWait(program);
   registerDlqCommands(program);
   registerVerifyCommand(program, options.apps);
   registerNatsConfigCommand(program, options.apps);
+  registerSendCommand(program);
+  registerInitCommand(program);
+  registerTailCommand(program);
   for (const [name, app] of Object.entries(options.apps)) {
     try {
       app.commands?.(program);

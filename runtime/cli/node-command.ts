@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { hostname } from "node:os";
 import { ConfigError } from "../errors.js";
-import { createLogger } from "../logger.js";
+import { createLogger, LOG_FORMATS } from "../logger.js";
 import { LocalMembership, LocalMembershipBoard } from "../cluster/local-membership.js";
 import { Node } from "../node/node.js";
 import type { SinkTarget } from "../node/node-options.js";
@@ -47,6 +47,7 @@ export interface NodeFlags extends NatsFlags {
   readonly advertiseHttp?: string;
   readonly httpToken?: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logFormat: (typeof LOG_FORMATS)[number];
 }
 
 const int =
@@ -60,7 +61,7 @@ export function nodeCommand(): Command {
     .addOption(repeatableFlag<string[]>("--app <name|path>", "app to run, by registered name or module path (repeatable; comma-separated in the environment variable)", (items, _what, previous = []) => [...previous, ...items]).env("TROUPE_APP"))
     .addOption(flag("--node-id <id>", "node id (default: the host name)", (value) => checkNodeId(value)).env("TROUPE_NODE_ID"))
     .addOption(repeatableFlag("--source <name=host:port>", "listen for a source's frames (repeatable; comma-separated in the environment variable)", parseNamedAddresses).env("TROUPE_SOURCES"))
-    .addOption(repeatableFlag<Record<string, SinkTarget>>("--sink <name=host:port|stdout>", "send a sink's frames (repeatable; comma-separated in the environment variable)", (items, _what, previous) => parseSinks(items, previous)).env("TROUPE_SINKS"))
+    .addOption(repeatableFlag<Record<string, SinkTarget>>("--sink <name=host:port|stdout[:text|json|base64]>", "send a sink's frames, or print them (repeatable; comma-separated in the environment variable)", (items, _what, previous) => parseSinks(items, previous)).env("TROUPE_SINKS"))
     .addOption(flag("--http <host:port>", "serve /metrics, /healthz, /readyz, /cluster", parseAddress).env("TROUPE_HTTP"))
     .addOption(flag("--state <mode>", "state mode: memory | snapshot | durable (default: snapshot with --nats, memory without)", parseChoice(STATE_MODES)).env("TROUPE_STATE"))
     .addOption(flag("--max-actors <n>", "active actors per partition before passivation", int()).env("TROUPE_MAX_ACTORS").default(DEFAULT_MAX_ACTORS))
@@ -75,7 +76,8 @@ export function nodeCommand(): Command {
     // Checked as HOST:PORT, passed on as written: other nodes dial exactly what this one advertises.
     .addOption(flag("--advertise-http <host:port>", "HTTP address other machines use to reach this node", (value, what) => (parseAddress(value, what), value.trim())).env("TROUPE_ADVERTISE_HTTP"))
     .addOption(httpTokenFlag())
-    .addOption(flag("--log-level <level>", `${LOG_LEVELS.join(" | ")}`, parseChoice(LOG_LEVELS)).env("TROUPE_LOG_LEVEL").default("info"));
+    .addOption(flag("--log-level <level>", `${LOG_LEVELS.join(" | ")}`, parseChoice(LOG_LEVELS)).env("TROUPE_LOG_LEVEL").default("info"))
+    .addOption(flag("--log-format <format>", "auto (pretty on a terminal, JSON otherwise) | json | pretty", parseChoice(LOG_FORMATS)).env("TROUPE_LOG_FORMAT").default("auto"));
 }
 
 /** Adds `troupe node`, which finds `--app NAME` in `apps`. */
@@ -85,11 +87,13 @@ export function registerNodeCommand(program: Command, apps: AppRegistry): void {
 
 /** Runs one node until a signal (or a remote `troupe drain`) drains it, then exits the process. */
 async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
-  const log = createLogger(flags.logLevel);
   const appNames = flags.app ?? [];
   if (appNames.length === 0) throw new ConfigError("no app given: pass --app loyalty (or a module path), or set TROUPE_APP");
   const apps = await Promise.all(appNames.map((name) => loadApp(name, registry)));
   const nodeId = flags.nodeId ?? checkNodeId(hostname());
+  // Every line carries the node id: this command's own lines through `log`; the node adds it to `root`'s.
+  const root = createLogger(flags.logLevel, {}, flags.logFormat);
+  const log = root.child({ node: nodeId });
   const target = natsTarget(flags);
   const natsUrl = target?.url;
   const mode: StateMode = flags.state ?? (natsUrl ? "snapshot" : "memory");
@@ -122,7 +126,7 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
     http: flags.http,
     advertiseHttp: flags.advertiseHttp,
     httpToken: flags.httpToken,
-    logger: log,
+    logger: root,
     maxActors: flags.maxActors,
     maxConnections: flags.sourceMaxConnections,
     maxConnectionsPerAddress: flags.sourceMaxConnectionsPerAddress,

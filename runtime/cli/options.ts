@@ -2,6 +2,7 @@ import { Option } from "commander";
 import type { LevelWithSilent } from "pino";
 import { DEFAULT_CLUSTER_NAME } from "../defaults.js";
 import { ConfigError } from "../errors.js";
+import { OUTPUT_FORMATS } from "../io/output-format.js";
 import { checkClusterName } from "../nats/subjects.js";
 import type { SinkTarget } from "../node/node-options.js";
 import type { Address, StateMode } from "../types.js";
@@ -32,15 +33,18 @@ export function parseNamedAddresses(values: readonly string[], what: string, pre
   return out;
 }
 
-/** Parses `NAME=HOST:PORT` or `NAME=stdout` sink values, added to `previous` (a name given twice is refused). */
+/** Parses `NAME=HOST:PORT` or `NAME=stdout[:text|json|base64]` sink values, added to `previous` (a name given twice is refused). */
 export function parseSinks(values: readonly string[], previous: Readonly<Record<string, SinkTarget>> = {}): Record<string, SinkTarget> {
   const out: Record<string, SinkTarget> = { ...previous };
   for (const v of values) {
     const eq = v.indexOf("=");
     const name = v.slice(0, Math.max(0, eq));
-    if (eq > 0 && v.slice(eq + 1) === "stdout") {
+    const target = v.slice(eq + 1);
+    if (eq > 0 && (target === "stdout" || target.startsWith("stdout:"))) {
       if (Object.hasOwn(out, name)) throw new ConfigError(`--sink: "${name}" is given twice`);
-      out[name] = { kind: "stdout" };
+      // Plain `stdout` keeps printing base64, as it always did; a format is an addition.
+      const format = target === "stdout" ? "base64" : parseChoice(OUTPUT_FORMATS)(target.slice("stdout:".length), `--sink ${name}=stdout:FORMAT`);
+      out[name] = { kind: "stdout", format };
     } else {
       const tcp = parseNamedAddresses([v], "--sink");
       if (Object.hasOwn(out, name)) throw new ConfigError(`--sink: "${name}" is given twice`);

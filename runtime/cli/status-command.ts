@@ -18,21 +18,22 @@ export function registerStatusCommands(program: Command): void {
       const first = await Promise.all(view.members.map((m) => fetchInfo(m.http, f.httpToken)));
       await new Promise((r) => setTimeout(r, 1000));
       const second = await Promise.all(view.members.map((m) => fetchInfo(m.http, f.httpToken)));
+      // Numbers stay numbers (null where a node did not answer); the keys are stable names, the table's headers are not.
       const rows = view.members.map((m, i) => {
         const a = first[i];
         const b = second[i];
-        const rate = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? "?" : String(Math.max(0, y - x)));
+        const rate = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? null : Math.max(0, y - x));
         return {
           node: m.id,
           status: m.status,
           http: m.http ?? "",
-          epoch: b ? String(b.epoch) : "?",
-          slots: b ? String(b.slotsOwned) : "?",
-          handoff: b ? String(b.slotsInHandoff) : "?",
-          actors: b ? String(b.activeActors) : "?",
-          "in/s": rate(a?.eventsIn, b?.eventsIn),
-          "out/s": rate(a?.eventsOut, b?.eventsOut),
-          "applied/s": rate(applied(a), applied(b)),
+          epoch: b ? b.epoch : null,
+          slots: b ? b.slotsOwned : null,
+          slotsInHandoff: b ? b.slotsInHandoff : null,
+          actors: b ? b.activeActors : null,
+          inPerSecond: rate(a?.eventsIn, b?.eventsIn),
+          outPerSecond: rate(a?.eventsOut, b?.eventsOut),
+          appliedPerSecond: rate(applied(a), applied(b)),
         };
       });
       if (f.json) {
@@ -41,10 +42,11 @@ export function registerStatusCommands(program: Command): void {
       }
       process.stdout.write(`cluster "${f.cluster}" epoch ${view.epoch}, ${view.members.length} member(s)\n`);
       if (rows.length === 0) return;
-      const cols = Object.keys(rows[0]!) as Array<keyof (typeof rows)[number]>;
-      const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join("  ") + "\n";
-      process.stdout.write(line(cols) + rows.map((r) => line(cols.map((c) => r[c]))).join(""));
+      const headers = ["node", "status", "http", "epoch", "slots", "handoff", "actors", "in/s", "out/s", "applied/s"];
+      const cells = rows.map((r) => Object.values(r).map((v) => (v === null ? "?" : String(v))));
+      const width = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+      const line = (cs: string[]) => cs.map((c, i) => c.padEnd(width[i]!)).join("  ") + "\n";
+      process.stdout.write(line(headers) + cells.map(line).join(""));
     });
 
   addNatsOptions(program.command("drain <nodeId>").description("ask a node to hand its slots off and leave the cluster (needs the troupe-admin role on a NATS with auth)"))

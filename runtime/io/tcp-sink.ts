@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import {
   DEFAULT_SINK_BACKOFF_MAX_MS,
+  SINK_CONNECT_LOG_WINDOW_MS,
   DEFAULT_SINK_BACKOFF_MIN_MS,
   DEFAULT_SINK_HIGH_WATER_BYTES,
   DEFAULT_SINK_MAX_BUFFER_BYTES,
@@ -52,6 +53,7 @@ export class TcpSink implements SinkWriter {
   private retry: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly limiter = new LogRateLimiter(2);
+  private readonly connectLimiter = new LogRateLimiter(1, SINK_CONNECT_LOG_WINDOW_MS);
   private readonly maxBuffered: number;
   private readonly highWater: number;
 
@@ -167,8 +169,8 @@ export class TcpSink implements SinkWriter {
     });
     socket.on("drain", () => this.options.backpressure?.notifyLow());
     socket.on("error", (err) => {
-      const s = this.limiter.allow();
-      if (s >= 0) this.log.warn({ err: err.message, retries: this.backoff.attempts, suppressed: s }, "sink connection failed; retrying");
+      const s = this.connectLimiter.allow();
+      if (s >= 0) this.log.warn({ err: err.message, retries: this.backoff.attempts, suppressed: s, maxDelayMs: this.backoff.policy.maxMs }, "sink connection failed; retrying with backoff (logged at most once a minute)");
     });
     socket.on("close", () => {
       const was = this.connected;

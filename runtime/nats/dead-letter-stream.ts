@@ -2,6 +2,7 @@ import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { DiscardPolicy, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { EventLogError, NatsPermissionError } from "../errors.js";
+import { isApiError, NO_MESSAGE_FOUND } from "./jetstream-codes.js";
 import { requestError } from "./request-errors.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter, ReplayTarget } from "../observability/dead-letters.js";
@@ -155,6 +156,17 @@ export class DeadLetterStream {
       if (deleted !== undefined) return { ok: false, error: `replayed, but not deleted from the stream (${deleted}); delete it or replay with --keep` };
     }
     return reply;
+  }
+
+  /** Deletes one dead letter from the stream; false when there was none with that sequence number. */
+  async delete(seq: number): Promise<boolean> {
+    try {
+      return await this.jsm!.streams.deleteMessage(deadLetterStream(this.cluster), seq);
+    } catch (err) {
+      // Only "no such message" means false; a refused permission or a lost connection is an error.
+      if (isApiError(err, NO_MESSAGE_FOUND)) return false;
+      throw err;
+    }
   }
 
   /** Node side: takes replayed dead letters in (one node of the queue group answers each), read from the stream by sequence. */

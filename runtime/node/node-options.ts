@@ -1,6 +1,7 @@
 import type { LevelWithSilent } from "pino";
 import type { Application } from "../builder/application.js";
 import type { Membership } from "../cluster/membership.js";
+import type { OutputFormat } from "../io/output-format.js";
 import type { SinkWriter } from "../io/sink-writer.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter } from "../observability/dead-letters.js";
@@ -10,7 +11,7 @@ import type { Transport } from "../transport/transport.js";
 import type { Address, StateMode } from "../types.js";
 
 /** Where a sink writes: a TCP address, stdout, or a writer you provide. */
-export type SinkTarget = Address | { readonly kind: "stdout" } | SinkWriter;
+export type SinkTarget = Address | { readonly kind: "stdout"; readonly format?: OutputFormat } | SinkWriter;
 
 /** Everything a node is made of; `Node.create` fills in defaults. */
 export interface NodeOptions {

@@ -15,7 +15,7 @@ import {
   DEFAULT_MAX_PARKED_ENVELOPES,
   DEFAULT_SNAPSHOT_INTERVAL_MS,
 } from "../defaults.js";
-import { ConfigError, LifecycleError } from "../errors.js";
+import { ConfigError, LifecycleError, TroupeError } from "../errors.js";
 import { Backpressure } from "../io/backpressure.js";
 import type { SinkWriter } from "../io/sink-writer.js";
 import type { TcpSource } from "../io/tcp-source.js";
@@ -211,7 +211,10 @@ export class Node implements NodeStatus {
         await this.http.start(this.options.http);
       }
     } catch (err) {
-      this.log.error({ err }, "node failed to start; stopping what started");
+      // A Troupe error (bad configuration, say) is the caller's to report, once, as message and code: its
+      // stack helps only at debug. Anything else is a fault worth its stack here.
+      if (err instanceof TroupeError) this.log.debug({ err }, "node failed to start; stopping what started");
+      else this.log.error({ err }, "node failed to start; stopping what started");
       this.state = "stopping";
       await this.teardown();
       this.state = "stopped";
@@ -221,6 +224,11 @@ export class Node implements NodeStatus {
     this.state = "running";
     if (this.mode !== "memory") this.writeBehind.start(this.options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS);
     this.log.info({ epoch: this.handoff.epoch, sources: Object.fromEntries(this.ingress.addresses) }, "node started");
+    // A node without sources still owns slots and runs steps for events other nodes route to it; say so,
+    // since a forgotten --source looks the same as an idle cluster.
+    if (this.ingress.addresses.size === 0 && [...this.apps.values()].some((a) => a.app.sources.size > 0)) {
+      this.log.warn({ appSources: [...this.apps.values()].flatMap((a) => [...a.app.sources.keys()]) }, "node has no sources: it takes no input of its own (pass --source NAME=HOST:PORT to accept events here)");
+    }
   }
 
   /** Graceful leave: stop accepting, hand every slot off, flush sinks, leave the cluster, stop. */

@@ -1,6 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Backpressure } from "../io/backpressure.js";
 import type { SinkWriter } from "../io/sink-writer.js";
+import { outputFormatter } from "../io/output-format.js";
 import { StdoutSink } from "../io/stdout-sink.js";
 import { TcpSink } from "../io/tcp-sink.js";
 import type { Logger } from "../logger.js";
@@ -24,11 +25,11 @@ export class SinkSet {
       for (const name of app.app.sinks.keys()) {
         if (this.writers.has(name)) continue;
         const t = targets[name];
-        if (!t) throw new ConfigError(`app "${app.name}" writes to sink "${name}" but no target was given: pass --sink ${name}=HOST:PORT (or ${name}=stdout)`);
+        if (!t) throw new ConfigError(`app "${app.name}" writes to sink "${name}" but no target was given: pass --sink ${name}=HOST:PORT (or ${name}=stdout:text)`);
         let writer: SinkWriter;
         if ("write" in t) writer = t;
-        else if ("kind" in t) writer = new StdoutSink({ name, format: (p: Uint8Array) => Buffer.from(p).toString("base64") });
-        else writer = new TcpSink({ name, host: t.host, port: t.port, logger: log.child({ component: "sink", sink: name }), backpressure });
+        else if ("kind" in t) writer = new StdoutSink({ name, format: outputFormatter(t.format ?? "base64", app.app.sinks.get(name)?.decode) });
+        else writer = new TcpSink({ name, host: t.host, port: t.port, logger: log, backpressure });
         backpressure.addProbe(() => writer.isHigh());
         this.writers.set(name, writer);
       }

@@ -10,7 +10,7 @@ downAfterEach();
 const base = { CLICKS: "30000", CUSTOMERS: "5000", HEARTBEAT_MS: "300", FAILURE_TIMEOUT_MS: "2000", LOG_LEVEL: "warn", SINK_TIMEOUT: "150" };
 
 describe("docker compose: the reference job on a real cluster", () => {
-  it("delivers every expected email exactly once", async () => {
+  it("delivers every expected email exactly once; then `up -d --scale worker=5` changes only the workers", async () => {
     const cluster = await ComposeCluster.up({ name: "job", env: base, workers: 3 });
     const { code, summary } = await sinkResult(cluster);
     expect(code).toBe(0);
@@ -22,6 +22,17 @@ describe("docker compose: the reference job on a real cluster", () => {
     expect(natsLog).not.toMatch(/Violation|authentication error/);
     const clientLogs = (await cluster.serviceLogs("worker")) + (await cluster.serviceLogs("loadgen"));
     for (const file of ["node.env", "viewer.env"]) expect(clientLogs).not.toContain(readFileSync(`deploy/local/${file}`, "utf8").match(/^TROUPE_NATS_PASS=(.+)$/m)![1]);
+    // Issue 19: the finished demo (profile "demo") must not run again when the user scales the cluster.
+    await cluster.waitExit("loadgen", 60_000);
+    const before = await cluster.containers(undefined, true);
+    const starts = new Map(await Promise.all(before.map(async (c) => [c.id, await cluster.startedAt(c)] as const)));
+    await cluster.scaleClusterOnly(5);
+    await waitUntil(() => converged(cluster, 5), 60_000, "5 workers converged");
+    const after = await cluster.containers(undefined, true);
+    // Two new workers; every container that was there (nats, 3 workers, the exited demo) neither recreated nor started again.
+    expect(after.filter((c) => !starts.has(c.id)).map((c) => c.service)).toEqual(["worker", "worker"]);
+    for (const c of after.filter((x) => starts.has(x.id))) expect(await cluster.startedAt(c), `${c.name} started again`).toBe(starts.get(c.id));
+    expect(after.filter((c) => c.service === "email-sink" || c.service === "loadgen").map((c) => c.state)).toEqual(["exited", "exited"]);
   });
 
   it("a worker killed with docker kill is removed, replaced, and its slots served again", async () => {

@@ -170,7 +170,8 @@ export class ComposeCluster implements AsyncDisposable {
       ? [COMPOSE_FILES.base, COMPOSE_FILES.natsCluster, COMPOSE_FILES.ports, COMPOSE_FILES.natsClusterPorts]
       : [COMPOSE_FILES.base, COMPOSE_FILES.ports];
     const project = `${PROJECT_PREFIX}${runId()}-${o.name}`.toLowerCase().replace(/[^a-z0-9_-]/g, "");
-    const c = new ComposeCluster(project, files, { ...(o.env ?? {}) }, await getContainerRuntimeClient());
+    // The demo (email sink, load generator) is the compose profile "demo"; COMPOSE_PROFILES is read by 1.29 and v2.
+    const c = new ComposeCluster(project, files, { COMPOSE_PROFILES: "demo", ...(o.env ?? {}) }, await getContainerRuntimeClient());
     live.add(c);
     // The NATS servers first, until JetStream answers /healthz on each (on a cluster: a meta leader is
     // elected). A worker started earlier can time out opening its buckets and exit (see the README).
@@ -196,6 +197,16 @@ export class ComposeCluster implements AsyncDisposable {
   /** `compose up -d --scale worker=N worker`, as a user scales a running cluster; waits until every worker is ready. */
   async scale(workers: number): Promise<void> {
     await this.upServices(["--scale", `worker=${workers}`], ["worker"]);
+  }
+
+  /** `compose up -d --scale worker=N` with no profile, as a user scales the cluster without the demo (README). */
+  async scaleClusterOnly(workers: number): Promise<void> {
+    await this.upServices(["--scale", `worker=${workers}`], undefined, { COMPOSE_PROFILES: "" });
+  }
+
+  /** When the engine last started a container (a restarted one-shot service has a later time). */
+  async startedAt(c: ServiceContainer): Promise<string> {
+    return (await this.client.container.getById(c.id).inspect()).State.StartedAt;
   }
 
   /** Recreates one-shot services (a second job) with changed variables; the workers are left alone. */

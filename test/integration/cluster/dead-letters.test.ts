@@ -83,4 +83,30 @@ describe("dead-letter stream", () => {
       await emails.close();
     }
   });
+
+  it("dlq delete removes the dead letters named by --seq, or --all; a missing one exits 1", async () => {
+    const cluster = "dlqdelete";
+    const nc = await connect({ servers: nats.url });
+    try {
+      const stream = new DeadLetterStream(nc, cluster);
+      await stream.open();
+      for (const message of ["one", "two", "three"]) stream.publish({ reason: "decode_error", app: "loyalty", where: "clicks", message, payload: Uint8Array.of(1), atMs: Date.now(), replay: { source: "clicks" } }, "test");
+      await nc.flush();
+      let letters: Listed[] = [];
+      await waitUntil(async () => (letters = await list(cluster)).length === 3, 10_000, "three dead letters");
+      const args = ["--nats", nats.url, "--cluster", cluster];
+      const one = await runCli(["dlq", "delete", ...args, "--seq", String(letters[0]!.seq)]);
+      expect([one.code, one.stdout]).toEqual([0, "deleted 1\n"]);
+      expect((await list(cluster)).map((l) => l.detail)).toEqual(["two", "three"]);
+      const gone = await runCli(["dlq", "delete", ...args, "--seq", String(letters[0]!.seq)]);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/not in the stream/);
+      const all = await runCli(["dlq", "delete", ...args, "--all"]);
+      expect([all.code, all.stdout]).toEqual([0, "deleted 2\n"]);
+      expect(await list(cluster)).toEqual([]);
+      expect((await runCli(["dlq", "delete", ...args])).stderr).toMatch(/needs --seq N \(repeatable\) or --all/);
+    } finally {
+      await nc.close();
+    }
+  });
 });

@@ -258,7 +258,7 @@ describe("compose and Docker files", () => {
     expect(worker.container_name).toBeUndefined(); // scalable
     expect(worker.ports).toBeUndefined(); // no fixed host ports (the docker suite publishes ephemeral ones in its own override)
     for (const name of Object.keys(worker.environment)) expect(nodeCommand).toContain(name);
-    expect(worker.build.args.NODE_IMAGE).toBe("${NODE_IMAGE:-node:20-bookworm-slim}");
+    expect(worker.build.args.NODE_IMAGE).toBe("${NODE_IMAGE:-node:22-bookworm-slim}");
     // compose stops a worker with SIGTERM and kills it after stop_grace_period: longer than a drain.
     expect(Number(/^(\d+)s$/.exec(worker.stop_grace_period)?.[1])).toBeGreaterThanOrEqual(DRAIN_S + DRAIN_MARGIN_S);
   });
@@ -280,7 +280,7 @@ describe("compose and Docker files", () => {
 
   it("the Dockerfile is multi-stage, non-root, with a health check on /healthz", () => {
     const df = readFileSync("deploy/Dockerfile", "utf8");
-    expect(df).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(df).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
     expect(df.match(/^FROM /gm)?.length).toBe(2);
     expect(df).toMatch(/^USER node$/m);
     expect(df).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
