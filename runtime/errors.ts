@@ -127,3 +127,10 @@ export class VerifyError extends TroupeError {
     super("TROUPE_VERIFY", message, options);
   }
 }
+
+/** What was asked for does not exist: an unknown app, partition or key (`troupe state get`, `GET /state/...`). */
+export class NotFoundError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_NOT_FOUND", message, options);
+  }
+}

@@ -3,6 +3,7 @@ import { AppLoadError, TroupeError } from "../errors.js";
 import type { AppRegistry } from "./app-loader.js";
 import { registerDlqCommands } from "./dlq-command.js";
 import { registerNodeCommand } from "./node-command.js";
+import { registerStateCommands } from "./state-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
 
@@ -21,6 +22,7 @@ export function createProgram(options: CliOptions): Command {
   registerStatusCommands(program);
   registerDlqCommands(program);
   registerVerifyCommand(program, options.apps);
+  registerStateCommands(program);
   for (const [name, app] of Object.entries(options.apps)) {
     try {
       app.commands?.(program);

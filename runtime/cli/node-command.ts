@@ -11,6 +11,7 @@ import { KvStateStore } from "../nats/kv-state-store.js";
 import { checkNodeId } from "../cluster/node-id.js";
 import { JetStreamEventLog } from "../nats/jetstream-event-log.js";
 import { DeadLetterStream } from "../nats/dead-letter-stream.js";
+import { serveStateQueries } from "../nats/state-query.js";
 import {
   DEFAULT_FAILURE_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,
@@ -146,6 +147,7 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   await node.start();
   dlq?.serve((record, target) => node.reinject(record.app, target, record.payload), log.child({ component: "dlq" }));
+  if (parts.nc) serveStateQueries(parts.nc, cluster, node.id, node.stateLookup, log.child({ component: "state-query" }));
   // Drain also ends the process when it was requested remotely (troupe drain).
   void node.stopped().then(() => {
     if (!stopping) void parts.close().then(() => process.exit(0));

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { readClusterView, requestDrain } from "../nats/nats-cluster.js";
-import type { ClusterInfo } from "../node/cluster-info.js";
 import { clusterFlag, natsFlag } from "./options.js";
+import { fetchInfo, renderStatus, statusRows } from "./status-table.js";
+import { watchStatus } from "./status-watch.js";
 
 /** `troupe status` and `troupe drain`: the cluster from any machine that reaches NATS. */
 export function registerStatusCommands(program: Command): void {
@@ -12,39 +13,20 @@ export function registerStatusCommands(program: Command): void {
     .addOption(natsFlag())
     .addOption(clusterFlag())
     .option("--json", "print JSON instead of a table")
-    .action(async (f: { nats?: string; cluster: string; json?: boolean }) => {
+    .option("--watch", "refresh the table in place every second, with the slots in motion (Ctrl-C stops)")
+    .action(async (f: { nats?: string; cluster: string; json?: boolean; watch?: boolean }) => {
       if (!f.nats) throw new ConfigError("troupe status needs --nats URL (or TROUPE_NATS_URL)");
+      if (f.watch) return watchStatus(f.nats, f.cluster);
       const view = await readClusterView(f.nats, f.cluster);
       const first = await Promise.all(view.members.map((m) => fetchInfo(m.http)));
       await new Promise((r) => setTimeout(r, 1000));
       const second = await Promise.all(view.members.map((m) => fetchInfo(m.http)));
-      const rows = view.members.map((m, i) => {
-        const a = first[i];
-        const b = second[i];
-        const rate = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? "?" : String(Math.max(0, y - x)));
-        return {
-          node: m.id,
-          status: m.status,
-          http: m.http ?? "",
-          epoch: b ? String(b.epoch) : "?",
-          slots: b ? String(b.slotsOwned) : "?",
-          handoff: b ? String(b.slotsInHandoff) : "?",
-          actors: b ? String(b.activeActors) : "?",
-          "in/s": rate(a?.eventsIn, b?.eventsIn),
-          "out/s": rate(a?.eventsOut, b?.eventsOut),
-          "applied/s": rate(applied(a), applied(b)),
-        };
-      });
+      const rows = statusRows(view, first, second);
       if (f.json) {
         process.stdout.write(JSON.stringify({ epoch: view.epoch, members: rows }, null, 2) + "\n");
         return;
       }
-      process.stdout.write(`cluster "${f.cluster}" epoch ${view.epoch}, ${view.members.length} member(s)\n`);
-      if (rows.length === 0) return;
-      const cols = Object.keys(rows[0]!) as Array<keyof (typeof rows)[number]>;
-      const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i]!)).join("  ") + "\n";
-      process.stdout.write(line(cols) + rows.map((r) => line(cols.map((c) => r[c]))).join(""));
+      process.stdout.write(renderStatus(f.cluster, view, rows));
     });
 
   program
@@ -61,21 +43,4 @@ export function registerStatusCommands(program: Command): void {
       await requestDrain(f.nats, nodeId, f.cluster);
       process.stdout.write(`asked ${nodeId} to drain\n`);
     });
-}
-
-async function fetchInfo(http: string | undefined): Promise<ClusterInfo | undefined> {
-  if (!http) return undefined;
-  try {
-    const res = await fetch(`http://${http.replace(/^0\.0\.0\.0:/, "127.0.0.1:")}/cluster`, { signal: AbortSignal.timeout(2000) });
-    return (await res.json()) as ClusterInfo;
-  } catch {
-    return undefined;
-  }
-}
-
-function applied(i: ClusterInfo | undefined): number | undefined {
-  if (!i) return undefined;
-  let n = 0;
-  for (const a of i.apps) for (const v of Object.values(a.steps)) n += v;
-  return n;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Address } from "../types.js";
@@ -14,6 +14,12 @@ export interface HttpStatus {
   resetStats(): void;
 }
 
+/** More routes, tried for any path the server does not serve itself (the dashboard's). */
+export interface HttpRoutes {
+  /** Serves `path` and returns true, or returns false to leave it. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+}
+
 /** Serves `/metrics`, `/healthz`, `/readyz`, `/cluster` and `POST /stats/reset` for one node. */
 export class HttpServer {
   private server: Server | undefined;
@@ -23,6 +29,7 @@ export class HttpServer {
   constructor(
     private readonly node: HttpStatus,
     private readonly log: Logger,
+    private readonly routes?: HttpRoutes,
   ) {}
 
   /** Listens on `addr` (port 0 picks a free port). */
@@ -62,7 +69,8 @@ export class HttpServer {
           send(200, "application/json", JSON.stringify({ reset: true }));
           return;
         default:
-          send(404, "text/plain", "not found: try /metrics, /healthz, /readyz or /cluster\n");
+          if (this.routes?.handle(req, res, path ?? "/")) return;
+          send(404, "text/plain", "not found: try /dashboard, /metrics, /healthz, /readyz, /cluster or /state/APP/PARTITION/KEY\n");
       }
     });
     await new Promise<void>((resolve, reject) => {
