@@ -11,7 +11,8 @@ export interface HotKey {
  * The hottest keys of one partition on one node: a space-saving sketch (Metwally et al.) over a sample
  * of one event in `sampleEvery`, bounded to `capacity` counters. An unsampled event costs a decrement
  * and a compare; a sampled one a map lookup, and, for a key not tracked, a scan of the counters for
- * the smallest (it takes that slot, inheriting its count as its error). Counting runs in windows:
+ * the smallest (it takes that slot, inheriting its count as its error). Gaps between samples are
+ * random, so a periodic key pattern cannot hide behind the sampling. Counting runs in windows:
  * `rotate()` ends one and `top()` reads the last full one, so a key's rate is recent, not lifetime.
  * Nothing is allocated per event: the counters are preallocated arrays and the keys are the events'.
  */
@@ -40,7 +41,9 @@ export class HotKeys {
   /** Counts one event of `key` (hot path). */
   offer(key: string): void {
     if (--this.skip > 0) return;
-    this.skip = this.sampleEvery;
+    // The gap to the next sample is random (1 to 2N-1, N on average): a fixed gap would alias with a
+    // periodic key pattern and see only some of its keys.
+    this.skip = 1 + ((Math.random() * (2 * this.sampleEvery - 1)) | 0);
     const i = this.index.get(key);
     if (i !== undefined) {
       this.counts[i]!++;

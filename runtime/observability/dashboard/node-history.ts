@@ -25,7 +25,8 @@ export interface AppHistory {
 export class NodeHistory {
   private readonly series = new Map<string, { last: number[]; in: number[]; out: number[]; stages: number[][] }>();
   private timer: NodeJS.Timeout | undefined;
-  private lastRotate = Date.now();
+  // When the hot-key windows last ended (set by the first sample).
+  private lastRotate = NaN;
 
   constructor(
     private readonly apps: () => Iterable<SampledApp>,
@@ -53,6 +54,7 @@ export class NodeHistory {
 
   /** Reads every counter now (also called by the timer). */
   sample(now = Date.now()): void {
+    if (Number.isNaN(this.lastRotate)) this.lastRotate = now;
     const rotate = now - this.lastRotate >= this.windowMs;
     if (rotate) this.lastRotate = now;
     for (const app of this.apps()) {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -160,5 +161,21 @@ describe("state lookup", () => {
     }
     expect((await fetch(`${n3.http}/state/loyalty/only-two`)).status).toBe(400);
     for (const n of cluster.nodes.values()) expect((await fetch(`${n.http}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("troupe status --watch", () => {
+  it("redraws the table in place every second (ANSI clear), with every member and the slots in motion", async () => {
+    const watch = spawn(process.execPath, ["bin/troupe.js", "status", "--watch", "--nats", nats.url, "--cluster", "dashboard"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    watch.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    try {
+      await waitUntil(() => out.split("\x1b[H\x1b[2J").length >= 4, 10_000, "three redraws");
+      const last = out.split("\x1b[H\x1b[2J").at(-2)!;
+      for (const id of cluster.nodes.keys()) expect(last).toMatch(new RegExp(`^${id}\\s+up`, "m"));
+      expect(last).toContain("slots in motion:");
+    } finally {
+      watch.kill("SIGINT");
+    }
   });
 });
