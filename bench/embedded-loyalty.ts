@@ -21,8 +21,8 @@ export interface LoyaltyRun {
   busy: number;
 }
 
-/** Runs the clicks of `spec` through a fresh embedded cluster at `rate` (0: as fast as it goes). */
-export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, connections = 4, nodes = 3): Promise<LoyaltyRun> {
+/** Runs the clicks of `spec` through a fresh embedded cluster at `rate` (0: as fast as it goes); `hotKeys: false` runs the nodes without their hot-keys sketch. */
+export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, connections = 4, nodes = 3, hotKeys = true): Promise<LoyaltyRun> {
   const driver = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
     const next = messages(driver);
@@ -32,6 +32,7 @@ export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, conne
       apps: [loyalty],
       nodes,
       nodeOptions: (id) => ({
+        hotKeys,
         sinks: { emails: { host: sink.host, port: sink.port } },
         sources: id === "node-1" ? { loyal: { host: "127.0.0.1", port: 0 }, clicks: { host: "127.0.0.1", port: 0 } } : undefined,
       }),

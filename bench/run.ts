@@ -10,6 +10,7 @@ import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
 import { runProcessLoyalty, runRebalance, type ProcessRun } from "./process-loyalty.js";
 import { runMemoryBudget } from "./memory-budget.js";
 import { compareCodecs } from "./codecs.js";
+import { HotKeys } from "../runtime/observability/hot-keys.js";
 import { startNatsServer, natsServerVersion } from "../runtime/testing/nats-server.js";
 
 const args = process.argv.slice(2);
@@ -24,6 +25,7 @@ async function embedded(): Promise<void> {
   console.log(`             p50 ${f(peak.p50Ms, 2)} ms  p99 ${f(peak.p99Ms, 2)} ms  (source read to sink write; at peak this is queueing)`);
   const half = await runEmbeddedLoyalty({ ...spec, clicks: 300_000 }, Math.round(peak.eventsPerSecond / 2));
   console.log(`half peak:   ${f(half.eventsPerSecond)} events/s  p50 ${f(half.p50Ms, 2)} ms  p99 ${f(half.p99Ms, 2)} ms`);
+  await hotKeysCost(spec);
   const mem = await bytesPerActor(100_000);
   console.log(`memory:      ${f(mem.bytesPerActor)} bytes per active actor at ${f(mem.actors)} actors (heap after GC)`);
   if (args.includes("--profile")) {
@@ -38,6 +40,42 @@ async function embedded(): Promise<void> {
     console.log(`profile (${file}), top self time in the cluster process:`);
     for (const line of topSelfTime(file)) console.log(`  ${line}`);
   }
+}
+
+// The hot-keys sketch (dashboard) on and off in one run: pairs of runs, the order alternating within
+// each pair so that drift of a shared machine falls on both sides; the median of the pairs' ratios.
+// Beside it, the sketch alone: what one offer costs, against the time one event takes at peak.
+async function hotKeysCost(spec: WorkloadSpec): Promise<void> {
+  const pairs = 5;
+  const ratios: number[] = [];
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const first = i % 2 === 0;
+    const a = (await runEmbeddedLoyalty(spec, 0, 4, 3, !first)).eventsPerSecond;
+    const b = (await runEmbeddedLoyalty(spec, 0, 4, 3, first)).eventsPerSecond;
+    const [x, y] = first ? [a, b] : [b, a];
+    off.push(x);
+    on.push(y);
+    ratios.push(y / x);
+  }
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+  console.log(`hot keys:    on/off throughput, median of ${pairs} interleaved pairs: ${f(median(ratios), 3)} (cost ${f((1 - median(ratios)) * 100, 1)}%); best off ${f(Math.max(...off))}, best on ${f(Math.max(...on))} events/s`);
+  console.log(`             pairs (off / on): ${off.map((x, i) => `${f(x)} / ${f(on[i]!)}`).join(", ")}`);
+  const ns = offerNanos(spec.customers);
+  const perEventNs = 1e9 / Math.max(...off);
+  console.log(`             the sketch alone: ${f(ns, 1)} ns per event (${f(spec.customers)} keys, 1 in 16 sampled) = ${f((ns / perEventNs) * 100, 2)}% of an event's ${f(perEventNs)} ns at the best peak`);
+}
+
+function offerNanos(keys: number): number {
+  const names = Array.from({ length: keys }, (_, i) => `customer-${i}`);
+  const sketch = new HotKeys();
+  let seed = 1;
+  const order = Int32Array.from({ length: 4_000_000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) % keys));
+  for (let i = 0; i < 500_000; i++) sketch.offer(names[order[i]!]!);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < order.length; i++) sketch.offer(names[order[i]!]!);
+  return Number(process.hrtime.bigint() - t0) / order.length;
 }
 
 async function nats(): Promise<void> {

@@ -75,6 +75,8 @@ export class StateLookup {
         return fail(503, "TROUPE_NO_OWNER", `the key's owner ${owner} did not answer: ${(err as Error).message}`);
       }
     }
+    // Gaining: the old owner has not handed the slot over yet, so neither memory nor the store is sure to be current.
+    if (app.tables[pi]!.state(slot) === "gaining") return fail(503, "TROUPE_NO_OWNER", `slot ${slot} is being handed over to ${owner}; try again in a moment`);
     const host = app.hosts[pi]!;
     const active = host.isActive(query.key, slot);
     let state: unknown;

@@ -39,7 +39,7 @@ export class DashboardFeed {
   }
 
   /** Takes a browser's `GET /dashboard/events`: the stream, or 503 when `maxClients` already listen. */
-  attach(req: IncomingMessage, res: ServerResponse): void {
+  attach(_req: IncomingMessage, res: ServerResponse): void {
     if (this.clients.size >= this.maxClients) {
       res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" });
       res.end(`this node streams the dashboard to at most ${this.maxClients} browsers; close one or open another node's /dashboard\n`);
@@ -48,7 +48,7 @@ export class DashboardFeed {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.write("retry: 1000\n\n");
     this.clients.add(res);
-    req.on("close", () => {
+    res.on("close", () => {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopTimer();
     });
