@@ -1,5 +1,8 @@
 import { DEFAULT_HOT_KEYS_CAPACITY, DEFAULT_HOT_KEYS_SAMPLE_EVERY } from "../defaults.js";
 
+// `last` before the first window ends.
+const NONE: HotKey[] = [];
+
 /** One hot key: its estimated events per second and the most the estimate may be over. */
 export interface HotKey {
   readonly key: string;
@@ -23,7 +26,7 @@ export class HotKeys {
   private readonly index = new Map<string, number>();
   private used = 0;
   private skip: number;
-  private last: HotKey[] = [];
+  private last: HotKey[] = NONE;
   private windowStart: number;
 
   constructor(
@@ -61,11 +64,7 @@ export class HotKeys {
 
   /** Ends the current window at `now` (ms): `top()` reads it from then on, and counting starts afresh. */
   rotate(now = Date.now()): void {
-    const seconds = Math.max(0.001, (now - this.windowStart) / 1000);
-    const order = Array.from({ length: this.used }, (_, i) => i).sort((a, b) => this.counts[b]! - this.counts[a]!);
-    // A sampled count stands for sampleEvery events.
-    const rate = (n: number) => Math.round(((n * this.sampleEvery) / seconds) * 10) / 10;
-    this.last = order.map((i) => ({ key: this.keys[i]!, perSecond: rate(this.counts[i]!), errorPerSecond: rate(this.errors[i]!) }));
+    this.last = this.current(now);
     this.index.clear();
     this.keys.fill(undefined);
     this.counts.fill(0);
@@ -74,9 +73,22 @@ export class HotKeys {
     this.windowStart = now;
   }
 
-  /** The `n` hottest keys of the last full window, hottest first. */
-  top(n = 10): readonly HotKey[] {
-    return this.last.slice(0, n);
+  /** The `n` hottest keys of the last full window, hottest first (before the first window ends: of the current one, so far). */
+  top(n = 10, now = Date.now()): readonly HotKey[] {
+    return (this.rotated ? this.last : this.current(now)).slice(0, n);
+  }
+
+  private get rotated(): boolean {
+    return this.last !== NONE;
+  }
+
+  // The window so far as rates, hottest first (allocates: read once a second, never per event).
+  private current(now: number): HotKey[] {
+    const seconds = Math.max(0.001, (now - this.windowStart) / 1000);
+    const order = Array.from({ length: this.used }, (_, i) => i).sort((a, b) => this.counts[b]! - this.counts[a]!);
+    // A sampled count stands for sampleEvery events.
+    const rate = (n: number) => Math.round(((n * this.sampleEvery) / seconds) * 10) / 10;
+    return order.map((i) => ({ key: this.keys[i]!, perSecond: rate(this.counts[i]!), errorPerSecond: rate(this.errors[i]!) }));
   }
 
   private take(i: number, key: string, floor: number): void {

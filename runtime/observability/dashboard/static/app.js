@@ -7,6 +7,21 @@
 const SVG = "http://www.w3.org/2000/svg";
 const PALETTE = ["#3a6fd8", "#e0803a", "#3cae6e", "#c9487a", "#8a63d2", "#2fb2c0", "#c7a92c", "#6d7a8c", "#d85a3a", "#5a9e2f"];
 const colours = new Map();
+// A slot whose owner changed is shown moving for this long: a handoff often ends between two frames.
+const MOVED_MS = 3000;
+// Per partition: the owners of the last frame and when each slot last changed owner.
+const seen = new Map();
+
+function markMoves(id, owners, moving) {
+  const now = Date.now();
+  let s = seen.get(id);
+  if (!s) seen.set(id, (s = { owners: [...owners], movedAt: new Array(owners.length).fill(0) }));
+  owners.forEach((o, i) => {
+    if (s.owners[i] && s.owners[i] !== o) s.movedAt[i] = now;
+    s.owners[i] = o;
+    if (now - s.movedAt[i] < MOVED_MS) moving.add(i);
+  });
+}
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -113,6 +128,7 @@ function render(frame) {
         const q = n.apps.find((a) => a.name === app.name)?.partitions[pi];
         if (q) for (const s of [...q.gaining, ...q.losing]) moving.add(s);
       }
+      markMoves(`${app.name}/${p.name}`, p.owners, moving);
       rings.push(ring({ ...p, title: `${app.name} / ${p.name}` }, moving));
       const keys = nodes.flatMap((n) => (n.apps.find((a) => a.name === app.name)?.partitions[pi]?.hot || []).map((k) => ({ ...k, node: n.node })));
       keys.sort((a, b) => b.perSecond - a.perSecond);
