@@ -67,15 +67,30 @@ async function hotKeysCost(spec: WorkloadSpec): Promise<void> {
   console.log(`             the sketch alone: ${f(ns, 1)} ns per event (${f(spec.customers)} keys, 1 in 16 sampled) = ${f((ns / perEventNs) * 100, 2)}% of an event's ${f(perEventNs)} ns at the best peak`);
 }
 
+// Nanoseconds one offer adds: the loop with offers less the same loop reading the keys alone (their
+// cache misses are the harness's, not the sketch's: on the hot path the key was just decoded). Best of 3.
 function offerNanos(keys: number): number {
   const names = Array.from({ length: keys }, (_, i) => `customer-${i}`);
-  const sketch = new HotKeys();
   let seed = 1;
   const order = Int32Array.from({ length: 4_000_000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) % keys));
-  for (let i = 0; i < 500_000; i++) sketch.offer(names[order[i]!]!);
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < order.length; i++) sketch.offer(names[order[i]!]!);
-  return Number(process.hrtime.bigint() - t0) / order.length;
+  const time = (body: (key: string) => void) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < order.length; i++) body(names[order[i]!]!);
+    return Number(process.hrtime.bigint() - t0) / order.length;
+  };
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const sketch = new HotKeys();
+    let n = 0;
+    const base = time((k) => (n += k.length));
+    const withOffer = time((k) => {
+      n += k.length;
+      sketch.offer(k);
+    });
+    if (n < 0) console.log(n); // keeps the baseline loop's work
+    best = Math.min(best, Math.max(0, withOffer - base));
+  }
+  return best;
 }
 
 async function nats(): Promise<void> {
