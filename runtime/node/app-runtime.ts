@@ -152,7 +152,8 @@ export class AppRuntime {
   /** Delivers an envelope addressed to a state stage of this app on this node (the owner check is the node's). */
   deliverOwned(env: Envelope, partition: number): void {
     this.counters.stageEvents[env.stage]!++;
-    this.hotKeys[partition]?.offer(env.key);
+    const hot = this.hotKeys[partition];
+    if (hot !== undefined && --hot.countdown <= 0) hot.sample(env.key);
     this.hosts[partition]!.deliver(env);
   }
 

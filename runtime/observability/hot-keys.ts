@@ -25,7 +25,6 @@ export class HotKeys {
   private readonly errors: Float64Array;
   private readonly index = new Map<string, number>();
   private used = 0;
-  private skip: number;
   private last: HotKey[] = NONE;
   private windowStart: number;
 
@@ -37,16 +36,26 @@ export class HotKeys {
     this.keys = new Array<string | undefined>(capacity).fill(undefined);
     this.counts = new Float64Array(capacity);
     this.errors = new Float64Array(capacity);
-    this.skip = sampleEvery;
+    this.countdown = sampleEvery;
     this.windowStart = now;
   }
 
-  /** Counts one event of `key` (hot path). */
+  /**
+   * Events until the next sample: the hot path decrements it and calls `sample` at zero, so that an
+   * unsampled event costs no call (`offer` does the same, for callers off the hot path).
+   */
+  countdown: number;
+
+  /** Counts one event of `key`. */
   offer(key: string): void {
-    if (--this.skip > 0) return;
-    // The gap to the next sample is random (1 to 2N-1, N on average): a fixed gap would alias with a
-    // periodic key pattern and see only some of its keys.
-    this.skip = 1 + ((Math.random() * (2 * this.sampleEvery - 1)) | 0);
+    if (--this.countdown <= 0) this.sample(key);
+  }
+
+  /** Counts a sampled event of `key` and draws the gap to the next sample. */
+  sample(key: string): void {
+    // The gap is random (1 to 2N-1, N on average): a fixed gap would alias with a periodic key pattern
+    // and see only some of its keys.
+    this.countdown = 1 + ((Math.random() * (2 * this.sampleEvery - 1)) | 0);
     const i = this.index.get(key);
     if (i !== undefined) {
       this.counts[i]!++;
