@@ -19,10 +19,12 @@ export interface LoyaltyRun {
   expected: number;
   /** Share of the click phase this process's event loop was busy (1 = saturated). */
   busy: number;
+  /** CPU time this process spent per click (µs, user + system): steadier than throughput on a shared machine. */
+  cpuPerEventUs: number;
 }
 
-/** Runs the clicks of `spec` through a fresh embedded cluster at `rate` (0: as fast as it goes). */
-export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, connections = 4, nodes = 3): Promise<LoyaltyRun> {
+/** Runs the clicks of `spec` through a fresh embedded cluster at `rate` (0: as fast as it goes); `hotKeys: false` runs the nodes without their hot-keys sketch. */
+export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, connections = 4, nodes = 3, hotKeys = true): Promise<LoyaltyRun> {
   const driver = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
     const next = messages(driver);
@@ -32,6 +34,7 @@ export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, conne
       apps: [loyalty],
       nodes,
       nodeOptions: (id) => ({
+        hotKeys,
         sinks: { emails: { host: sink.host, port: sink.port } },
         sources: id === "node-1" ? { loyal: { host: "127.0.0.1", port: 0 }, clicks: { host: "127.0.0.1", port: 0 } } : undefined,
       }),
@@ -47,11 +50,13 @@ export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, conne
       while (applied("saveLoyalCustomer") < loyal.count) await new Promise((r) => setTimeout(r, 5));
       for (const n of all) n.latency.reset();
       const elu0 = performance.eventLoopUtilization();
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       driver.send({ type: "clicks" });
       while (applied("checkLoyalClick") < spec.clicks) await new Promise((r) => setTimeout(r, 1));
       const t1 = performance.now();
       const busy = performance.eventLoopUtilization(elu0).utilization;
+      const cpu = process.cpuUsage(cpu0);
       const done = (await next()) as Extract<DriverMessage, { type: "done" }>;
       const seconds = (t1 - t0) / 1000;
       const merged = all.map((n) => n.latency);
@@ -64,6 +69,7 @@ export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, conne
         emails: done.emails,
         expected: done.expected,
         busy,
+        cpuPerEventUs: (cpu.user + cpu.system) / spec.clicks,
       };
     } finally {
       await cluster.stop();

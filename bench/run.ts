@@ -4,12 +4,13 @@ import type { WorkloadSpec } from "../apps/loyalty/workload.js";
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
 import { bytesPerActor } from "./actor-memory.js";
-import { runEmbeddedLoyalty } from "./embedded-loyalty.js";
+import { runEmbeddedLoyalty, type LoyaltyRun } from "./embedded-loyalty.js";
 import { topSelfTime } from "./profile-summary.js";
 import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
 import { runProcessLoyalty, runRebalance, type ProcessRun } from "./process-loyalty.js";
 import { runMemoryBudget } from "./memory-budget.js";
 import { compareCodecs } from "./codecs.js";
+import { HotKeys } from "../runtime/observability/hot-keys.js";
 import { startNatsServer, natsServerVersion } from "../runtime/testing/nats-server.js";
 
 const args = process.argv.slice(2);
@@ -24,6 +25,7 @@ async function embedded(): Promise<void> {
   console.log(`             p50 ${f(peak.p50Ms, 2)} ms  p99 ${f(peak.p99Ms, 2)} ms  (source read to sink write; at peak this is queueing)`);
   const half = await runEmbeddedLoyalty({ ...spec, clicks: 300_000 }, Math.round(peak.eventsPerSecond / 2));
   console.log(`half peak:   ${f(half.eventsPerSecond)} events/s  p50 ${f(half.p50Ms, 2)} ms  p99 ${f(half.p99Ms, 2)} ms`);
+  await hotKeysCost(spec);
   const mem = await bytesPerActor(100_000);
   console.log(`memory:      ${f(mem.bytesPerActor)} bytes per active actor at ${f(mem.actors)} actors (heap after GC)`);
   if (args.includes("--profile")) {
@@ -38,6 +40,59 @@ async function embedded(): Promise<void> {
     console.log(`profile (${file}), top self time in the cluster process:`);
     for (const line of topSelfTime(file)) console.log(`  ${line}`);
   }
+}
+
+// The hot-keys sketch (dashboard) on and off in one run: pairs of runs, the order alternating within
+// each pair so that drift of a shared machine falls on both sides; the median of the pairs' ratios.
+// Beside it, the sketch alone: what one offer costs, against the time one event takes at peak.
+async function hotKeysCost(spec: WorkloadSpec): Promise<void> {
+  const pairs = 5;
+  const off: LoyaltyRun[] = [];
+  const on: LoyaltyRun[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const first = i % 2 === 0;
+    const a = await runEmbeddedLoyalty(spec, 0, 4, 3, !first);
+    const b = await runEmbeddedLoyalty(spec, 0, 4, 3, first);
+    off.push(first ? a : b);
+    on.push(first ? b : a);
+  }
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+  // CPU per event is what the sketch adds to; throughput also moves with whatever else the machine runs.
+  const cpuRatios = on.map((r, i) => r.cpuPerEventUs / off[i]!.cpuPerEventUs);
+  const cpu = median(cpuRatios);
+  const tput = median(on.map((r, i) => r.eventsPerSecond / off[i]!.eventsPerSecond));
+  // The pairs' spread says what this machine can resolve (on a busy shared machine, ~±15% even off vs off).
+  console.log(`hot keys:    on vs off, median of ${pairs} interleaved pairs: CPU per event x${f(cpu, 3)} (pairs x${f(Math.min(...cpuRatios), 3)} to x${f(Math.max(...cpuRatios), 3)}), throughput x${f(tput, 3)}`);
+  console.log(`             pairs off / on: ${off.map((x, i) => `${f(x.cpuPerEventUs, 2)} / ${f(on[i]!.cpuPerEventUs, 2)} µs (${f(x.eventsPerSecond)} / ${f(on[i]!.eventsPerSecond)} events/s)`).join("; ")}`);
+  const perEventNs = 1000 * median(off.map((r) => r.cpuPerEventUs));
+  const ns = offerNanos(spec.customers);
+  console.log(`             the sketch alone: ${f(ns, 1)} ns per event (${f(spec.customers)} keys, 1 in 16 sampled) = ${f((ns / perEventNs) * 100, 2)}% of an event's ${f(perEventNs)} ns of CPU (median, off)`);
+}
+
+// Nanoseconds one offer adds: the loop with offers less the same loop reading the keys alone (their
+// cache misses are the harness's, not the sketch's: on the hot path the key was just decoded). Best of 3.
+function offerNanos(keys: number): number {
+  const names = Array.from({ length: keys }, (_, i) => `customer-${i}`);
+  let seed = 1;
+  const order = Int32Array.from({ length: 4_000_000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) % keys));
+  const time = (body: (key: string) => void) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < order.length; i++) body(names[order[i]!]!);
+    return Number(process.hrtime.bigint() - t0) / order.length;
+  };
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const sketch = new HotKeys();
+    let n = 0;
+    const base = time((k) => (n += k.length));
+    const withOffer = time((k) => {
+      n += k.length;
+      sketch.offer(k);
+    });
+    if (n < 0) console.log(n); // keeps the baseline loop's work
+    best = Math.min(best, Math.max(0, withOffer - base));
+  }
+  return best;
 }
 
 async function nats(): Promise<void> {

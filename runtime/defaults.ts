@@ -98,3 +98,17 @@ export const DEFAULT_SEND_CONNECT_TIMEOUT_MS = 30_000;
 
 /** How long `troupe drain --wait` waits for the node to leave (a drain itself gives up after 30 s, then leaves). */
 export const DEFAULT_DRAIN_WAIT_MS = 60_000;
+
+// Dashboard, hot keys and state lookup (issue 18).
+/** The hot-keys sketch looks at one event in this many per partition (the rest cost one decrement). */
+export const DEFAULT_HOT_KEYS_SAMPLE_EVERY = 16;
+/** Keys a hot-keys sketch tracks per partition (space-saving counters; the top 10 are shown). */
+export const DEFAULT_HOT_KEYS_CAPACITY = 64;
+/** How long a hot-keys window lasts (ms): rates are from the last full window. */
+export const DEFAULT_HOT_KEYS_WINDOW_MS = 5_000;
+/** Per-second samples a node keeps for the dashboard's sparklines (3 minutes). */
+export const DEFAULT_DASHBOARD_HISTORY_SECONDS = 180;
+/** Browsers a node streams the dashboard to at once; more are refused with 503. */
+export const DEFAULT_DASHBOARD_MAX_CLIENTS = 16;
+/** How long a node waits for another member's dashboard snapshot or a state lookup's answer. */
+export const DEFAULT_PEER_ASK_TIMEOUT_MS = 2_000;

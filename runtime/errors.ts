@@ -155,3 +155,10 @@ export class WaitTimeoutError extends TroupeError {
     super("TROUPE_TIMEOUT", message, options);
   }
 }
+
+/** What was asked for does not exist: an unknown app, partition or key (`troupe state get`, `GET /state/...`). */
+export class NotFoundError extends TroupeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TROUPE_NOT_FOUND", message, options);
+  }
+}

@@ -8,3 +8,7 @@ export { LatencyHistogram } from "./observability/latency-histogram.js";
 export { DeadLetters } from "./observability/dead-letters.js";
 export { assertTransition } from "./cluster/membership.js";
 export { loadApp } from "./cli/app-loader.js";
+export { HotKeys } from "./observability/hot-keys.js";
+export { NodeHistory } from "./observability/dashboard/node-history.js";
+export { DashboardFeed } from "./observability/dashboard/dashboard-feed.js";
+export { motionLines, renderStatus, statusRows } from "./cli/status-table.js";

@@ -228,6 +228,11 @@ export class ActorHost {
     return this.ctx.store.load(this.ctx.app, this.partition.name, slot, key);
   }
 
+  /** True when `key` has an actor in memory (active, or evicted with its write not yet done). */
+  isActive(key: string, slot: number): boolean {
+    return this.active.peek(key, slot) !== undefined || this.evicting.has(key);
+  }
+
   /** Keys of active actors per slot (for /cluster and tests). */
   activeSlots(): Map<number, number> {
     return this.active.slotCounts();

@@ -5,6 +5,7 @@ import { registerDlqCommands } from "./dlq-command.js";
 import { addDrainWait } from "./drain-wait.js";
 import { registerNatsConfigCommand } from "./nats-config-command.js";
 import { registerNodeCommand } from "./node-command.js";
+import { registerStateCommands } from "./state-command.js";
 import { registerStatusCommands } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
 import { registerInitCommand } from "./init/init-command.js";
@@ -33,6 +34,7 @@ export function createProgram(options: CliOptions): Command {
   registerSendCommand(program);
   registerInitCommand(program);
   registerTailCommand(program);
+  registerStateCommands(program);
   for (const [name, app] of Object.entries(options.apps)) {
     try {
       app.commands?.(program);

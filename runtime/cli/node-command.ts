@@ -11,6 +11,7 @@ import { KvStateStore } from "../nats/kv-state-store.js";
 import { checkNodeId } from "../cluster/node-id.js";
 import { JetStreamEventLog } from "../nats/jetstream-event-log.js";
 import { DeadLetterStream } from "../nats/dead-letter-stream.js";
+import { serveStateQueries } from "../nats/state-query.js";
 import {
   DEFAULT_FAILURE_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,
@@ -161,6 +162,7 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
     return { ok: true };
   };
   if (parts.nc) serveDrainRequests(parts.nc, cluster, nodeId, drainRequested, log.child({ component: "drain" }));
+  if (parts.nc) serveStateQueries(parts.nc, cluster, node.id, node.stateLookup, log.child({ component: "state-query" }));
   // Drain also ends the process when it was requested remotely (troupe drain).
   void node.stopped().then(() => {
     if (!stopping) void parts.close().then(() => process.exit(0));

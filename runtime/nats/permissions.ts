@@ -41,8 +41,8 @@ function readStream(stream: string): string[] {
  * The permissions of each role in cluster `cluster` running `apps`, built from the subject builders in
  * subjects.ts (so they follow any change there). A node: every node inbox, the membership and heartbeat
  * buckets, its apps' state and checkpoint buckets and event streams, publishing dead letters, and answering
- * drain and replay requests. An admin: what a viewer may, plus drain, replay and deleting replayed dead
- * letters. A viewer: reading the cluster view and the dead letters.
+ * drain, replay and state-lookup requests. An admin: what a viewer may, plus drain, replay, state
+ * lookups and deleting dead letters. A viewer: reading the cluster view and the dead letters.
  */
 export function rolePermissions(cluster: string, apps: readonly AppSubjects[]): Record<Role, RolePermissions> {
   const c = s.checkClusterName(cluster);
@@ -61,15 +61,18 @@ export function rolePermissions(cluster: string, apps: readonly AppSubjects[]): 
         ...buckets.map(s.kvSubjects),
         ...apps.map((a) => s.eventStreamSubjects(c, a.name)),
         s.deadLetterSubjects(c),
+        // A state lookup is asked of the key's owner.
+        s.stateQuerySubjects(c),
         s.JS_API_INFO,
         ...streams.flatMap(ownStream),
       ],
       // The commands' inboxes too: `troupe status` run where a node runs (a worker container) uses its credentials.
-      subscribe: [s.nodeInboxes(c), s.drainSubjects(c), s.reinjectSubject(c), s.replyInboxes(c, "node"), s.replyInboxes(c, "cli")],
+      subscribe: [s.nodeInboxes(c), s.drainSubjects(c), s.reinjectSubject(c), s.stateQuerySubjects(c), s.replyInboxes(c, "node"), s.replyInboxes(c, "cli")],
       allowResponses: true,
     },
     "troupe-admin": {
-      publish: [s.drainSubjects(c), s.reinjectSubject(c), s.JS_API_INFO, ...view, ...dlq, s.jsStreamApi("MSG.DELETE", s.deadLetterStream(c))],
+      // State lookups show what users stored: the admin's, not the viewer's (the dashboard's search goes through a node, behind --http-token).
+      publish: [s.drainSubjects(c), s.reinjectSubject(c), s.stateQuerySubjects(c), s.JS_API_INFO, ...view, ...dlq, s.jsStreamApi("MSG.DELETE", s.deadLetterStream(c))],
       subscribe: [s.replyInboxes(c, "cli")],
       allowResponses: false,
     },

@@ -176,3 +176,13 @@ export function reinjectSubject(cluster: string): string {
 function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, (c) => `-${c.charCodeAt(0).toString(16)}`);
 }
+
+/** The subject on which a node answers state lookups (`troupe state get`, `GET /state/...`) by request/reply. */
+export function stateQuerySubject(cluster: string, nodeId: string): string {
+  return `troupe.${cluster}.state.${nodeId}`;
+}
+
+/** Every node's state-lookup subject (for permissions). */
+export function stateQuerySubjects(cluster: string): string {
+  return `troupe.${cluster}.state.*`;
+}

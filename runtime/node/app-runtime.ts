@@ -8,6 +8,7 @@ import type { StateStore } from "../state/state-store.js";
 import { SlotTable } from "../rebalance/slot-table.js";
 import type { Origin } from "./origin.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
+import { HotKeys } from "../observability/hot-keys.js";
 
 /** What an app runtime needs from its node. */
 export interface NodeServices {
@@ -33,6 +34,8 @@ export interface NodeServices {
   mayRun?(): boolean;
   /** An actor finished what was in flight (see ActorHostContext.actorIdle). */
   actorIdle?(): void;
+  /** Keep a hot-keys sketch per partition (default true). */
+  readonly hotKeys?: boolean;
 }
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
@@ -65,6 +68,8 @@ export class AppRuntime {
   /** Slot ownership per partition index. */
   readonly tables: SlotTable[];
   readonly counters: AppCounters;
+  /** The hottest keys per partition index (undefined when the node keeps no sketch). */
+  readonly hotKeys: ReadonlyArray<HotKeys | undefined>;
   private readonly pipelineOfStage: PipelineDef[];
   private readonly maxKeyBytes: number;
   private readonly partitionByName: Map<string, number>;
@@ -79,6 +84,7 @@ export class AppRuntime {
     this.maxKeyBytes = node.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES;
     this.partitionByName = new Map(app.partitions.map((p) => [p.name, p.index]));
     this.tables = app.partitions.map((p) => new SlotTable(p.slots));
+    this.hotKeys = app.partitions.map(() => (node.hotKeys === false ? undefined : new HotKeys()));
     this.pipelineOfStage = [];
     for (const p of app.pipelines) for (const id of p.stages) this.pipelineOfStage[id] = p;
     for (const name of app.sources.keys()) this.inCounts.set(name, { n: 0 });
@@ -146,6 +152,8 @@ export class AppRuntime {
   /** Delivers an envelope addressed to a state stage of this app on this node (the owner check is the node's). */
   deliverOwned(env: Envelope, partition: number): void {
     this.counters.stageEvents[env.stage]!++;
+    const hot = this.hotKeys[partition];
+    if (hot !== undefined && --hot.countdown <= 0) hot.sample(env.key);
     this.hosts[partition]!.deliver(env);
   }
 

@@ -88,6 +88,11 @@ export class NodeMetrics {
       for (const q of [0.5, 0.99, 0.999]) set({ quantile: String(q) }, h.quantile(q) / 1000);
       set({ quantile: "1" }, h.max / 1000);
     });
+    gauge("troupe_latency_seconds", "Source read to sink write of outputs this node wrote, since start or the last POST /stats/reset", ["quantile"], (set) => {
+      if (node.latency.count === 0) return;
+      for (const q of [0.5, 0.99, 0.999]) set({ quantile: String(q) }, node.latency.quantile(q) / 1000);
+      set({ quantile: "1" }, node.latency.max / 1000);
+    });
     gauge("troupe_event_loop_delay_seconds", "Event-loop delay at 1 ms resolution since start or the last POST /stats/reset", ["quantile"], (set) => {
       const d = node.health.info().eventLoopDelay;
       set({ quantile: "0.5" }, d.p50Ms / 1000);

@@ -54,6 +54,8 @@ export interface NodeOptions {
   /** Write-behind interval of dirty actor state (snapshot and durable modes). */
   readonly snapshotIntervalMs?: number;
   readonly onDeadLetter?: (letter: DeadLetter) => void;
+  /** Keep a hot-keys sketch per partition for the dashboard (default true; the benchmark compares off). */
+  readonly hotKeys?: boolean;
   /** Observer called as a step starts on an event, with the epoch it runs under (single-owner and order tests). */
   readonly onApplied?: (info: AppliedEvent) => void;
 }

@@ -22,6 +22,7 @@ import type { TcpSource } from "../io/tcp-source.js";
 import { createLogger, LogRateLimiter, type Logger } from "../logger.js";
 import { DeadLetters, type ReplayTarget } from "../observability/dead-letters.js";
 import { HttpServer } from "../observability/http-server.js";
+import { Dashboard } from "../observability/dashboard/dashboard.js";
 import { ProcessHealth } from "../observability/process-health.js";
 import { LatencyHistogram } from "../observability/latency-histogram.js";
 import { MemoryStateStore, type StateStore } from "../state/state-store.js";
@@ -43,6 +44,7 @@ import type { NodeOptions } from "./node-options.js";
 import { NodeMetrics } from "./node-metrics.js";
 import type { NodeStatus } from "./node-status.js";
 import { SinkSet } from "./sink-set.js";
+import { StateLookup } from "./state-lookup.js";
 import type { SlotTable } from "../rebalance/slot-table.js";
 import { wireContext } from "./wire-context.js";
 import { WriteBehind } from "./write-behind.js";
@@ -81,6 +83,10 @@ export class Node implements NodeStatus {
   readonly ingress: Ingress;
   readonly intake: Intake;
   readonly writeBehind: WriteBehind;
+  /** Answers `GET /state/...` and, with NATS, other nodes' lookups (`nats/state-query.ts`). */
+  readonly stateLookup: StateLookup;
+  /** `/dashboard`: rate history, hot keys, the live feed. */
+  readonly dashboard: Dashboard;
   private sinks: SinkSet | undefined;
   private state: NodeState = "created";
   private http: HttpServer | undefined;
@@ -163,6 +169,8 @@ export class Node implements NodeStatus {
     this.intake = new Intake({ transport: options.transport, seat: this.seat, backpressure: this.backpressure, sinksHigh: () => this.sinks?.anyHigh() ?? false, evicting: () => this.evictingCount(), accepting: () => this.durable?.poke() }, Math.min(DEFAULT_MAX_EVICTING, maxActors));
     this.addProbes();
     this.metrics = new NodeMetrics(this);
+    this.stateLookup = new StateLookup(this);
+    this.dashboard = new Dashboard(this, this.stateLookup, this.log.child({ component: "dashboard" }), options.httpToken);
   }
 
   /** Creates a node (nothing runs until `start`). */
@@ -197,6 +205,7 @@ export class Node implements NodeStatus {
     this.log.info({ apps: [...this.apps.keys()], mode: this.mode, transport: this.options.transport.kind }, "node starting");
     try {
       this.health.start();
+      this.dashboard.start();
       this.sinks = new SinkSet(this.apps, this.options.sinks ?? {}, this.log, this.backpressure);
       await this.sinks.start();
       const wire = wireContext(this.id, this.apps);
@@ -207,7 +216,7 @@ export class Node implements NodeStatus {
       await this.ingress.open();
       this.intake.start();
       if (this.options.http) {
-        this.http = new HttpServer(this, this.log.child({ component: "http" }), this.options.httpToken);
+        this.http = new HttpServer(this, this.log.child({ component: "http" }), this.options.httpToken, this.dashboard.routes);
         await this.http.start(this.options.http);
       }
     } catch (err) {
@@ -326,6 +335,7 @@ export class Node implements NodeStatus {
 
   private async teardown(): Promise<void> {
     this.health.stop();
+    this.dashboard.close();
     this.intake.stop();
     this.writeBehind.stop();
     this.seat.close();
@@ -354,6 +364,7 @@ export class Node implements NodeStatus {
       beforeWrite: this.mode === "durable" ? () => this.flushOutputs() : undefined,
       mayRun: () => this.seat.mayAct(),
       actorIdle: () => this.handoff.wake(),
+      hotKeys: this.options.hotKeys !== false,
       storeFailed: (app: string, key: string, err: unknown) => {
         const s = this.storeLogLimiter.allow();
         if (s >= 0) this.log.warn({ app, key: key.length > 80 ? `${key.slice(0, 60)}...` : key, err: (err as Error).message, suppressed: s }, "state store read or write failed; retrying");

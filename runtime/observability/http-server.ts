@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Address } from "../types.js";
@@ -16,10 +16,27 @@ export interface HttpStatus {
 }
 
 // Compared in constant time: how long a wrong token takes to refuse says nothing about the right one.
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? "")?.[1] ?? "");
+function tokenMatches(given: string | undefined, token: string): boolean {
+  const a = Buffer.from(given ?? "");
   const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return a.length === want.length && timingSafeEqual(a, want);
+}
+
+const TOKEN_COOKIE = "troupe_token";
+
+// The token a request carries: `Authorization: Bearer`, or (a browser, which cannot set headers on an
+// EventSource) the cookie set when the dashboard was opened as /dashboard?token=...
+function requestToken(req: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  if (bearer) return bearer;
+  const cookie = req.headers.cookie?.split(";").find((c) => c.trim().startsWith(`${TOKEN_COOKIE}=`));
+  return cookie ? decodeURIComponent(cookie.trim().slice(TOKEN_COOKIE.length + 1)) : undefined;
+}
+
+/** More routes, tried for any path the server does not serve itself (the dashboard's). */
+export interface HttpRoutes {
+  /** Serves `path` and returns true, or returns false to leave it. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 }
 
 /** Serves `/metrics`, `/healthz`, `/readyz`, `/cluster` and `POST /stats/reset` for one node. */
@@ -32,6 +49,7 @@ export class HttpServer {
     private readonly node: HttpStatus,
     private readonly log: Logger,
     private readonly token?: string,
+    private readonly routes?: HttpRoutes,
   ) {}
 
   /** Listens on `addr` (port 0 picks a free port). */
@@ -43,9 +61,12 @@ export class HttpServer {
         res.end(body);
       };
       // Health checks stay open (probes carry no token); everything else shows topology and counters.
-      if (this.token && path !== "/healthz" && path !== "/readyz" && !bearerMatches(req.headers.authorization, this.token)) {
+      if (this.token && path === "/dashboard" && tokenMatches(new URL(req.url ?? "/", "http://x").searchParams.get("token") ?? undefined, this.token)) {
+        // Opened with its token in the address: the browser keeps it as a cookie for the feed and lookups.
+        res.setHeader("set-cookie", `${TOKEN_COOKIE}=${encodeURIComponent(this.token)}; HttpOnly; SameSite=Strict; Path=/`);
+      } else if (this.token && path !== "/healthz" && path !== "/readyz" && !tokenMatches(requestToken(req), this.token)) {
         res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="troupe"' });
-        res.end("unauthorized: send Authorization: Bearer <the node's --http-token>\n");
+        res.end("unauthorized: send Authorization: Bearer <the node's --http-token> (a browser: open /dashboard?token=<token>)\n");
         return;
       }
       switch (path) {
@@ -77,7 +98,8 @@ export class HttpServer {
           send(200, "application/json", JSON.stringify({ reset: true }));
           return;
         default:
-          send(404, "text/plain", "not found: try /metrics, /healthz, /readyz or /cluster\n");
+          if (this.routes?.handle(req, res, path ?? "/")) return;
+          send(404, "text/plain", "not found: try /dashboard, /metrics, /healthz, /readyz, /cluster or /state/APP/PARTITION/KEY\n");
       }
     });
     await new Promise<void>((resolve, reject) => {

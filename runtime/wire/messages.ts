@@ -58,3 +58,12 @@ export const sourceAckCodec: MessageCodec<WireSourceAck> = staticCodec(troupe.So
 export const deadLetterCodec: MessageCodec<WireDeadLetterRecord> = staticCodec(troupe.DeadLetterRecord);
 /** Codec for `troupe.EventBatch`. */
 export const eventBatchCodec: MessageCodec<WireEventBatch> = staticCodec(troupe.EventBatch);
+
+/** A state lookup sent to a key's owner. */
+export type WireStateQuery = Decoded<pb.IStateQuery>;
+/** The owner's answer to a state lookup. */
+export type WireStateAnswer = Decoded<pb.IStateAnswer>;
+/** Codec for `troupe.StateQuery`. */
+export const stateQueryCodec: MessageCodec<WireStateQuery> = staticCodec(troupe.StateQuery);
+/** Codec for `troupe.StateAnswer`. */
+export const stateAnswerCodec: MessageCodec<WireStateAnswer> = staticCodec(troupe.StateAnswer);

@@ -1038,4 +1038,110 @@ export declare namespace troupe {
          */
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.EventBatch;
     }
+
+    /** Properties of a StateQuery. */
+    interface IStateQuery {
+
+        /** StateQuery app */
+        app?: (string|null);
+
+        /** StateQuery partition */
+        partition?: (string|null);
+
+        /** StateQuery key */
+        key?: (string|null);
+
+        /** StateQuery forwarded */
+        forwarded?: (boolean|null);
+    }
+
+    /**
+     * State lookup (troupe state get, GET /state/APP/PARTITION/KEY): a node asks the key's owner over
+     * NATS request/reply; any node forwards a query it does not own once (forwarded = true stops there).
+     */
+    class StateQuery implements IStateQuery {
+
+        /**
+         * Constructs a new StateQuery.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: troupe.IStateQuery);
+
+        /** StateQuery app. */
+        public app: string;
+
+        /** StateQuery partition. */
+        public partition: string;
+
+        /** StateQuery key. */
+        public key: string;
+
+        /** StateQuery forwarded. */
+        public forwarded: boolean;
+
+        /**
+         * Encodes the specified StateQuery message. Does not implicitly {@link troupe.StateQuery.verify|verify} messages.
+         * @param message StateQuery message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        public static encode(message: troupe.IStateQuery, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a StateQuery message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns StateQuery
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.StateQuery;
+    }
+
+    /** Properties of a StateAnswer. */
+    interface IStateAnswer {
+
+        /** StateAnswer status */
+        status?: (number|null);
+
+        /** StateAnswer json */
+        json?: (string|null);
+    }
+
+    /**
+     * The answer: an HTTP-like status (200 found, 404 unknown app, partition or key, 503 no owner yet)
+     * and the JSON body that GET /state returns.
+     */
+    class StateAnswer implements IStateAnswer {
+
+        /**
+         * Constructs a new StateAnswer.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: troupe.IStateAnswer);
+
+        /** StateAnswer status. */
+        public status: number;
+
+        /** StateAnswer json. */
+        public json: string;
+
+        /**
+         * Encodes the specified StateAnswer message. Does not implicitly {@link troupe.StateAnswer.verify|verify} messages.
+         * @param message StateAnswer message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        public static encode(message: troupe.IStateAnswer, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a StateAnswer message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns StateAnswer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.StateAnswer;
+    }
 }

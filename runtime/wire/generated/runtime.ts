@@ -2824,6 +2824,282 @@ $root.troupe = (function() {
         return EventBatch;
     })();
 
+    troupe.StateQuery = (function() {
+
+        /**
+         * Properties of a StateQuery.
+         * @memberof troupe
+         * @interface IStateQuery
+         * @property {string|null} [app] StateQuery app
+         * @property {string|null} [partition] StateQuery partition
+         * @property {string|null} [key] StateQuery key
+         * @property {boolean|null} [forwarded] StateQuery forwarded
+         */
+
+        /**
+         * Constructs a new StateQuery.
+         * @memberof troupe
+         * @classdesc State lookup (troupe state get, GET /state/APP/PARTITION/KEY): a node asks the key's owner over
+         * NATS request/reply; any node forwards a query it does not own once (forwarded = true stops there).
+         * @implements IStateQuery
+         * @constructor
+         * @param {troupe.IStateQuery=} [properties] Properties to set
+         */
+        function StateQuery(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * StateQuery app.
+         * @member {string} app
+         * @memberof troupe.StateQuery
+         * @instance
+         */
+        StateQuery.prototype.app = "";
+
+        /**
+         * StateQuery partition.
+         * @member {string} partition
+         * @memberof troupe.StateQuery
+         * @instance
+         */
+        StateQuery.prototype.partition = "";
+
+        /**
+         * StateQuery key.
+         * @member {string} key
+         * @memberof troupe.StateQuery
+         * @instance
+         */
+        StateQuery.prototype.key = "";
+
+        /**
+         * StateQuery forwarded.
+         * @member {boolean} forwarded
+         * @memberof troupe.StateQuery
+         * @instance
+         */
+        StateQuery.prototype.forwarded = false;
+
+        /**
+         * Encodes the specified StateQuery message. Does not implicitly {@link troupe.StateQuery.verify|verify} messages.
+         * @function encode
+         * @memberof troupe.StateQuery
+         * @static
+         * @param {troupe.IStateQuery} message StateQuery message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        StateQuery.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.app != null && Object.hasOwnProperty.call(message, "app"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.app);
+            if (message.partition != null && Object.hasOwnProperty.call(message, "partition"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.partition);
+            if (message.key != null && Object.hasOwnProperty.call(message, "key"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.key);
+            if (message.forwarded != null && Object.hasOwnProperty.call(message, "forwarded"))
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.forwarded);
+            return writer;
+        };
+
+        /**
+         * Decodes a StateQuery message from the specified reader or buffer.
+         * @function decode
+         * @memberof troupe.StateQuery
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {troupe.StateQuery} StateQuery
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        StateQuery.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.troupe.StateQuery();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.app = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.partition = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.key = reader.string();
+                        break;
+                    }
+                case 4: {
+                        message.forwarded = reader.bool();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return StateQuery;
+    })();
+
+    troupe.StateAnswer = (function() {
+
+        /**
+         * Properties of a StateAnswer.
+         * @memberof troupe
+         * @interface IStateAnswer
+         * @property {number|null} [status] StateAnswer status
+         * @property {string|null} [json] StateAnswer json
+         */
+
+        /**
+         * Constructs a new StateAnswer.
+         * @memberof troupe
+         * @classdesc The answer: an HTTP-like status (200 found, 404 unknown app, partition or key, 503 no owner yet)
+         * and the JSON body that GET /state returns.
+         * @implements IStateAnswer
+         * @constructor
+         * @param {troupe.IStateAnswer=} [properties] Properties to set
+         */
+        function StateAnswer(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * StateAnswer status.
+         * @member {number} status
+         * @memberof troupe.StateAnswer
+         * @instance
+         */
+        StateAnswer.prototype.status = 0;
+
+        /**
+         * StateAnswer json.
+         * @member {string} json
+         * @memberof troupe.StateAnswer
+         * @instance
+         */
+        StateAnswer.prototype.json = "";
+
+        /**
+         * Encodes the specified StateAnswer message. Does not implicitly {@link troupe.StateAnswer.verify|verify} messages.
+         * @function encode
+         * @memberof troupe.StateAnswer
+         * @static
+         * @param {troupe.IStateAnswer} message StateAnswer message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        StateAnswer.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.status != null && Object.hasOwnProperty.call(message, "status"))
+                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.status);
+            if (message.json != null && Object.hasOwnProperty.call(message, "json"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.json);
+            return writer;
+        };
+
+        /**
+         * Decodes a StateAnswer message from the specified reader or buffer.
+         * @function decode
+         * @memberof troupe.StateAnswer
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {troupe.StateAnswer} StateAnswer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        StateAnswer.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.troupe.StateAnswer();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.status = reader.uint32();
+                        break;
+                    }
+                case 2: {
+                        message.json = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return StateAnswer;
+    })();
+
     return troupe;
 })();
 

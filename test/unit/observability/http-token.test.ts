@@ -10,7 +10,16 @@ const status: HttpStatus = {
   clusterInfo: () => ({ members: ["n1"] }),
   resetStats: () => undefined,
 };
-const server = new HttpServer(status, silentLogger(), "t0ken-abc");
+// A stand-in for the dashboard's routes: answers /dashboard and /dashboard/events.
+const routes = {
+  handle: (_req: unknown, res: { writeHead(code: number): void; end(body: string): void }, path: string) => {
+    if (!path.startsWith("/dashboard")) return false;
+    res.writeHead(200);
+    res.end("dashboard");
+    return true;
+  },
+};
+const server = new HttpServer(status, silentLogger(), "t0ken-abc", routes as never);
 let base = "";
 
 beforeAll(async () => {
@@ -30,5 +39,18 @@ describe("--http-token", () => {
     expect((await fetch(`${base}/cluster`, { headers: { authorization: "Bearer t0ken-abc" } })).status).toBe(200);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it("a browser opens /dashboard?token=T and keeps the token as an HttpOnly same-site cookie for the feed; a wrong token or no cookie is refused", async () => {
+    expect((await fetch(`${base}/dashboard`)).status).toBe(401);
+    expect((await fetch(`${base}/dashboard?token=wrong-abc`)).status).toBe(401);
+    const opened = await fetch(`${base}/dashboard?token=t0ken-abc`);
+    expect(opened.status).toBe(200);
+    const cookie = opened.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^troupe_token=t0ken-abc; HttpOnly; SameSite=Strict; Path=\//);
+    expect((await fetch(`${base}/dashboard/events`, { headers: { cookie: cookie.split(";")[0]! } })).status).toBe(200);
+    expect((await fetch(`${base}/dashboard/events`, { headers: { cookie: "troupe_token=nope-abcd" } })).status).toBe(401);
+    // The token in the address opens the page only, not the other endpoints.
+    expect((await fetch(`${base}/cluster?token=t0ken-abc`)).status).toBe(401);
   });
 });
