@@ -2,7 +2,7 @@ import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { DiscardPolicy, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { EventLogError, NatsPermissionError } from "../errors.js";
-import { isApiError, NO_MESSAGE_FOUND } from "./jetstream-codes.js";
+import { isNoSuchMessage } from "./jetstream-codes.js";
 import { requestError } from "./request-errors.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetter, ReplayTarget } from "../observability/dead-letters.js";
@@ -164,7 +164,7 @@ export class DeadLetterStream {
       return await this.jsm!.streams.deleteMessage(deadLetterStream(this.cluster), seq);
     } catch (err) {
       // Only "no such message" means false; a refused permission or a lost connection is an error.
-      if (isApiError(err, NO_MESSAGE_FOUND)) return false;
+      if (isNoSuchMessage(err)) return false;
       throw err;
     }
   }

@@ -10,6 +10,8 @@ export const WRONG_LAST_SEQUENCE = JetStreamApiCodes.StreamWrongLastSequence;
 export const WRONG_LAST_SEQUENCE_CONSTANT = JetStreamApiCodes.StreamWrongLastSequenceUnknown;
 /** JetStream: a message get found no message (e.g. `last_by_subj` of a subject never written). */
 export const NO_MESSAGE_FOUND = JetStreamApiCodes.NoMessageFound;
+/** JetStream: a message delete failed; its description says why ("no message found" for a sequence not in the stream). */
+export const MSG_DELETE_FAILED = 10057;
 /** JetStream: a stream of that name exists with another configuration. */
 export const STREAM_NAME_IN_USE = 10058;
 
@@ -37,4 +39,9 @@ export function isTransient(code: number): boolean {
 /** True when a JetStream API call failed with `code` (an `err_code`). */
 export function isApiError(err: unknown, code: number): boolean {
   return err instanceof JetStreamApiError && err.code === code;
+}
+
+/** True when deleting a stream message failed because no message has that sequence (servers answer either code). */
+export function isNoSuchMessage(err: unknown): boolean {
+  return isApiError(err, NO_MESSAGE_FOUND) || (isApiError(err, MSG_DELETE_FAILED) && /no message found/i.test((err as Error).message));
 }
