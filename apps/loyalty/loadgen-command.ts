@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { connect } from "node:net";
 import { flag, parseAddress, parseIntFlag, splitList } from "../../runtime/cli/options.js";
 import { addNatsOptions, natsTarget, type NatsFlags } from "../../runtime/cli/nats-connection-options.js";
+import { httpTokenFlag } from "../../runtime/cli/http-token-option.js";
 import { progressLine } from "../../runtime/cli/progress.js";
 import { ConfigError } from "../../runtime/errors.js";
 import { readClusterView } from "../../runtime/nats/nats-cluster.js";
@@ -18,6 +19,8 @@ interface LoadgenFlags extends WorkloadFlags, NatsFlags {
   readonly acked: string | false;
   readonly settleMs: number;
   readonly minNodes: number;
+  /** The nodes' `--http-token`, sent when reading their `/cluster`. */
+  readonly httpToken?: string;
 }
 
 // Acknowledged connections unless told otherwise (--acked false): a plain connection cannot outlive the
@@ -46,7 +49,8 @@ export function registerLoadgenCommand(program: Command): void {
           .default(DEFAULT_CLIENT_ID),
       )
       .addOption(flag("--settle-ms <ms>", "without --cluster-http: pause between loyal records and clicks", (v, what) => parseIntFlag(v, what, 0)).default(2000))
-      .addOption(flag("--min-nodes <n>", "with --nats: wait until this many nodes are members and ready", (v, what) => parseIntFlag(v, what)).env("TROUPE_MIN_NODES").default(1)),
+      .addOption(flag("--min-nodes <n>", "with --nats: wait until this many nodes are members and ready", (v, what) => parseIntFlag(v, what)).env("TROUPE_MIN_NODES").default(1))
+      .addOption(httpTokenFlag("bearer token of the nodes' HTTP endpoints (their --http-token), to read their /cluster")),
     true,
   ).action(async (f: LoadgenFlags) => {
     const fixed = f.clusterHttp ?? [];
@@ -74,7 +78,7 @@ export function registerLoadgenCommand(program: Command): void {
       acked,
       waitLoyalApplied: async (sent) => {
         if (!nats && fixed.length === 0) return new Promise((res) => setTimeout(res, f.settleMs));
-        while ((await appliedAcross(await nodes(), "saveLoyalCustomer")) < sent) await new Promise((res) => setTimeout(res, 100));
+        while ((await appliedAcross(await nodes(), "saveLoyalCustomer", f.httpToken)) < sent) await new Promise((res) => setTimeout(res, 100));
       },
       progress: (p) => progressLine(`${p.phase} ${p.sent}/${p.total}`, p.sent / Math.max(1, p.total)),
     });
@@ -100,11 +104,11 @@ async function waitConnectable(addr: Address, timeoutMs: number): Promise<void> 
   }
 }
 
-async function appliedAcross(urls: readonly string[], step: string): Promise<number> {
+async function appliedAcross(urls: readonly string[], step: string, token?: string): Promise<number> {
   let n = 0;
   for (const u of urls) {
     try {
-      const res = await fetch(`${u.startsWith("http") ? u : `http://${u}`}/cluster`);
+      const res = await fetch(`${u.startsWith("http") ? u : `http://${u}`}/cluster`, token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
       const info = (await res.json()) as { apps: Array<{ steps: Record<string, number> }> };
       for (const a of info.apps) n += a.steps[step] ?? 0;
     } catch {
