@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { flag, parseIntFlag } from "../../runtime/cli/options.js";
+import { flag, parseClusterName, parseIntFlag } from "../../runtime/cli/options.js";
 import { addNatsOptions, natsTarget, type NatsFlags } from "../../runtime/cli/nats-connection-options.js";
 import { redactUrls } from "../../runtime/nats/connection-settings.js";
 import { progressLine } from "../../runtime/cli/progress.js";
@@ -16,6 +16,7 @@ import { workloadFlags, workloadOf, type WorkloadFlags } from "./workload-flags.
 
 interface DemoFlags extends WorkloadFlags, NatsFlags {
   readonly nodes: number;
+  readonly cluster?: string;
   readonly rate: number;
   readonly timeout: number;
 }
@@ -29,7 +30,10 @@ export function registerDemoCommand(program: Command): void {
   // No environment variables here: a TROUPE_CLICKS meant for a deployed load generator must not change the demo.
   workloadFlags(demo, false)
     .addOption(flag("--rate <n>", "events per second (0: unlimited)", (v, what) => parseIntFlag(v, what, 0)).default(0))
-    .addOption(flag("--timeout <s>", "seconds to wait for every email", (v, what) => parseIntFlag(v, what)).default(120));
+    .addOption(flag("--timeout <s>", "seconds to wait for every email", (v, what) => parseIntFlag(v, what)).default(120))
+    // No env and no default: a demo on a shared NATS takes a name of its own unless told one (a server with
+    // Troupe's roles allows the cluster names its config was generated for: troupe nats-config --cluster).
+    .addOption(flag("--cluster <name>", "with --nats: the cluster name (default demo-<pid>)", parseClusterName));
   addNatsOptions(demo, flag("--nats <url>", "run the nodes' transport and membership on this NATS server (JetStream) instead of in-process", (value) => value.trim()))
     .action((f: DemoFlags) => runDemo(f));
 }
@@ -44,7 +48,7 @@ async function runDemo(f: DemoFlags): Promise<void> {
   const nats = target?.url;
   process.stderr.write(`troupe demo: ${nodes} nodes ${nats ? `over NATS at ${redactUrls(nats)}` : "embedded (in-process transport)"}, ${spec.customers} customers (${Math.round(spec.loyalFraction * 100)}% loyal), ${spec.clicks} clicks\n`);
   // A cluster name of its own, so a demo never mixes with a cluster already on that NATS server.
-  const clusterName = `demo-${process.pid}`;
+  const clusterName = f.cluster ?? `demo-${process.pid}`;
   const cluster = await EmbeddedCluster.start({
     apps: [loyaltyApp],
     nodes,
