@@ -15,7 +15,9 @@ fi
 bash "$here/make-certs.sh" "$out/tls" nats nats-2 nats-3 localhost 127.0.0.1
 # The workers run as a non-root user: they read the CA (and, for mutual TLS, the client pair) from here.
 chmod 755 "$out" "$out/tls"
-pw() { openssl rand -hex 18; }
+# nats-server reads an environment variable's value as a config value: one that starts with a digit
+# ("986e7a...") is parsed as a number and the server refuses its config. A letter first keeps it a string.
+pw() { echo "pw-$(openssl rand -hex 18)"; }
 node=$(pw)
 admin=$(pw)
 viewer=$(pw)
