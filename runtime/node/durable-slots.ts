@@ -1,8 +1,9 @@
 // Over 300 lines: one concept, the owner side of durable mode (which slots are read, from where, and
-// their checkpoints); its four operations share one reader state per app. The next split: checkpoints and trim.
+// their checkpoints); its operations share one reader state per app. Trimming the streams is StreamTrim's.
 import type { Envelope } from "../types.js";
 import { DEFAULT_TRIM_INTERVAL_MS } from "../defaults.js";
 import type { Logger } from "../logger.js";
+import { StreamTrim } from "./stream-trim.js";
 import { OFFSET_SCALE, type EventBatchView, type EventLog, type StreamReader } from "../state/event-log.js";
 import type { AppRuntime } from "./app-runtime.js";
 import { SLOT_CODE } from "../rebalance/slot-table.js";
@@ -66,13 +67,14 @@ const RETRY_MS = 1_000;
 export class DurableSlots {
   private readonly readers = new Map<string, AppReader>();
   private timer: NodeJS.Timeout | undefined;
-  private lastTrim = Date.now();
+  private readonly trimmer: StreamTrim;
   private poked = false;
 
   constructor(
     private readonly host: DurableHost,
-    private readonly trimEvery = DEFAULT_TRIM_INTERVAL_MS,
+    trimEvery = DEFAULT_TRIM_INTERVAL_MS,
   ) {
+    this.trimmer = new StreamTrim(host, trimEvery);
     for (const app of host.apps.values()) {
       this.readers.set(app.name, { app, reader: undefined, gen: 0, from: 0, position: 0, slots: app.app.partitions.map(() => new Map()), loading: 0, failedAt: 0, stopped: false });
     }
@@ -224,23 +226,9 @@ export class DurableSlots {
     return [];
   }
 
-  /** Trims each stream below the oldest slot checkpoint (every slot of every partition must have one). */
-  async trim(): Promise<void> {
-    if (!this.host.trims() || Date.now() - this.lastTrim < this.trimEvery) return;
-    this.lastTrim = Date.now();
-    for (const r of this.readers.values()) {
-      const cps = await this.host.eventLog.checkpoints(r.app.name);
-      let min = Infinity;
-      for (const p of r.app.app.partitions) {
-        for (let slot = 0; slot < p.slots; slot++) {
-          const cp = cps.get(`${p.index}.${slot}`);
-          if (cp === undefined) return; // a slot never checkpointed: everything may still be needed
-          if (cp < min) min = cp;
-        }
-      }
-      const keepFrom = Math.floor(min / OFFSET_SCALE);
-      if (keepFrom > 1) await this.host.eventLog.trim(r.app.name, keepFrom);
-    }
+  /** Trims each stream below the oldest slot checkpoint (see StreamTrim). */
+  trim(): Promise<void> {
+    return this.trimmer.trim();
   }
 
   // Stops an app's reader while the node cannot take events (bounded memory): every slot reads on
