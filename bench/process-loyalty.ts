@@ -163,7 +163,7 @@ export async function runRebalance(natsUrl: string, actors: number, rate: number
       await new Promise((r) => setTimeout(r, 5));
     }
     const t1 = performance.now();
-    if (process.env.TROUPE_BENCH_DEBUG) for (const n of [n1, n2]) for (const l of n.logs) if (/epoch changed|rebalance complete|joined|node started/.test(l)) console.log(l.slice(0, 260));
+    if (process.env.TROUPE_BENCH_DEBUG) for (const n of [n1, n2]) for (const l of n.logs) if (/epoch changed|rebalance complete|joined|node started|handoff|flushed/.test(l)) console.log(l.slice(0, 260));
     const during = appliedOf([i1, i2], "checkLoyalClick") - before;
     const done = (await driver.next()) as Extract<DriverMessage, { type: "done" }>;
     return {
