@@ -141,7 +141,7 @@ function benchLogLevel(): string {
 export async function runRebalance(natsUrl: string, actors: number, rate: number, state: "memory" | "snapshot" | "durable" = "memory"): Promise<RebalanceRun> {
   const spec: WorkloadSpec = { customers: actors, loyalFraction: 1, clicks: rate * 8, seed: 3 };
   const driver = await startDriver(spec);
-  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: benchLogLevel() }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", state] });
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: benchLogLevel() }, args: ["--cluster", `rebal${Date.now() % 100000}`, "--state", state], nodeFlags: profileFlags() });
   try {
     const n1 = await cluster.addNode({ sources: ["loyal", "clicks"] });
     driver.child.send({ type: "start", spec, loyal: { host: "127.0.0.1", port: n1.sources.loyal! }, clicks: { host: "127.0.0.1", port: n1.sources.clicks! }, rate, connections: 1 } satisfies DriverStart);
@@ -177,6 +177,7 @@ export async function runRebalance(natsUrl: string, actors: number, rate: number
       expected: done.expected,
     };
   } finally {
+    if (process.env.TROUPE_BENCH_PROFILE) await Promise.all([...cluster.nodes.keys()].map((id) => cluster.terminate(id).catch(() => undefined)));
     await cluster.stop();
     driver.child.send({ type: "exit" });
   }

@@ -42,6 +42,18 @@ export const DEFAULT_HEARTBEAT_MS = 1_000;
 export const DEFAULT_FAILURE_TIMEOUT_MS = 5_000;
 /** Deadline for one slot handoff before it is logged and retried. */
 export const DEFAULT_HANDOFF_TIMEOUT_MS = 5_000;
+/** A joining member becomes an owner after this even if its slots are not all pre-copied (they then go whole). */
+export const DEFAULT_PRECOPY_TIMEOUT_MS = 10_000;
+/** Slots whose pre-copy round is in flight at once from one owner (bounds the bytes in flight: waves). */
+export const DEFAULT_PRECOPY_SLOTS_IN_FLIGHT = 8;
+/** Actor states per `slot-copy` message (a larger round goes in several; the transport fragments big ones). */
+export const DEFAULT_PRECOPY_CHUNK_ACTORS = 512;
+/** A slot is pre-copied again while more than this many of its actors changed during the last round... */
+export const DEFAULT_PRECOPY_DELTA_ACTORS = 4;
+/** ...for at most this many rounds. */
+export const DEFAULT_PRECOPY_MAX_ROUNDS = 5;
+/** Actor states a joining node stages for its future slots at most (beyond it, slots come whole at the switch). */
+export const DEFAULT_PRECOPY_MAX_STAGED_ACTORS = 2_000_000;
 /** Write-behind interval for snapshot state. */
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 1_000;
 /** Cluster name: separates the subjects and buckets of clusters sharing one NATS. */

@@ -30,6 +30,10 @@ export interface ActorHandoff {
   readonly key: string;
   /** The state object (in-process) or its encoding (over the wire). */
   readonly state: unknown;
+  /** Snapshot mode: the store's revision of the key as its old owner left it (its next write is conditional on it); 0 or absent: never stored. */
+  readonly revision?: number;
+  /** The last event-stream sequence the state reflects (durable mode; 0 otherwise). */
+  readonly seq?: number;
 }
 
 /** Messages between nodes other than event batches; sent on the same ordered channel as batches. */
@@ -43,8 +47,18 @@ export type ControlMessage =
       readonly from: string;
       readonly actors: readonly ActorHandoff[];
       readonly buffered: readonly Envelope[];
+      /** 0: `actors` is the whole slot; else the pre-copy it completes: `actors` are the states changed since (see pre-copy.ts). */
+      readonly copy?: number;
     }
   | { readonly type: "epoch-ack"; readonly epoch: number; readonly from: string }
+  // Pre-copy (memory mode) ahead of a join: a slot's states while its owner keeps serving it, in rounds.
+  | { readonly type: "slot-copy"; readonly app: string; readonly partition: string; readonly slot: number; readonly copy: number; readonly round: number; readonly actors: readonly ActorHandoff[]; readonly last: boolean }
+  // The joiner's answer to a round's last `slot-copy`: staged (ok) or refused (its staging is full: the slot goes whole at the switch).
+  | { readonly type: "slot-copy-ack"; readonly app: string; readonly partition: string; readonly slot: number; readonly copy: number; readonly round: number; readonly ok: boolean }
+  // The sender gave a pre-copy up (the slot is going elsewhere): the joiner drops what it staged.
+  | { readonly type: "slot-copy-cancel"; readonly app: string; readonly partition: string; readonly slot: number; readonly copy: number }
+  // Everything the sender will hand the joiner is pre-copied: the joiner may become an owner.
+  | { readonly type: "copy-ready"; readonly epoch: number }
   | { readonly type: "drain"; readonly nodeId: string };
 
 /** A host and port. */

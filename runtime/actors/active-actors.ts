@@ -14,12 +14,20 @@ import type { Actor } from "./actor.js";
  * two fields. (lru-cache, used before, took a second key map and four arrays: about 120 bytes per actor;
  * the dependency is gone.)
  */
+const NONE: readonly Actor[] = [];
+// Detached actors unlinked per turn of the event loop.
+const SWEEP_BATCH = 4_096;
+
 export class ActiveActors {
   private readonly bySlot: Array<Map<string, Actor> | undefined> = [];
   // The recency list: `newest` was used last, `oldest` goes first.
   private newest: Actor | undefined = undefined;
   private oldest: Actor | undefined = undefined;
   private count = 0;
+  // Actors of slots taken out whole (`detachSlot`), still threaded through the ring: unlinked a batch
+  // at a time on later turns, so that a handoff does not pay for a slot's worth of unlinking at once.
+  private detached: Actor[][] = [];
+  private sweeping = false;
 
   constructor(
     private readonly max: number,
@@ -70,6 +78,28 @@ export class ActiveActors {
     this.count--;
   }
 
+  /**
+   * Takes every actor of `slot` out at once and returns them by key (they leave the recency ring
+   * over the next turns, marked dropped): a handoff's cost does not grow with the slot's size.
+   */
+  detachSlot(slot: number): Map<string, Actor> | undefined {
+    const map = this.bySlot[slot];
+    this.bySlot[slot] = undefined;
+    if (!map || map.size === 0) return undefined;
+    this.count -= map.size;
+    this.detached.push([...map.values()]);
+    if (!this.sweeping) {
+      this.sweeping = true;
+      setImmediate(this.sweep);
+    }
+    return map;
+  }
+
+  /** The active actors of `slot`, not copied: for reading only (remove none while iterating). */
+  inSlot(slot: number): Iterable<Actor> {
+    return this.bySlot[slot]?.values() ?? NONE;
+  }
+
   /** The active actors of `slot` (a copy: safe to remove while iterating). */
   ofSlot(slot: number): Actor[] {
     const map = this.bySlot[slot];
@@ -89,7 +119,7 @@ export class ActiveActors {
   *values(): IterableIterator<Actor> {
     for (let a = this.newest; a !== undefined; ) {
       const next = a.older; // the caller may remove `a`
-      yield a;
+      if (this.holds(a)) yield a;
       a = next;
     }
   }
@@ -104,6 +134,7 @@ export class ActiveActors {
     this.bySlot.length = 0;
     this.newest = this.oldest = undefined;
     this.count = 0;
+    this.detached = [];
   }
 
   // The eviction victim: the oldest actor not used since the hand last passed it (at most one lap: a
@@ -111,12 +142,37 @@ export class ActiveActors {
   private hand(): Actor {
     for (;;) {
       const a = this.oldest!;
+      if (!this.holds(a)) {
+        this.unlink(a); // of a detached slot, not swept yet
+        continue;
+      }
       if (!a.referenced || a === this.newest) return a;
       a.referenced = false;
       this.unlink(a);
       this.linkNewest(a);
     }
   }
+
+  // Whether `a` is an actor of this set (not one of a detached slot).
+  private holds(a: Actor): boolean {
+    return this.bySlot[a.slot]?.get(a.key) === a;
+  }
+
+  // Unlinks detached actors, a bounded batch per turn, until none is left.
+  private readonly sweep = (): void => {
+    let budget = SWEEP_BATCH;
+    while (budget > 0 && this.detached.length > 0) {
+      const batch = this.detached[this.detached.length - 1]!;
+      while (budget-- > 0 && batch.length > 0) {
+        const a = batch.pop()!;
+        a.dropped = true;
+        if (!this.holds(a) && (a.newer !== undefined || a.older !== undefined || this.newest === a)) this.unlink(a);
+      }
+      if (batch.length === 0) this.detached.pop();
+    }
+    if (this.detached.length > 0) setImmediate(this.sweep);
+    else this.sweeping = false;
+  };
 
   private linkNewest(actor: Actor): void {
     actor.older = this.newest;

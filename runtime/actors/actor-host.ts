@@ -1,11 +1,12 @@
 // Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
 // time, evict, passivate); which are active is ActiveActors', reading and writing state ActorPersistence's.
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
-import type { Envelope } from "../types.js";
+import type { ActorHandoff, Envelope } from "../types.js";
 import type { StateStore } from "../state/state-store.js";
 import { ActiveActors } from "./active-actors.js";
 import { Actor } from "./actor.js";
 import { ActorPersistence } from "./actor-persistence.js";
+import { TakenSlot } from "./taken-slot.js";
 
 /** What the host needs from the node around it. */
 export interface ActorHostContext {
@@ -63,6 +64,8 @@ export class ActorHost {
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
   private readonly persistence: ActorPersistence;
+  // Pre-copy: per slot, the keys whose state may have changed since the slot's states were last copied.
+  private tracked: Array<Set<string> | undefined> | undefined;
   // The class of this host's actors (their node id and the node's epoch on its prototype).
   private readonly HostActor: ReturnType<typeof Actor.of>;
 
@@ -118,29 +121,25 @@ export class ActorHost {
 
   /** True when no actor of `slot` has an event in flight or queued. */
   isSlotIdle(slot: number): boolean {
-    for (const a of this.active.ofSlot(slot)) if (a.busy || a.loading || a.queue) return false;
+    for (const a of this.active.inSlot(slot)) if (a.busy || a.loading || a.queue) return false;
     for (const a of this.evicting.values()) if (a.slot === slot && (a.busy || a.loading || a.queue)) return false;
     return true;
   }
 
-  /** Removes every active and passive actor of `slot` and returns their states (memory mode hands these off). */
-  async takeSlot(slot: number): Promise<Array<[string, unknown]>> {
-    const out: Array<[string, unknown]> = [];
-    for (const a of this.active.ofSlot(slot)) {
-      a.dropped = true;
-      out.push([a.key, a.state]);
-      this.active.remove(a);
-    }
-    for (const a of [...this.evicting.values()]) {
-      if (a.slot !== slot) continue;
+  /**
+   * Removes every active and passive actor of `slot` and returns their states (memory mode hands these
+   * off). The slot must be idle: its active actors are marked dropped as they leave the recency ring, on later turns.
+   */
+  async takeSlot(slot: number): Promise<TakenSlot> {
+    const active = this.active.detachSlot(slot);
+    const evicted: Actor[] = [];
+    for (const a of this.evicting.values()) if (a.slot === slot) evicted.push(a);
+    for (const a of evicted) {
       this.evicting.delete(a.key);
       a.dropped = true;
-      out.push([a.key, a.state]);
     }
     const stored = await this.ctx.store.takeSlot(this.ctx.app, this.partition.name, slot);
-    const taken = new Set(out.map(([k]) => k));
-    for (const [k, s] of stored) if (!taken.has(k)) out.push([k, s]);
-    return out;
+    return new TakenSlot(active, evicted, stored);
   }
 
   /**
@@ -154,7 +153,7 @@ export class ActorHost {
     const pick = (a: Actor) => {
       if (a.dirty && !a.dropped && (slot === undefined || a.slot === slot)) dirty.push(a);
     };
-    for (const a of slot === undefined ? this.active.values() : this.active.ofSlot(slot)) pick(a);
+    for (const a of slot === undefined ? this.active.values() : this.active.inSlot(slot)) pick(a);
     for (const a of this.evicting.values()) pick(a);
     return this.persistence.flush(dirty, slot, concurrency);
   }
@@ -183,6 +182,54 @@ export class ActorHost {
     if (queued) for (const env of queued) this.deliver(env);
   }
 
+  /**
+   * Starts (or restarts) noting which keys of `slot` run a step from now on, and returns the keys noted
+   * since the last call (empty at the first): a pre-copy sends the states of a slot, or of the keys
+   * changed since its last round, and the handoff sends only what changed after that.
+   */
+  track(slot: number): Set<string> {
+    const t = (this.tracked ??= []);
+    const before = t[slot] ?? new Set<string>();
+    t[slot] = new Set();
+    return before;
+  }
+
+  /** How many keys of `slot` were noted since the last `track`. */
+  trackedCount(slot: number): number {
+    return this.tracked?.[slot]?.size ?? 0;
+  }
+
+  /** Stops noting changes of `slot`; returns the keys noted since the last `track`. */
+  untrack(slot: number): Set<string> {
+    const before = this.tracked?.[slot] ?? new Set<string>();
+    if (this.tracked) this.tracked[slot] = undefined;
+    return before;
+  }
+
+  /** The states of `slot`'s actors (active, evicting and stored), or of `keys` only, without taking them: a pre-copy. */
+  copyStates(slot: number, keys?: ReadonlySet<string>): Array<{ key: string; state: unknown }> {
+    const out: Array<{ key: string; state: unknown }> = [];
+    const seen = new Set<string>();
+    const add = (key: string, state: unknown) => {
+      if (seen.has(key) || (keys && !keys.has(key))) return;
+      seen.add(key);
+      out.push({ key, state });
+    };
+    for (const a of this.active.inSlot(slot)) add(a.key, a.state);
+    for (const a of this.evicting.values()) if (a.slot === slot) add(a.key, a.state);
+    const stored = this.ctx.store.slotEntries?.(this.ctx.app, this.partition.name, slot);
+    if (stored) for (const [k, s] of stored) add(k, s);
+    return out;
+  }
+
+  /** Actors of `slot` whose state is not stored yet (a pre-copy in snapshot and durable modes flushes until few are left). */
+  dirtyCount(slot: number): number {
+    let n = 0;
+    for (const a of this.active.inSlot(slot)) if (a.dirty) n++;
+    for (const a of this.evicting.values()) if (a.slot === slot && a.dirty) n++;
+    return n;
+  }
+
   /** Takes the events queued (not yet started) in the actors of `slot`, per key in order, so that a slot being handed off runs nothing more here. */
   detachQueued(slot: number): Envelope[] {
     const out: Envelope[] = [];
@@ -191,34 +238,60 @@ export class ActorHost {
       out.push(...a.queue);
       a.queue = undefined;
     };
-    for (const a of this.active.ofSlot(slot)) take(a);
+    for (const a of this.active.inSlot(slot)) take(a);
     for (const a of this.evicting.values()) take(a);
     return out;
   }
 
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
-    const actors = this.active.ofSlot(slot);
-    for (const a of actors) {
-      a.dropped = true;
-      this.active.remove(a);
-    }
+    // Marked at once: a write or load of theirs still in flight must not act on them.
+    const actors = this.active.detachSlot(slot);
+    if (actors) for (const a of actors.values()) a.dropped = true;
     for (const a of [...this.evicting.values()]) {
       if (a.slot !== slot) continue;
       a.dropped = true;
       this.evicting.delete(a.key);
     }
-    return actors.length;
+    return actors?.size ?? 0;
+  }
+
+  /** Installs pre-copied states as stored (passive) actors of `slot`, each activating on its first event; active ones where the store cannot. */
+  installStored(slot: number, states: Map<string, unknown>): void {
+    const store = this.ctx.store;
+    if (store.putSlot) store.putSlot(this.ctx.app, this.partition.name, slot, states);
+    else this.install(slot, Array.from(states, ([key, state]) => ({ key, state })));
   }
 
   /** Installs actor states received in a handoff (they become active, LRU permitting). */
-  install(slot: number, actors: ReadonlyArray<{ key: string; state: unknown }>): void {
-    for (const { key, state } of actors) {
+  install(slot: number, actors: readonly ActorHandoff[]): void {
+    for (const { key, state, revision, seq } of actors) {
       const a = new this.HostActor(key, slot);
       a.state = state;
       a.dirty = true;
+      // Its next write is conditional on the revision its old owner left (snapshot mode).
+      if (revision) a.revision = revision;
+      if (seq) a.seq = a.doneSeq = seq;
       this.active.add(a);
     }
+  }
+
+  /**
+   * Snapshot mode: once the slot's writes in flight are done, the states of its actors not stored yet,
+   * with the revision each left in the store: they travel with the handoff instead of being written
+   * first (the next owner writes them behind, as its own). The slot must be idle.
+   */
+  async takeUnstored(slot: number): Promise<ActorHandoff[]> {
+    await this.persistence.flush([], slot, 1).catch(() => undefined); // a failed write leaves its actor dirty: it goes along
+    const out: ActorHandoff[] = [];
+    const take = (a: Actor) => {
+      if (a.slot !== slot || a.dropped || !(a.dirty || a.unstorable)) return;
+      out.push({ key: a.key, state: a.state, revision: a.revision ?? 0, seq: a.doneSeq });
+      a.dirty = false; // its next owner writes it: a write from here (write-behind) would fence that owner's
+    };
+    for (const a of this.active.inSlot(slot)) take(a);
+    for (const a of this.evicting.values()) take(a);
+    return out;
   }
 
   /** The state of `key` without activating it (active, passivating or stored), for inspection and tests. */
@@ -264,6 +337,8 @@ export class ActorHost {
   }
 
   private run(actor: Actor, env: Envelope): void {
+    // A step may change the state: a pre-copy of its slot sends it again (an async step's change is noted again as it ends).
+    if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
     if (env.offset !== 0) {
       // Replayed from the event stream: the stored state already has it (exactly-once state effects).
       if (env.offset <= actor.seq) {
@@ -288,11 +363,13 @@ export class ActorHost {
       actor.busy = true;
       out.then(
         (o) => {
+          if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
           this.done(actor, stage, env, o);
           actor.busy = false;
           this.resume(actor);
         },
         (err: unknown) => {
+          if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
           if (env.offset > actor.doneSeq) actor.doneSeq = env.offset;
           this.ctx.stepFailed(stage, env, err);
           actor.busy = false;

@@ -19,6 +19,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_SNAPSHOT_INTERVAL_MS,
+  DEFAULT_PRECOPY_TIMEOUT_MS,
   DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS,
 } from "../defaults.js";
 import { InProcessHub, InProcessTransport } from "../transport/in-process-transport.js";
@@ -44,6 +45,7 @@ export interface NodeFlags extends NatsFlags {
   readonly heartbeatMs: number;
   readonly failureTimeoutMs: number;
   readonly snapshotIntervalMs: number;
+  readonly warmJoinTimeoutMs: number;
   readonly kvReplicas: number;
   readonly advertiseHttp?: string;
   readonly httpToken?: string;
@@ -73,6 +75,7 @@ export function nodeCommand(): Command {
     .addOption(flag("--heartbeat-ms <ms>", "heartbeat interval", int(10)).env("TROUPE_HEARTBEAT_MS").default(DEFAULT_HEARTBEAT_MS))
     .addOption(flag("--failure-timeout-ms <ms>", "silence after which a member is removed", int(100)).env("TROUPE_FAILURE_TIMEOUT_MS").default(DEFAULT_FAILURE_TIMEOUT_MS))
     .addOption(flag("--snapshot-interval-ms <ms>", "write-behind interval of actor state (and checkpoints in durable mode)", int(10)).env("TROUPE_SNAPSHOT_INTERVAL_MS").default(DEFAULT_SNAPSHOT_INTERVAL_MS))
+    .addOption(flag("--warm-join-timeout-ms <ms>", "a joining node owns no slot while the owners pre-copy its future slots, at most this long; 0 joins at once (slots move whole)", int(0)).env("TROUPE_WARM_JOIN_TIMEOUT_MS").default(DEFAULT_PRECOPY_TIMEOUT_MS))
     .addOption(flag("--kv-replicas <n>", "JetStream replicas of Troupe's buckets, 3 on a NATS cluster", int(1, 5)).env("TROUPE_KV_REPLICAS").default(1))
     // Checked as HOST:PORT, passed on as written: other nodes dial exactly what this one advertises.
     .addOption(flag("--advertise-http <host:port>", "HTTP address other machines use to reach this node", (value, what) => (parseAddress(value, what), value.trim())).env("TROUPE_ADVERTISE_HTTP"))
@@ -133,6 +136,8 @@ async function runNode(flags: NodeFlags, registry: AppRegistry): Promise<void> {
     maxConnectionsPerAddress: flags.sourceMaxConnectionsPerAddress,
     sourceFirstFrameTimeoutMs: flags.sourceFirstFrameTimeoutMs,
     snapshotIntervalMs: flags.snapshotIntervalMs,
+    warmJoin: flags.warmJoinTimeoutMs > 0,
+    preCopyTimeoutMs: flags.warmJoinTimeoutMs,
     onDeadLetter: dlq ? (letter) => dlq.publish(letter, nodeId) : undefined,
   });
   epochOf = () => node.handoff.epoch;

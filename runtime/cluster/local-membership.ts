@@ -37,9 +37,19 @@ export class LocalMembership implements Membership {
   private readonly offs: Array<() => void> = [];
   constructor(private readonly board: LocalMembershipBoard) {}
 
-  async join(nodeId: string, info: { http?: string }): Promise<MembershipView> {
+  async join(nodeId: string, info: { http?: string; warm?: boolean }): Promise<MembershipView> {
     const joinedSeq = this.board.nextSeq();
-    return this.board.change((ms) => [...ms.filter((m) => m.id !== nodeId), { id: nodeId, joinedSeq, status: "up", ...info }]);
+    const http = info.http ? { http: info.http } : {};
+    return this.board.change((ms) => {
+      const others = ms.filter((m) => m.id !== nodeId);
+      const status = info.warm && others.some((m) => m.status === "up") ? ("joining" as const) : ("up" as const);
+      return [...others, { id: nodeId, joinedSeq, status, ...http }];
+    });
+  }
+
+  async markUp(nodeId: string): Promise<void> {
+    if (this.board.current().members.find((m) => m.id === nodeId)?.status !== "joining") return;
+    this.board.change((ms) => ms.map((m) => (m.id === nodeId && m.status === "joining" ? { ...m, status: "up" as const } : m)));
   }
 
   async markLeaving(nodeId: string): Promise<void> {

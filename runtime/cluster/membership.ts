@@ -1,7 +1,10 @@
 import { LifecycleError } from "../errors.js";
 
-/** Statuses of a member: `up` members own slots; `leaving` members hand theirs off. */
-export const MEMBER_STATUSES = ["up", "leaving"] as const;
+/**
+ * Statuses of a member: `up` members own slots; `joining` members own none yet while the owners
+ * pre-copy the slots they will take (see rebalance/pre-copy.ts); `leaving` members hand theirs off.
+ */
+export const MEMBER_STATUSES = ["joining", "up", "leaving"] as const;
 /** A member's status. */
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
@@ -29,8 +32,13 @@ export interface MembershipView {
 
 /** Membership: a versioned snapshot plus a stream of changes, in epoch order. */
 export interface Membership {
-  /** Adds `nodeId` (status `up`) and resolves with the view that contains it. */
-  join(nodeId: string, info: { http?: string }): Promise<MembershipView>;
+  /**
+   * Adds `nodeId` and resolves with the view that contains it: status `up`, or with `warm` and another
+   * member up, `joining` (it owns nothing until `markUp`, while its future slots are pre-copied to it).
+   */
+  join(nodeId: string, info: { http?: string; warm?: boolean }): Promise<MembershipView>;
+  /** A joining member becomes `up` (an owner); nothing when it is not joining. Memberships without warm joins leave it out. */
+  markUp?(nodeId: string): Promise<void>;
   /** Marks `nodeId` as leaving: it keeps its membership but is given no slots. */
   markLeaving(nodeId: string): Promise<void>;
   /** Removes `nodeId` from the view. */
@@ -59,6 +67,16 @@ export interface Membership {
 /** The members that own slots in a view. */
 export function slotOwners(view: MembershipView): Member[] {
   return view.members.filter((m) => m.status === "up");
+}
+
+/** The members that will own slots once the joining ones are up (what pre-copy aims at). */
+export function futureSlotOwners(view: MembershipView): Member[] {
+  return view.members.filter((m) => m.status === "up" || m.status === "joining");
+}
+
+/** A member status as stored (an unknown one reads as `up`: what nodes before `joining` existed wrote). */
+export function parseMemberStatus(s: string): MemberStatus {
+  return s === "leaving" || s === "joining" ? s : "up";
 }
 
 /** An async stream of the views after the current one (for `for await`). */

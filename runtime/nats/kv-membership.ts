@@ -2,7 +2,7 @@
 // lease, leave intents); judging liveness is the FailureDetector's, reopening watches kv-watch.ts's.
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
-import type { Member, Membership, MembershipView } from "../cluster/membership.js";
+import { parseMemberStatus, type Member, type Membership, type MembershipView } from "../cluster/membership.js";
 import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS, MEMBERSHIP_OPEN_TIMEOUT_MS } from "../defaults.js";
 import { FailureDetector } from "../cluster/failure-detector.js";
 import { watchForever } from "./kv-watch.js";
@@ -108,14 +108,16 @@ export class KvMembership implements Membership {
     await this.watchBeats();
   }
 
-  async join(nodeId: string, info: { http?: string }): Promise<MembershipView> {
+  async join(nodeId: string, info: { http?: string; warm?: boolean }): Promise<MembershipView> {
     this.nodeId = nodeId;
     this.leaving = false;
     this.member = false;
-    const view = await this.change((members, rev) => [
-      ...members.filter((m) => m.id !== nodeId),
-      { id: nodeId, joinedSeq: rev + 1, status: "up" as const, ...(info.http ? { http: info.http } : {}) },
-    ]);
+    const view = await this.change((members, rev) => {
+      const others = members.filter((m) => m.id !== nodeId);
+      // Joining (no slots yet) only where an owner can pre-copy to it; the first member owns at once.
+      const status = info.warm && others.some((m) => m.status === "up") ? ("joining" as const) : ("up" as const);
+      return [...others, { id: nodeId, joinedSeq: rev + 1, status, ...(info.http ? { http: info.http } : {}) }];
+    });
     this.log.info({ epoch: view.epoch, members: view.members.length }, "joined");
     if (this.timers.length === 0) {
       this.timers.push(setInterval(() => void this.heartbeat(), this.heartbeatMs));
@@ -133,6 +135,12 @@ export class KvMembership implements Membership {
    * change the view marks every member with a posted intent. Their slots then go only to members
    * that stay, instead of from one leaver to the next.
    */
+  async markUp(nodeId: string): Promise<void> {
+    const me = this.latest.members.find((m) => m.id === nodeId);
+    if (!me || me.status !== "joining") return;
+    await this.change((ms) => ms.map((m) => (m.id === nodeId && m.joinedSeq === me.joinedSeq && m.status === "joining" ? { ...m, status: "up" as const } : m)));
+  }
+
   async markLeaving(nodeId: string): Promise<void> {
     this.leaving = true;
     const me = this.latest.members.find((m) => m.id === nodeId);
@@ -348,7 +356,7 @@ function decodeMembers(bytes: Uint8Array): Member[] {
   return (clusterViewCodec.decode(bytes).members ?? []).map((r) => ({
     id: r.nodeId,
     joinedSeq: r.joinedSeq,
-    status: r.status === "leaving" ? ("leaving" as const) : ("up" as const),
+    status: parseMemberStatus(r.status),
     ...(r.http ? { http: r.http } : {}),
   }));
 }

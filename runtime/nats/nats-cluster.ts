@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
-import type { Membership, MembershipView } from "../cluster/membership.js";
+import { parseMemberStatus, type Membership, type MembershipView } from "../cluster/membership.js";
 import { DEFAULT_CLUSTER_NAME, NATS_CONNECT_TIMEOUT_MS } from "../defaults.js";
 import { NatsUnavailableError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
@@ -100,7 +100,7 @@ export async function readClusterView(target: NatsTarget, cluster = DEFAULT_CLUS
     if (!e || e.operation !== "PUT") return { epoch: 0, members: [] };
     return {
       epoch: e.revision,
-      members: clusterViewCodec.decode(e.value).members.map((r) => ({ id: r.nodeId, joinedSeq: r.joinedSeq, status: r.status === "leaving" ? ("leaving" as const) : ("up" as const), ...(r.http ? { http: r.http } : {}) })),
+      members: clusterViewCodec.decode(e.value).members.map((r) => ({ id: r.nodeId, joinedSeq: r.joinedSeq, status: parseMemberStatus(r.status), ...(r.http ? { http: r.http } : {}) })),
     };
   } finally {
     await nc.close();

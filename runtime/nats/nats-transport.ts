@@ -1,10 +1,10 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import type { ControlMessage, Envelope } from "../types.js";
+import type { ActorHandoff, ControlMessage, Envelope } from "../types.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import { ReliableChannel } from "../transport/reliable-channel.js";
 import type { Transport, TransportHandlers, WireContext } from "../transport/transport.js";
 import { envelopeFromWire as fromWire, envelopeToWire as toWire } from "../wire/envelope-wire.js";
-import type { WireControl, WireEnvelope, WireNodeMessage } from "../wire/messages.js";
+import type { WireActorState, WireControl, WireEnvelope, WireNodeMessage } from "../wire/messages.js";
 import { isMaxPayloadError, PayloadBudget } from "./max-payload.js";
 import { nodeInbox } from "./subjects.js";
 
@@ -33,6 +33,8 @@ export class NatsTransport implements Transport {
   readonly stats: ReliableChannel<Envelope>["stats"];
   /** Acknowledgement round trips (ms). */
   readonly ackRtt: ReliableChannel<Envelope>["ackRtt"];
+  /** Bytes of actor state sent in handoffs and pre-copies (encoded with the partitions' codecs). */
+  stateBytesSent = 0;
   private handlers: TransportHandlers | undefined;
   private wire: WireContext | undefined;
   private sub: Subscription | undefined;
@@ -157,11 +159,36 @@ export class NatsTransport implements Transport {
             slot: m.slot,
             epoch: m.epoch,
             from: m.from,
-            actors: m.actors.map((a) => ({ key: a.key, state: this.wire!.encodeState(m.app, m.partition, a.state) })),
+            actors: this.statesToWire(m.app, m.partition, m.actors),
             buffered: m.buffered.map((e) => toWire(e, this.wire!)),
+            copy: m.copy ?? 0,
           },
         };
+      case "slot-copy":
+        return { slotCopy: { app: m.app, partition: m.partition, slot: m.slot, copy: m.copy, round: m.round, actors: this.statesToWire(m.app, m.partition, m.actors), last: m.last } };
+      case "slot-copy-ack":
+        return { slotCopyAck: { app: m.app, partition: m.partition, slot: m.slot, copy: m.copy, round: m.round, ok: m.ok } };
+      case "slot-copy-cancel":
+        return { slotCopyCancel: { app: m.app, partition: m.partition, slot: m.slot, copy: m.copy } };
+      case "copy-ready":
+        return { copyReady: { epoch: m.epoch } };
     }
+  }
+
+  // Actor states as their partition's codec encodes them (the bytes are counted: /cluster's handoff.bytes).
+  private statesToWire(app: string, partition: string, actors: readonly ActorHandoff[]): WireActorState[] {
+    const out = new Array<WireActorState>(actors.length);
+    for (let i = 0; i < actors.length; i++) {
+      const a = actors[i]!;
+      const state = this.wire!.encodeState(app, partition, a.state);
+      this.stateBytesSent += state.length;
+      out[i] = { key: a.key, state, revision: a.revision ?? 0, seq: a.seq ?? 0 };
+    }
+    return out;
+  }
+
+  private statesFromWire(app: string, partition: string, actors: readonly WireActorState[] | undefined): ActorHandoff[] {
+    return (actors ?? []).map((a) => ({ key: a.key, state: this.wire!.decodeState(app, partition, a.state), revision: a.revision, seq: a.seq }));
   }
 
   private controlFromWire(c: WireControl, from: string): ControlMessage | undefined {
@@ -180,10 +207,18 @@ export class NatsTransport implements Transport {
         slot: h.slot,
         epoch: h.epoch,
         from: h.from,
-        actors: (h.actors ?? []).map((a) => ({ key: a.key, state: this.wire!.decodeState(h.app, h.partition, a.state) })),
+        actors: this.statesFromWire(h.app, h.partition, h.actors),
         buffered: (h.buffered ?? []).map((w) => fromWire(w)),
+        copy: h.copy ?? 0,
       };
     }
+    const sc = c.slotCopy;
+    if (sc) return { type: "slot-copy", app: sc.app, partition: sc.partition, slot: sc.slot, copy: sc.copy, round: sc.round, actors: this.statesFromWire(sc.app, sc.partition, sc.actors), last: sc.last === true };
+    const a = c.slotCopyAck;
+    if (a) return { type: "slot-copy-ack", app: a.app, partition: a.partition, slot: a.slot, copy: a.copy, round: a.round, ok: a.ok === true };
+    const x = c.slotCopyCancel;
+    if (x) return { type: "slot-copy-cancel", app: x.app, partition: x.partition, slot: x.slot, copy: x.copy };
+    if (c.copyReady) return { type: "copy-ready", epoch: c.copyReady.epoch };
     return undefined;
   }
 }

@@ -26,6 +26,8 @@ export interface SeatHost {
   resume(events: readonly Envelope[], outputs: readonly HeldOutput[]): void;
   /** Whether the node takes events in changed (`mayAct` or the rejoin state moved). */
   intakeChanged(): void;
+  /** Join as `joining` first (a warm join: the owners pre-copy this node's future slots). */
+  readonly warmJoin?: boolean;
   /** The HTTP address to advertise in the view. */
   advertisedHttp(): string | undefined;
 }
@@ -75,7 +77,7 @@ export class MembershipSeat {
       if (offRenewed) this.offs.push(offRenewed);
       if (offLost) this.offs.push(offLost);
     }
-    const view = await m.join(this.host.nodeId, { http: this.host.advertisedHttp() });
+    const view = await m.join(this.host.nodeId, { http: this.host.advertisedHttp(), warm: this.host.warmJoin === true });
     this.renewed(m.leaseUntil?.() ?? Infinity);
     this.joined(view);
   }
@@ -206,7 +208,7 @@ export class MembershipSeat {
     const m = this.host.membership;
     const http = this.host.advertisedHttp();
     const retry = (): void => {
-      m.join(this.host.nodeId, { http })
+      m.join(this.host.nodeId, { http, warm: this.host.warmJoin === true })
         .then((view) => {
           this.rejoining = false;
           this.host.intakeChanged();

@@ -51,6 +51,13 @@ export interface NodeOptions {
   /** Outbound bytes not yet acknowledged above which sources pause. */
   readonly highWaterBytes?: number;
   readonly handoffTimeoutMs?: number;
+  /**
+   * Join as `joining` while the owners pre-copy this node's future slots, then become an owner: the
+   * epoch switch moves only what changed since (default false here; the CLI's `troupe node` turns it on).
+   */
+  readonly warmJoin?: boolean;
+  /** A warm join becomes an owner after this even if not every slot is pre-copied. */
+  readonly preCopyTimeoutMs?: number;
   /** Write-behind interval of dirty actor state (snapshot and durable modes). */
   readonly snapshotIntervalMs?: number;
   readonly onDeadLetter?: (letter: DeadLetter) => void;

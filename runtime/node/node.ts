@@ -36,6 +36,7 @@ import { Dispatcher } from "./dispatcher.js";
 import { drain } from "./drain.js";
 import { DurableSlots } from "./durable-slots.js";
 import { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
+import { WarmJoins } from "./warm-joins.js";
 import { Ingress } from "./ingress.js";
 import type { Origin } from "./origin.js";
 import { Intake } from "./intake.js";
@@ -71,6 +72,8 @@ export class Node implements NodeStatus {
   readonly backpressure = new Backpressure();
   readonly router: Router;
   readonly handoff: HandoffCoordinator;
+  /** Warm joins: pre-copies to joining members, and this node's own (warm-joins.ts). */
+  readonly warm: WarmJoins;
   readonly metrics: NodeMetrics;
   /** Durable mode: the event log and the reading of owned slots. */
   readonly eventLog: EventLog | undefined;
@@ -114,11 +117,15 @@ export class Node implements NodeStatus {
       membership: options.membership,
       active: () => this.state === "running" || this.state === "draining",
       applyView: (view) => this.handoff.applyView(view),
-      fence: () => this.handoff.fence(),
+      fence: () => {
+        this.warm.fenced();
+        return this.handoff.fence();
+      },
       park: (envs) => this.dispatcher.park(envs),
       resume: (events, outputs) => this.resume(events, outputs),
       intakeChanged: () => this.intake.changed(),
       advertisedHttp: () => advertisedHttp(options.advertiseHttp, options.http),
+      warmJoin: options.warmJoin === true,
     });
     this.addApps(maxActors);
     this.durable = this.eventLog
@@ -144,6 +151,16 @@ export class Node implements NodeStatus {
       handoff: () => this.handoff,
       durable: this.durable,
     });
+    this.warm = new WarmJoins({
+      nodeId: this.id,
+      log: this.log.child({ component: "warm-join" }),
+      apps: this.apps,
+      transport: options.transport,
+      membership: options.membership,
+      mode: this.mode,
+      timeoutMs: options.preCopyTimeoutMs,
+      mayAct: () => this.seat.mayAct(),
+    });
     this.handoff = new HandoffCoordinator({
       nodeId: this.id,
       log: this.log.child({ component: "handoff" }),
@@ -157,7 +174,12 @@ export class Node implements NodeStatus {
         this.pauses.record(ms);
         this.metrics.handoffPause.observe(ms / 1000);
       },
-      viewApplied: (view: MembershipView) => this.dispatcher.viewApplied(view),
+      viewApplied: (view: MembershipView) => {
+        this.dispatcher.viewApplied(view);
+        this.warm.viewApplied(view);
+      },
+      preCopy: this.warm.preCopy,
+      staging: this.warm.staging,
       flushOutputs: () => this.flushOutputs(1_000),
       mayAct: () => this.seat.mayAct(),
       slotsChanged: this.durable ? () => this.durable!.poke() : undefined,
@@ -185,7 +207,7 @@ export class Node implements NodeStatus {
 
   /** True once joined, serving and holding no slot in a pending handoff. */
   get ready(): boolean {
-    return this.state === "running" && this.handoff.epoch > 0 && this.handoff.inTransition() === 0;
+    return this.state === "running" && this.handoff.epoch > 0 && this.handoff.inTransition() === 0 && !this.warm.joining;
   }
 
   /** Where each source listens (after start). */
@@ -342,6 +364,7 @@ export class Node implements NodeStatus {
     await this.http?.close().catch(() => undefined);
     await this.ingress.close();
     this.durable?.close();
+    this.warm.close();
     this.handoff.close();
     this.router.close();
     await this.options.membership.close().catch((err: unknown) => this.log.warn({ err }, "membership close failed"));
@@ -399,6 +422,12 @@ export class Node implements NodeStatus {
         this.durable?.reconcile();
         this.dispatcher.redeliverParked();
         break;
+      case "slot-copy":
+      case "slot-copy-ack":
+      case "slot-copy-cancel":
+      case "copy-ready":
+        this.warm.onControl(from, msg);
+        break;
       case "drain":
         if (msg.nodeId === this.id && this.state === "running") {
           this.log.info({ from }, "drain requested");
@@ -414,8 +443,9 @@ export class Node implements NodeStatus {
     for (const o of outputs) this.writeSink(o.sink, o.payload, o.acceptedMs);
     for (const env of events) this.dispatcher.deliver(env);
     this.durable?.reconcile();
-    // A handoff that waited for the lease can go now.
+    // A handoff (or a pre-copy) that waited for the lease can go now.
     this.handoff.wake();
+    this.warm.preCopy.pump();
   }
 
   private writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void {

@@ -11,6 +11,8 @@ import { SLOT_CODE, type SlotTable } from "./slot-table.js";
 import { afterSend, nextDeadline, onFence, onHandoff, onTick, onView, type SlotAction, type Transition } from "./slot-transitions.js";
 
 type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
+// What a transition's actions work with: a handoff's states (pre-copied ones as `stored`) and events, or a fence's collection.
+type Carried = { actors?: readonly ActorHandoff[]; stored?: Map<string, unknown>; events?: readonly Envelope[]; collect?: Envelope[] };
 
 const now = (): number => performance.now();
 // A handoff whose send failed (the store or the transport refused) is tried again after this.
@@ -128,12 +130,15 @@ export class HandoffCoordinator {
     if (st.code(slot) === SLOT_CODE.GAINING) this.host.paused(now() - st.since[slot]!);
     const held = st.takeHeld(slot);
     const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
+    // A handoff that completes a pre-copy carries what changed since; the rest was staged here.
+    const stored = this.host.staging?.complete(msg.from, msg.app, msg.partition, slot, msg.copy ?? 0, msg.actors);
+    if (msg.copy && !stored) this.host.log.error({ slot, partition: msg.partition, from: msg.from, copy: msg.copy }, "a handoff completes a pre-copy that is not staged here; only its changed states are installed");
     const tr = onHandoff(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", epoch: this.epoch, now: now() });
     if (tr.actions[0]?.type === "deliver-events-only") {
       // We already serve this slot (its old owner was given up for dead): its state is stale, its events are not.
       this.host.log.warn({ slot, partition: msg.partition, from: msg.from, actors: msg.actors.length }, "late handoff for a slot already served; applying its events, not its state");
     }
-    this.carryOut(app, pi, slot, tr, { actors: msg.actors, events });
+    this.carryOut(app, pi, slot, tr, { actors: msg.actors, stored, events });
     if (wake) this.wake();
   }
 
@@ -252,7 +257,7 @@ export class HandoffCoordinator {
   }
 
   // Writes a transition's next state and does what it says, in order.
-  private carryOut(app: HandoffApp, partition: number, slot: number, tr: Transition, with_: { actors?: readonly ActorHandoff[]; events?: readonly Envelope[]; collect?: Envelope[] } = {}): void {
+  private carryOut(app: HandoffApp, partition: number, slot: number, tr: Transition, with_: Carried = {}): void {
     const st = app.tables[partition]!;
     const host = app.hosts[partition]!;
     // Actions that look at the state before it changes.
@@ -265,7 +270,7 @@ export class HandoffCoordinator {
     for (const a of tr.actions) this.act(a, app, partition, slot, with_);
   }
 
-  private act(a: SlotAction, app: HandoffApp, partition: number, slot: number, with_: { actors?: readonly ActorHandoff[]; events?: readonly Envelope[] }): void {
+  private act(a: SlotAction, app: HandoffApp, partition: number, slot: number, with_: Carried): void {
     const st = app.tables[partition]!;
     const host = app.hosts[partition]!;
     const pname = app.app.partitions[partition]!.name;
@@ -280,10 +285,12 @@ export class HandoffCoordinator {
         for (const env of with_.events ?? []) this.host.deliver(env);
         return;
       case "deliver-handoff":
+        if (with_.stored) host.installStored(slot, with_.stored);
         host.install(slot, with_.actors ?? []);
         for (const env of with_.events ?? []) this.host.deliver(env);
         return;
       case "pass-on":
+        if (with_.stored) host.installStored(slot, with_.stored);
         host.install(slot, with_.actors ?? []);
         for (const env of with_.events ?? []) st.hold(slot, env);
         this.pump();
@@ -315,18 +322,27 @@ export class HandoffCoordinator {
   private async send(app: HandoffApp, partition: number, slot: number): Promise<void> {
     const st = app.tables[partition]!;
     const p = app.app.partitions[partition]!;
-    const { actors, held } = await gatherHandoff(this.host, app, partition, slot);
+    const tStart = now();
+    const gathered = await gatherHandoff(this.host, app, partition, slot);
+    const tGathered = now();
+    const held = gathered.held;
     const target = this.targetOf(st, slot);
     const since = st.since[slot]!;
-    const tr = afterSend(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", target, targetSeq: this.view.members.find((m) => m.id === target)?.joinedSeq ?? -1, now: now() });
+    const targetSeq = this.view.members.find((m) => m.id === target)?.joinedSeq ?? -1;
+    const tr = afterSend(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", target, targetSeq, now: now() });
+    // Pre-copied to the target: only what changed since goes (the target staged the rest).
+    const pc = target ? this.host.preCopy?.complete(app.name, partition, slot, target, targetSeq) : undefined;
     if (target && target !== this.host.nodeId) {
+      const sent = !gathered.states ? [] : pc ? gathered.states.pick(pc.changed) : gathered.states.all();
       this.host.router.flush();
-      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors, buffered: held });
+      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors: sent, buffered: held, copy: pc?.copy ?? 0 });
       this.sent++;
-      this.host.log.debug({ slot, partition: p.name, to: target, events: held.length }, "handoff sent");
+      this.host.log.debug({ slot, partition: p.name, to: target, events: held.length, actors: sent.length, copy: pc?.copy ?? 0, waitedMs: Math.round(tStart - since), gatherMs: Math.round(tGathered - tStart) }, "handoff sent");
       this.host.paused(now() - since);
     }
-    this.carryOut(app, partition, slot, tr, { actors, events: held });
+    // Sent on: nothing of it stays here. Kept (no next owner, or it came back here): every state is installed again.
+    const keep = tr.actions.some((a) => a.type === "pass-on" || a.type === "deliver-handoff");
+    this.carryOut(app, partition, slot, tr, { actors: keep ? (gathered.states?.all() ?? []) : [], events: held });
   }
 
   // The next link of the chain: the owner in the epoch we lost the slot, while it is still a member.

@@ -1,11 +1,11 @@
 import type { Envelope } from "../types.js";
-import type { HandoffApp, HandoffHost } from "./handoff-host.js";
+import type { HandoffApp, HandoffHost, SlotStates } from "./handoff-host.js";
 
 const now = (): number => performance.now();
 
-/** What a slot's handoff carries: its actors' states (memory mode) and the events held for it. */
+/** What a slot's handoff carries: its actors' states (memory mode; all, or a pre-copy's delta) and the events held for it. */
 export interface HandoffPayload {
-  readonly actors: Array<{ key: string; state: unknown }>;
+  readonly states: SlotStates | undefined;
   readonly held: Envelope[];
 }
 
@@ -19,11 +19,16 @@ export interface HandoffPayload {
 export async function gatherHandoff(host: HandoffHost, app: HandoffApp, partition: number, slot: number): Promise<HandoffPayload> {
   const st = app.tables[partition]!;
   const actorsOf = app.hosts[partition]!;
-  let actors: Array<{ key: string; state: unknown }> = [];
+  let states: SlotStates | undefined;
   let settled: Envelope[] | undefined;
   let idle = false;
   if (host.mode === "memory") {
-    actors = (await actorsOf.takeSlot(slot)).map(([key, state]) => ({ key, state }));
+    states = await actorsOf.takeSlot(slot);
+  } else if (host.mode === "snapshot") {
+    // What is not stored yet goes with the handoff: the pause does not wait for a slot's worth of writes.
+    idle = actorsOf.isSlotIdle(slot);
+    const unstored = await actorsOf.takeUnstored(slot);
+    states = { all: () => unstored, pick: (keys) => unstored.filter((a) => keys.has(a.key)) };
   } else {
     idle = actorsOf.isSlotIdle(slot);
     const t0 = now();
@@ -35,5 +40,5 @@ export async function gatherHandoff(host: HandoffHost, app: HandoffApp, partitio
     if (host.settle) settled = await host.settle(app.name, partition, slot, st.takeHeld(slot), idle);
     actorsOf.dropSlot(slot);
   }
-  return { actors, held: settled ?? st.takeHeld(slot) };
+  return { states, held: settled ?? st.takeHeld(slot) };
 }

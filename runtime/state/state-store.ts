@@ -27,6 +27,10 @@ export interface StateStore {
   saveEncoded?(app: string, partition: string, slot: number, key: string, bytes: Uint8Array, seq: number, revision: number | undefined): Promise<number>;
   /** The stored state of `key` with the last event-stream sequence it reflects and its revision (stores that keep them). */
   loadEntry?(app: string, partition: string, slot: number, key: string): MaybePromise<StoredActor | undefined>;
+  /** The stored actors of a slot, left in place (stores that keep objects: a pre-copy reads them). */
+  slotEntries?(app: string, partition: string, slot: number): Iterable<[string, unknown]>;
+  /** Stores the states of a slot at once (stores that keep objects: pre-copied states arriving with their handoff). */
+  putSlot?(app: string, partition: string, slot: number, states: Map<string, unknown>): void;
   /** Removes and returns every stored actor of a slot (memory mode hands these off directly). */
   takeSlot(app: string, partition: string, slot: number): MaybePromise<Array<[string, unknown]>>;
   /** Learns the apps whose state it stores (stores that encode state need their codecs). */
@@ -51,6 +55,17 @@ export class MemoryStateStore implements StateStore {
     let m = this.slots.get(id);
     if (!m) this.slots.set(id, (m = new Map()));
     m.set(key, state);
+  }
+
+  slotEntries(app: string, partition: string, slot: number): Iterable<[string, unknown]> {
+    return this.slots.get(slotId(app, partition, slot))?.entries() ?? [];
+  }
+
+  putSlot(app: string, partition: string, slot: number, states: Map<string, unknown>): void {
+    const id = slotId(app, partition, slot);
+    const m = this.slots.get(id);
+    if (!m) this.slots.set(id, states);
+    else for (const [k, s] of states) m.set(k, s);
   }
 
   takeSlot(app: string, partition: string, slot: number): Array<[string, unknown]> {

@@ -198,6 +198,12 @@ export declare namespace troupe {
 
         /** ActorState state */
         state?: (Uint8Array|null);
+
+        /** snapshot mode: the store's revision of the key as the old owner left it (0: never stored) */
+        revision?: (number|null);
+
+        /** the last event-stream sequence the state reflects */
+        seq?: (number|null);
     }
 
     /** State of one actor moving between owners. */
@@ -214,6 +220,12 @@ export declare namespace troupe {
 
         /** ActorState state. */
         public state: Uint8Array;
+
+        /** snapshot mode: the store's revision of the key as the old owner left it (0: never stored) */
+        public revision: number;
+
+        /** the last event-stream sequence the state reflects */
+        public seq: number;
 
         /**
          * Encodes the specified ActorState message. Does not implicitly {@link troupe.ActorState.verify|verify} messages.
@@ -257,6 +269,9 @@ export declare namespace troupe {
 
         /** HandoffDone buffered */
         buffered?: (troupe.IEnvelope[]|null);
+
+        /** 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since) */
+        copy?: (number|null);
     }
 
     /** Old owner to new owner: the slot's state and buffered events; the slot is yours. */
@@ -289,6 +304,9 @@ export declare namespace troupe {
         /** HandoffDone buffered. */
         public buffered: troupe.IEnvelope[];
 
+        /** 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since) */
+        public copy: number;
+
         /**
          * Encodes the specified HandoffDone message. Does not implicitly {@link troupe.HandoffDone.verify|verify} messages.
          * @param message HandoffDone message or plain object to encode
@@ -306,6 +324,245 @@ export declare namespace troupe {
          * @throws {$protobuf.util.ProtocolError} If required fields are missing
          */
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.HandoffDone;
+    }
+
+    /** Properties of a SlotCopy. */
+    interface ISlotCopy {
+
+        /** SlotCopy app */
+        app?: (string|null);
+
+        /** SlotCopy partition */
+        partition?: (string|null);
+
+        /** SlotCopy slot */
+        slot?: (number|null);
+
+        /** SlotCopy copy */
+        copy?: (number|null);
+
+        /** SlotCopy round */
+        round?: (number|null);
+
+        /** SlotCopy actors */
+        actors?: (troupe.IActorState[]|null);
+
+        /** SlotCopy last */
+        last?: (boolean|null);
+    }
+
+    /**
+     * Pre-copy ahead of a join (memory mode): a slot's states while its owner keeps serving it, in rounds;
+     * the joiner acknowledges a round's last piece. A handoff-done with `copy` set completes it.
+     */
+    class SlotCopy implements ISlotCopy {
+
+        /**
+         * Constructs a new SlotCopy.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: troupe.ISlotCopy);
+
+        /** SlotCopy app. */
+        public app: string;
+
+        /** SlotCopy partition. */
+        public partition: string;
+
+        /** SlotCopy slot. */
+        public slot: number;
+
+        /** SlotCopy copy. */
+        public copy: number;
+
+        /** SlotCopy round. */
+        public round: number;
+
+        /** SlotCopy actors. */
+        public actors: troupe.IActorState[];
+
+        /** SlotCopy last. */
+        public last: boolean;
+
+        /**
+         * Encodes the specified SlotCopy message. Does not implicitly {@link troupe.SlotCopy.verify|verify} messages.
+         * @param message SlotCopy message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        public static encode(message: troupe.ISlotCopy, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SlotCopy message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns SlotCopy
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.SlotCopy;
+    }
+
+    /** Properties of a SlotCopyAck. */
+    interface ISlotCopyAck {
+
+        /** SlotCopyAck app */
+        app?: (string|null);
+
+        /** SlotCopyAck partition */
+        partition?: (string|null);
+
+        /** SlotCopyAck slot */
+        slot?: (number|null);
+
+        /** SlotCopyAck copy */
+        copy?: (number|null);
+
+        /** SlotCopyAck round */
+        round?: (number|null);
+
+        /** SlotCopyAck ok */
+        ok?: (boolean|null);
+    }
+
+    /** The joiner staged a round of a slot's pre-copy (ok) or refused it (its staging is full). */
+    class SlotCopyAck implements ISlotCopyAck {
+
+        /**
+         * Constructs a new SlotCopyAck.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: troupe.ISlotCopyAck);
+
+        /** SlotCopyAck app. */
+        public app: string;
+
+        /** SlotCopyAck partition. */
+        public partition: string;
+
+        /** SlotCopyAck slot. */
+        public slot: number;
+
+        /** SlotCopyAck copy. */
+        public copy: number;
+
+        /** SlotCopyAck round. */
+        public round: number;
+
+        /** SlotCopyAck ok. */
+        public ok: boolean;
+
+        /**
+         * Encodes the specified SlotCopyAck message. Does not implicitly {@link troupe.SlotCopyAck.verify|verify} messages.
+         * @param message SlotCopyAck message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        public static encode(message: troupe.ISlotCopyAck, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SlotCopyAck message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns SlotCopyAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.SlotCopyAck;
+    }
+
+    /** Properties of a SlotCopyCancel. */
+    interface ISlotCopyCancel {
+
+        /** SlotCopyCancel app */
+        app?: (string|null);
+
+        /** SlotCopyCancel partition */
+        partition?: (string|null);
+
+        /** SlotCopyCancel slot */
+        slot?: (number|null);
+
+        /** SlotCopyCancel copy */
+        copy?: (number|null);
+    }
+
+    /** The sender gave a slot's pre-copy up: the joiner drops what it staged. */
+    class SlotCopyCancel implements ISlotCopyCancel {
+
+        /**
+         * Constructs a new SlotCopyCancel.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: troupe.ISlotCopyCancel);
+
+        /** SlotCopyCancel app. */
+        public app: string;
+
+        /** SlotCopyCancel partition. */
+        public partition: string;
+
+        /** SlotCopyCancel slot. */
+        public slot: number;
+
+        /** SlotCopyCancel copy. */
+        public copy: number;
+
+        /**
+         * Encodes the specified SlotCopyCancel message. Does not implicitly {@link troupe.SlotCopyCancel.verify|verify} messages.
+         * @param message SlotCopyCancel message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        public static encode(message: troupe.ISlotCopyCancel, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SlotCopyCancel message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns SlotCopyCancel
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.SlotCopyCancel;
+    }
+
+    /** Properties of a CopyReady. */
+    interface ICopyReady {
+
+        /** CopyReady epoch */
+        epoch?: (number|null);
+    }
+
+    /** Everything the sender will hand the joiner is pre-copied (as of view `epoch`). */
+    class CopyReady implements ICopyReady {
+
+        /**
+         * Constructs a new CopyReady.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: troupe.ICopyReady);
+
+        /** CopyReady epoch. */
+        public epoch: number;
+
+        /**
+         * Encodes the specified CopyReady message. Does not implicitly {@link troupe.CopyReady.verify|verify} messages.
+         * @param message CopyReady message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        public static encode(message: troupe.ICopyReady, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a CopyReady message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns CopyReady
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): troupe.CopyReady;
     }
 
     /** Properties of an EpochAck. */
@@ -395,6 +652,18 @@ export declare namespace troupe {
 
         /** Control drain */
         drain?: (troupe.IDrain|null);
+
+        /** Control slotCopy */
+        slotCopy?: (troupe.ISlotCopy|null);
+
+        /** Control slotCopyAck */
+        slotCopyAck?: (troupe.ISlotCopyAck|null);
+
+        /** Control slotCopyCancel */
+        slotCopyCancel?: (troupe.ISlotCopyCancel|null);
+
+        /** Control copyReady */
+        copyReady?: (troupe.ICopyReady|null);
     }
 
     /** Control messages between nodes. */
@@ -415,8 +684,20 @@ export declare namespace troupe {
         /** Control drain. */
         public drain?: (troupe.IDrain|null);
 
+        /** Control slotCopy. */
+        public slotCopy?: (troupe.ISlotCopy|null);
+
+        /** Control slotCopyAck. */
+        public slotCopyAck?: (troupe.ISlotCopyAck|null);
+
+        /** Control slotCopyCancel. */
+        public slotCopyCancel?: (troupe.ISlotCopyCancel|null);
+
+        /** Control copyReady. */
+        public copyReady?: (troupe.ICopyReady|null);
+
         /** Control kind. */
-        public kind?: ("handoffDone"|"epochAck"|"drain");
+        public kind?: ("handoffDone"|"epochAck"|"drain"|"slotCopy"|"slotCopyAck"|"slotCopyCancel"|"copyReady");
 
         /**
          * Encodes the specified Control message. Does not implicitly {@link troupe.Control.verify|verify} messages.
@@ -581,7 +862,7 @@ export declare namespace troupe {
         /** membership revision at which the node joined (placement order) */
         joinedSeq?: (number|null);
 
-        /** "up" | "leaving" */
+        /** "joining" | "up" | "leaving" */
         status?: (string|null);
 
         /** last heartbeat (wall clock of the writer) */
@@ -609,7 +890,7 @@ export declare namespace troupe {
         /** membership revision at which the node joined (placement order) */
         public joinedSeq: number;
 
-        /** "up" | "leaving" */
+        /** "joining" | "up" | "leaving" */
         public status: string;
 
         /** last heartbeat (wall clock of the writer) */

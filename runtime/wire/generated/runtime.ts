@@ -521,6 +521,8 @@ $root.troupe = (function() {
          * @interface IActorState
          * @property {string|null} [key] ActorState key
          * @property {Uint8Array|null} [state] ActorState state
+         * @property {number|null} [revision] snapshot mode: the store's revision of the key as the old owner left it (0: never stored)
+         * @property {number|null} [seq] the last event-stream sequence the state reflects
          */
 
         /**
@@ -555,6 +557,22 @@ $root.troupe = (function() {
         ActorState.prototype.state = $util.newBuffer([]);
 
         /**
+         * snapshot mode: the store's revision of the key as the old owner left it (0: never stored)
+         * @member {number} revision
+         * @memberof troupe.ActorState
+         * @instance
+         */
+        ActorState.prototype.revision = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * the last event-stream sequence the state reflects
+         * @member {number} seq
+         * @memberof troupe.ActorState
+         * @instance
+         */
+        ActorState.prototype.seq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Encodes the specified ActorState message. Does not implicitly {@link troupe.ActorState.verify|verify} messages.
          * @function encode
          * @memberof troupe.ActorState
@@ -574,6 +592,10 @@ $root.troupe = (function() {
                 writer.uint32(/* id 1, wireType 2 =*/10).string(message.key);
             if (message.state != null && Object.hasOwnProperty.call(message, "state"))
                 writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.state);
+            if (message.revision != null && Object.hasOwnProperty.call(message, "revision"))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.revision);
+            if (message.seq != null && Object.hasOwnProperty.call(message, "seq"))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.seq);
             return writer;
         };
 
@@ -619,6 +641,14 @@ $root.troupe = (function() {
                         message.state = reader.bytes();
                         break;
                     }
+                case 3: {
+                        message.revision = reader.uint64();
+                        break;
+                    }
+                case 4: {
+                        message.seq = reader.uint64();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -648,6 +678,7 @@ $root.troupe = (function() {
          * @property {string|null} [from] HandoffDone from
          * @property {Array.<troupe.IActorState>|null} [actors] HandoffDone actors
          * @property {Array.<troupe.IEnvelope>|null} [buffered] HandoffDone buffered
+         * @property {number|null} [copy] 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since)
          */
 
         /**
@@ -724,6 +755,14 @@ $root.troupe = (function() {
         HandoffDone.prototype.buffered = $util.emptyArray;
 
         /**
+         * 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since)
+         * @member {number} copy
+         * @memberof troupe.HandoffDone
+         * @instance
+         */
+        HandoffDone.prototype.copy = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Encodes the specified HandoffDone message. Does not implicitly {@link troupe.HandoffDone.verify|verify} messages.
          * @function encode
          * @memberof troupe.HandoffDone
@@ -755,6 +794,8 @@ $root.troupe = (function() {
             if (message.buffered != null && message.buffered.length)
                 for (var i = 0; i < message.buffered.length; ++i)
                     $root.troupe.Envelope.encode(message.buffered[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), q + 1).ldelim();
+            if (message.copy != null && Object.hasOwnProperty.call(message, "copy"))
+                writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.copy);
             return writer;
         };
 
@@ -824,6 +865,10 @@ $root.troupe = (function() {
                         message.buffered.push($root.troupe.Envelope.decode(reader, reader.uint32(), undefined, long + 1));
                         break;
                     }
+                case 8: {
+                        message.copy = reader.uint64();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -838,6 +883,649 @@ $root.troupe = (function() {
         };
 
         return HandoffDone;
+    })();
+
+    troupe.SlotCopy = (function() {
+
+        /**
+         * Properties of a SlotCopy.
+         * @memberof troupe
+         * @interface ISlotCopy
+         * @property {string|null} [app] SlotCopy app
+         * @property {string|null} [partition] SlotCopy partition
+         * @property {number|null} [slot] SlotCopy slot
+         * @property {number|null} [copy] SlotCopy copy
+         * @property {number|null} [round] SlotCopy round
+         * @property {Array.<troupe.IActorState>|null} [actors] SlotCopy actors
+         * @property {boolean|null} [last] SlotCopy last
+         */
+
+        /**
+         * Constructs a new SlotCopy.
+         * @memberof troupe
+         * @classdesc Pre-copy ahead of a join (memory mode): a slot's states while its owner keeps serving it, in rounds;
+         * the joiner acknowledges a round's last piece. A handoff-done with `copy` set completes it.
+         * @implements ISlotCopy
+         * @constructor
+         * @param {troupe.ISlotCopy=} [properties] Properties to set
+         */
+        function SlotCopy(properties) {
+            this.actors = [];
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * SlotCopy app.
+         * @member {string} app
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.app = "";
+
+        /**
+         * SlotCopy partition.
+         * @member {string} partition
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.partition = "";
+
+        /**
+         * SlotCopy slot.
+         * @member {number} slot
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.slot = 0;
+
+        /**
+         * SlotCopy copy.
+         * @member {number} copy
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.copy = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * SlotCopy round.
+         * @member {number} round
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.round = 0;
+
+        /**
+         * SlotCopy actors.
+         * @member {Array.<troupe.IActorState>} actors
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.actors = $util.emptyArray;
+
+        /**
+         * SlotCopy last.
+         * @member {boolean} last
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.last = false;
+
+        /**
+         * Encodes the specified SlotCopy message. Does not implicitly {@link troupe.SlotCopy.verify|verify} messages.
+         * @function encode
+         * @memberof troupe.SlotCopy
+         * @static
+         * @param {troupe.ISlotCopy} message SlotCopy message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SlotCopy.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.app != null && Object.hasOwnProperty.call(message, "app"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.app);
+            if (message.partition != null && Object.hasOwnProperty.call(message, "partition"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.partition);
+            if (message.slot != null && Object.hasOwnProperty.call(message, "slot"))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.slot);
+            if (message.copy != null && Object.hasOwnProperty.call(message, "copy"))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.copy);
+            if (message.round != null && Object.hasOwnProperty.call(message, "round"))
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.round);
+            if (message.actors != null && message.actors.length)
+                for (var i = 0; i < message.actors.length; ++i)
+                    $root.troupe.ActorState.encode(message.actors[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
+            if (message.last != null && Object.hasOwnProperty.call(message, "last"))
+                writer.uint32(/* id 7, wireType 0 =*/56).bool(message.last);
+            return writer;
+        };
+
+        /**
+         * Decodes a SlotCopy message from the specified reader or buffer.
+         * @function decode
+         * @memberof troupe.SlotCopy
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {troupe.SlotCopy} SlotCopy
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SlotCopy.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.troupe.SlotCopy();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.app = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.partition = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.slot = reader.uint32();
+                        break;
+                    }
+                case 4: {
+                        message.copy = reader.uint64();
+                        break;
+                    }
+                case 5: {
+                        message.round = reader.uint32();
+                        break;
+                    }
+                case 6: {
+                        if (!(message.actors && message.actors.length))
+                            message.actors = [];
+                        message.actors.push($root.troupe.ActorState.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
+                case 7: {
+                        message.last = reader.bool();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return SlotCopy;
+    })();
+
+    troupe.SlotCopyAck = (function() {
+
+        /**
+         * Properties of a SlotCopyAck.
+         * @memberof troupe
+         * @interface ISlotCopyAck
+         * @property {string|null} [app] SlotCopyAck app
+         * @property {string|null} [partition] SlotCopyAck partition
+         * @property {number|null} [slot] SlotCopyAck slot
+         * @property {number|null} [copy] SlotCopyAck copy
+         * @property {number|null} [round] SlotCopyAck round
+         * @property {boolean|null} [ok] SlotCopyAck ok
+         */
+
+        /**
+         * Constructs a new SlotCopyAck.
+         * @memberof troupe
+         * @classdesc The joiner staged a round of a slot's pre-copy (ok) or refused it (its staging is full).
+         * @implements ISlotCopyAck
+         * @constructor
+         * @param {troupe.ISlotCopyAck=} [properties] Properties to set
+         */
+        function SlotCopyAck(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * SlotCopyAck app.
+         * @member {string} app
+         * @memberof troupe.SlotCopyAck
+         * @instance
+         */
+        SlotCopyAck.prototype.app = "";
+
+        /**
+         * SlotCopyAck partition.
+         * @member {string} partition
+         * @memberof troupe.SlotCopyAck
+         * @instance
+         */
+        SlotCopyAck.prototype.partition = "";
+
+        /**
+         * SlotCopyAck slot.
+         * @member {number} slot
+         * @memberof troupe.SlotCopyAck
+         * @instance
+         */
+        SlotCopyAck.prototype.slot = 0;
+
+        /**
+         * SlotCopyAck copy.
+         * @member {number} copy
+         * @memberof troupe.SlotCopyAck
+         * @instance
+         */
+        SlotCopyAck.prototype.copy = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * SlotCopyAck round.
+         * @member {number} round
+         * @memberof troupe.SlotCopyAck
+         * @instance
+         */
+        SlotCopyAck.prototype.round = 0;
+
+        /**
+         * SlotCopyAck ok.
+         * @member {boolean} ok
+         * @memberof troupe.SlotCopyAck
+         * @instance
+         */
+        SlotCopyAck.prototype.ok = false;
+
+        /**
+         * Encodes the specified SlotCopyAck message. Does not implicitly {@link troupe.SlotCopyAck.verify|verify} messages.
+         * @function encode
+         * @memberof troupe.SlotCopyAck
+         * @static
+         * @param {troupe.ISlotCopyAck} message SlotCopyAck message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SlotCopyAck.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.app != null && Object.hasOwnProperty.call(message, "app"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.app);
+            if (message.partition != null && Object.hasOwnProperty.call(message, "partition"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.partition);
+            if (message.slot != null && Object.hasOwnProperty.call(message, "slot"))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.slot);
+            if (message.copy != null && Object.hasOwnProperty.call(message, "copy"))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.copy);
+            if (message.round != null && Object.hasOwnProperty.call(message, "round"))
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.round);
+            if (message.ok != null && Object.hasOwnProperty.call(message, "ok"))
+                writer.uint32(/* id 6, wireType 0 =*/48).bool(message.ok);
+            return writer;
+        };
+
+        /**
+         * Decodes a SlotCopyAck message from the specified reader or buffer.
+         * @function decode
+         * @memberof troupe.SlotCopyAck
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {troupe.SlotCopyAck} SlotCopyAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SlotCopyAck.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.troupe.SlotCopyAck();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.app = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.partition = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.slot = reader.uint32();
+                        break;
+                    }
+                case 4: {
+                        message.copy = reader.uint64();
+                        break;
+                    }
+                case 5: {
+                        message.round = reader.uint32();
+                        break;
+                    }
+                case 6: {
+                        message.ok = reader.bool();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return SlotCopyAck;
+    })();
+
+    troupe.SlotCopyCancel = (function() {
+
+        /**
+         * Properties of a SlotCopyCancel.
+         * @memberof troupe
+         * @interface ISlotCopyCancel
+         * @property {string|null} [app] SlotCopyCancel app
+         * @property {string|null} [partition] SlotCopyCancel partition
+         * @property {number|null} [slot] SlotCopyCancel slot
+         * @property {number|null} [copy] SlotCopyCancel copy
+         */
+
+        /**
+         * Constructs a new SlotCopyCancel.
+         * @memberof troupe
+         * @classdesc The sender gave a slot's pre-copy up: the joiner drops what it staged.
+         * @implements ISlotCopyCancel
+         * @constructor
+         * @param {troupe.ISlotCopyCancel=} [properties] Properties to set
+         */
+        function SlotCopyCancel(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * SlotCopyCancel app.
+         * @member {string} app
+         * @memberof troupe.SlotCopyCancel
+         * @instance
+         */
+        SlotCopyCancel.prototype.app = "";
+
+        /**
+         * SlotCopyCancel partition.
+         * @member {string} partition
+         * @memberof troupe.SlotCopyCancel
+         * @instance
+         */
+        SlotCopyCancel.prototype.partition = "";
+
+        /**
+         * SlotCopyCancel slot.
+         * @member {number} slot
+         * @memberof troupe.SlotCopyCancel
+         * @instance
+         */
+        SlotCopyCancel.prototype.slot = 0;
+
+        /**
+         * SlotCopyCancel copy.
+         * @member {number} copy
+         * @memberof troupe.SlotCopyCancel
+         * @instance
+         */
+        SlotCopyCancel.prototype.copy = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Encodes the specified SlotCopyCancel message. Does not implicitly {@link troupe.SlotCopyCancel.verify|verify} messages.
+         * @function encode
+         * @memberof troupe.SlotCopyCancel
+         * @static
+         * @param {troupe.ISlotCopyCancel} message SlotCopyCancel message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SlotCopyCancel.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.app != null && Object.hasOwnProperty.call(message, "app"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.app);
+            if (message.partition != null && Object.hasOwnProperty.call(message, "partition"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.partition);
+            if (message.slot != null && Object.hasOwnProperty.call(message, "slot"))
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.slot);
+            if (message.copy != null && Object.hasOwnProperty.call(message, "copy"))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.copy);
+            return writer;
+        };
+
+        /**
+         * Decodes a SlotCopyCancel message from the specified reader or buffer.
+         * @function decode
+         * @memberof troupe.SlotCopyCancel
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {troupe.SlotCopyCancel} SlotCopyCancel
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SlotCopyCancel.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.troupe.SlotCopyCancel();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.app = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.partition = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.slot = reader.uint32();
+                        break;
+                    }
+                case 4: {
+                        message.copy = reader.uint64();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return SlotCopyCancel;
+    })();
+
+    troupe.CopyReady = (function() {
+
+        /**
+         * Properties of a CopyReady.
+         * @memberof troupe
+         * @interface ICopyReady
+         * @property {number|null} [epoch] CopyReady epoch
+         */
+
+        /**
+         * Constructs a new CopyReady.
+         * @memberof troupe
+         * @classdesc Everything the sender will hand the joiner is pre-copied (as of view `epoch`).
+         * @implements ICopyReady
+         * @constructor
+         * @param {troupe.ICopyReady=} [properties] Properties to set
+         */
+        function CopyReady(properties) {
+            if (properties)
+                for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * CopyReady epoch.
+         * @member {number} epoch
+         * @memberof troupe.CopyReady
+         * @instance
+         */
+        CopyReady.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Encodes the specified CopyReady message. Does not implicitly {@link troupe.CopyReady.verify|verify} messages.
+         * @function encode
+         * @memberof troupe.CopyReady
+         * @static
+         * @param {troupe.ICopyReady} message CopyReady message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        CopyReady.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.epoch != null && Object.hasOwnProperty.call(message, "epoch"))
+                writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.epoch);
+            return writer;
+        };
+
+        /**
+         * Decodes a CopyReady message from the specified reader or buffer.
+         * @function decode
+         * @memberof troupe.CopyReady
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {troupe.CopyReady} CopyReady
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        CopyReady.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            var end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.troupe.CopyReady();
+            while (reader.pos < end) {
+                var tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.epoch = reader.uint64();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        return CopyReady;
     })();
 
     troupe.EpochAck = (function() {
@@ -1063,6 +1751,10 @@ $root.troupe = (function() {
          * @property {troupe.IHandoffDone|null} [handoffDone] Control handoffDone
          * @property {troupe.IEpochAck|null} [epochAck] Control epochAck
          * @property {troupe.IDrain|null} [drain] Control drain
+         * @property {troupe.ISlotCopy|null} [slotCopy] Control slotCopy
+         * @property {troupe.ISlotCopyAck|null} [slotCopyAck] Control slotCopyAck
+         * @property {troupe.ISlotCopyCancel|null} [slotCopyCancel] Control slotCopyCancel
+         * @property {troupe.ICopyReady|null} [copyReady] Control copyReady
          */
 
         /**
@@ -1104,17 +1796,49 @@ $root.troupe = (function() {
          */
         Control.prototype.drain = null;
 
+        /**
+         * Control slotCopy.
+         * @member {troupe.ISlotCopy|null|undefined} slotCopy
+         * @memberof troupe.Control
+         * @instance
+         */
+        Control.prototype.slotCopy = null;
+
+        /**
+         * Control slotCopyAck.
+         * @member {troupe.ISlotCopyAck|null|undefined} slotCopyAck
+         * @memberof troupe.Control
+         * @instance
+         */
+        Control.prototype.slotCopyAck = null;
+
+        /**
+         * Control slotCopyCancel.
+         * @member {troupe.ISlotCopyCancel|null|undefined} slotCopyCancel
+         * @memberof troupe.Control
+         * @instance
+         */
+        Control.prototype.slotCopyCancel = null;
+
+        /**
+         * Control copyReady.
+         * @member {troupe.ICopyReady|null|undefined} copyReady
+         * @memberof troupe.Control
+         * @instance
+         */
+        Control.prototype.copyReady = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * Control kind.
-         * @member {"handoffDone"|"epochAck"|"drain"|undefined} kind
+         * @member {"handoffDone"|"epochAck"|"drain"|"slotCopy"|"slotCopyAck"|"slotCopyCancel"|"copyReady"|undefined} kind
          * @memberof troupe.Control
          * @instance
          */
         Object.defineProperty(Control.prototype, "kind", {
-            get: $util.oneOfGetter($oneOfFields = ["handoffDone", "epochAck", "drain"]),
+            get: $util.oneOfGetter($oneOfFields = ["handoffDone", "epochAck", "drain", "slotCopy", "slotCopyAck", "slotCopyCancel", "copyReady"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -1140,6 +1864,14 @@ $root.troupe = (function() {
                 $root.troupe.EpochAck.encode(message.epochAck, writer.uint32(/* id 2, wireType 2 =*/18).fork(), q + 1).ldelim();
             if (message.drain != null && Object.hasOwnProperty.call(message, "drain"))
                 $root.troupe.Drain.encode(message.drain, writer.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+            if (message.slotCopy != null && Object.hasOwnProperty.call(message, "slotCopy"))
+                $root.troupe.SlotCopy.encode(message.slotCopy, writer.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
+            if (message.slotCopyAck != null && Object.hasOwnProperty.call(message, "slotCopyAck"))
+                $root.troupe.SlotCopyAck.encode(message.slotCopyAck, writer.uint32(/* id 5, wireType 2 =*/42).fork(), q + 1).ldelim();
+            if (message.slotCopyCancel != null && Object.hasOwnProperty.call(message, "slotCopyCancel"))
+                $root.troupe.SlotCopyCancel.encode(message.slotCopyCancel, writer.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
+            if (message.copyReady != null && Object.hasOwnProperty.call(message, "copyReady"))
+                $root.troupe.CopyReady.encode(message.copyReady, writer.uint32(/* id 7, wireType 2 =*/58).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -1187,6 +1919,22 @@ $root.troupe = (function() {
                     }
                 case 3: {
                         message.drain = $root.troupe.Drain.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 4: {
+                        message.slotCopy = $root.troupe.SlotCopy.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 5: {
+                        message.slotCopyAck = $root.troupe.SlotCopyAck.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 6: {
+                        message.slotCopyCancel = $root.troupe.SlotCopyCancel.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 7: {
+                        message.copyReady = $root.troupe.CopyReady.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -1565,7 +2313,7 @@ $root.troupe = (function() {
          * @interface IMemberRecord
          * @property {string|null} [nodeId] MemberRecord nodeId
          * @property {number|null} [joinedSeq] membership revision at which the node joined (placement order)
-         * @property {string|null} [status] "up" | "leaving"
+         * @property {string|null} [status] "joining" | "up" | "leaving"
          * @property {number|null} [heartbeatMs] last heartbeat (wall clock of the writer)
          * @property {string|null} [http] HTTP address, if any
          * @property {string|null} [incarnation] random per process start
@@ -1603,7 +2351,7 @@ $root.troupe = (function() {
         MemberRecord.prototype.joinedSeq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
-         * "up" | "leaving"
+         * "joining" | "up" | "leaving"
          * @member {string} status
          * @memberof troupe.MemberRecord
          * @instance

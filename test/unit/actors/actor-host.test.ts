@@ -113,8 +113,8 @@ describe("ActorHost", () => {
     for (const k of keys) bySlot.set(slotOf(k, 256), [...(bySlot.get(slotOf(k, 256)) ?? []), k]);
     let total = 0;
     for (const [slot, ks] of bySlot) {
-      const taken = await host.takeSlot(slot);
-      expect(taken.map(([k]) => k).sort()).toEqual([...ks].sort());
+      const taken = (await host.takeSlot(slot)).all();
+      expect(taken.map((a) => a.key).sort()).toEqual([...ks].sort());
       total += taken.length;
     }
     expect(total).toBe(keys.length);
