@@ -11,7 +11,15 @@ export type DriverMessage =
   | { type: "sink"; host: string; port: number }
   | { type: "loyal-sent"; count: number }
   | { type: "warm" }
-  | { type: "done"; clicksSent: number; firstClickMs: number; lastEmailMs: number; emails: number; expected: number; duplicates: number; missing: number; clickToEmail: ClickToEmail };
+  | { type: "done"; clicksSent: number; firstClickMs: number; lastEmailMs: number; emails: number; expected: number; duplicates: number; missing: number; clickToEmail: ClickToEmail }
+  | { type: "window"; clickToEmail: ClickToEmail };
+
+/** Asks for the click-to-email figures of the clicks written between two wall-clock times (ms since the epoch); answered by a `window` message. */
+export interface DriverWindow {
+  type: "window";
+  fromMs: number;
+  toMs: number;
+}
 
 /** Click written (by this driver) to its email received (by this driver), in ms: what an outside client sees. */
 export interface ClickToEmail {
@@ -42,17 +50,22 @@ async function main(): Promise<void> {
   let lastEmailMs = 0;
   // When each click was written (performance.now), by click number: an email's latency is its arrival minus this.
   let writtenAt = new Float64Array(0);
+  // Each click's own latency (its first email), so that a window of clicks can be asked about afterwards.
+  let latencyOf = new Float32Array(0);
   const clickToEmail = new LatencyHistogram();
-  process.on("message", async (msg: DriverStart | { type: "clicks" } | { type: "init"; spec: WorkloadSpec } | { type: "exit" }) => {
+  process.on("message", async (msg: DriverStart | DriverWindow | { type: "clicks" } | { type: "init"; spec: WorkloadSpec } | { type: "exit" }) => {
     if (msg.type === "init") {
       for (const id of expectedEmails(msg.spec)) expected.add(id);
       sink = new EmailSinkReceiver(expected);
       writtenAt = new Float64Array(msg.spec.clicks);
+      latencyOf = new Float32Array(msg.spec.clicks);
       sink.onEmail = (clickId) => {
         const now = performance.now();
         lastEmailMs = performance.timeOrigin + now;
         const n = Number(clickId.slice(6)); // "click-<n>"
-        if (writtenAt[n]) clickToEmail.record(now - writtenAt[n]!);
+        if (!writtenAt[n]) return;
+        clickToEmail.record(now - writtenAt[n]!);
+        if (!latencyOf[n]) latencyOf[n] = Math.max(now - writtenAt[n]!, 1e-3);
       };
       const addr = await sink.start();
       send({ type: "sink", ...addr });
@@ -93,11 +106,20 @@ async function main(): Promise<void> {
         const s = sink!.summary();
         send({ type: "done", clicksSent: sent, firstClickMs, lastEmailMs, emails: s.unique, expected: s.expected, duplicates: s.duplicates, missing: s.missing, clickToEmail: { count: clickToEmail.count, p50Ms: clickToEmail.quantile(0.5), p99Ms: clickToEmail.quantile(0.99), p999Ms: clickToEmail.quantile(0.999), maxMs: clickToEmail.max } });
       });
+    } else if (msg.type === "window") {
+      send({ type: "window", clickToEmail: windowFigures(writtenAt, latencyOf, msg.fromMs - performance.timeOrigin, msg.toMs - performance.timeOrigin) });
     } else if (msg.type === "exit") {
       await sink?.close();
       process.exit(0);
     }
   });
+}
+
+// The clicks written in [from, to] (this process's performance.now) that got an email, as a histogram.
+function windowFigures(writtenAt: Float64Array, latencyOf: Float32Array, from: number, to: number): ClickToEmail {
+  const h = new LatencyHistogram();
+  for (let n = 0; n < writtenAt.length; n++) if (writtenAt[n]! >= from && writtenAt[n]! <= to && latencyOf[n]) h.record(latencyOf[n]!);
+  return { count: h.count, p50Ms: h.quantile(0.5), p99Ms: h.quantile(0.99), p999Ms: h.quantile(0.999), maxMs: h.max };
 }
 
 void main();

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { WorkloadSpec } from "../apps/loyalty/workload.js";
 import type { ClusterInfo } from "../runtime/node/cluster-info.js";
 import { ProcessCluster, type NodeProcess } from "../runtime/testing/process-cluster.js";
-import type { ClickToEmail, DriverMessage, DriverStart } from "./loyalty-driver.js";
+import type { ClickToEmail, DriverMessage, DriverStart, DriverWindow } from "./loyalty-driver.js";
 
 /** One measured run through node processes. */
 export interface ProcessRun {
@@ -181,4 +181,80 @@ export async function runRebalance(natsUrl: string, actors: number, rate: number
     await cluster.stop();
     driver.child.send({ type: "exit" });
   }
+}
+
+/** What an outside client saw while a node joined a loaded cluster. */
+export interface JoinRun {
+  /** Every measured click, written to its email received (ms). */
+  clickToEmail: ClickToEmail;
+  /** The clicks written between the 4th node's start and the cluster agreeing on the new epoch with no slot in handoff. */
+  duringMove: ClickToEmail;
+  moveMs: number;
+  emails: number;
+  expected: number;
+  duplicates: number;
+  missing: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** 3 node processes take clicks at `rate` over `customers` (all loyal); about 2 s in, a 4th node joins: what does a click cost meanwhile? */
+export async function runJoinUnderLoad(natsUrl: string, o: { customers: number; rate: number; state: "memory" | "snapshot" | "durable"; seconds?: number; joinAfterMs?: number }): Promise<JoinRun> {
+  // A second of clicks warms the 3 nodes up, unmeasured; the 4th node is cold by nature, that is what is measured.
+  const warmup = o.rate;
+  const spec: WorkloadSpec = { customers: o.customers, loyalFraction: 1, clicks: warmup + o.rate * (o.seconds ?? 8), seed: 7 };
+  const driver = await startDriver(spec);
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: benchLogLevel() }, args: ["--cluster", `join${Date.now() % 100000}`, "--state", o.state] });
+  try {
+    for (let i = 0; i < 3; i++) await cluster.addNode({ sources: i === 0 ? ["loyal", "clicks"] : ["clicks"] });
+    await cluster.waitForStable();
+    const ns = [...cluster.nodes.values()];
+    const clicks = ns.map((n) => ({ host: "127.0.0.1", port: n.sources.clicks! }));
+    driver.child.send({ type: "start", spec, loyal: { host: "127.0.0.1", port: ns[0]!.sources.loyal! }, clicks, rate: o.rate, connections: 3, warmup } satisfies DriverStart);
+    const loyal = (await driver.next()) as Extract<DriverMessage, { type: "loyal-sent" }>;
+    await loyalSettled(ns, loyal.count, o.state);
+    driver.child.send({ type: "clicks" });
+    await driver.next(); // warm
+    driver.child.send({ type: "go" });
+    await sleep(o.joinAfterMs ?? 2000); // steady load before the join
+    const fromMs = performance.timeOrigin + performance.now();
+    await cluster.addNode({ waitReady: false });
+    await joined([...cluster.nodes.values()]);
+    const toMs = performance.timeOrigin + performance.now();
+    if (process.env.TROUPE_BENCH_DEBUG) for (const n of cluster.nodes.values()) for (const l of n.logs) if (/epoch changed|rebalance complete|joined|node started|handoff|flushed/.test(l)) console.log(l.slice(0, 260));
+    const done = (await driver.next()) as Extract<DriverMessage, { type: "done" }>;
+    // Asked only after `done`: before it, the driver takes any message as its next step.
+    driver.child.send({ type: "window", fromMs, toMs } satisfies DriverWindow);
+    const during = (await driver.next()) as Extract<DriverMessage, { type: "window" }>;
+    return { clickToEmail: done.clickToEmail, duringMove: during.clickToEmail, moveMs: toMs - fromMs, emails: done.emails, expected: done.expected, duplicates: done.duplicates, missing: done.missing };
+  } finally {
+    await cluster.stop();
+    driver.child.send({ type: "exit" });
+  }
+}
+
+// The loyal records applied and, in snapshot and durable mode, stored by write-behind too (a steady state, not a backlog of writes).
+async function loyalSettled(ns: readonly NodeProcess[], count: number, state: string): Promise<void> {
+  while (appliedOf(await infos(ns), "saveLoyalCustomer") < count) await sleep(50);
+  if (state === "memory") return;
+  while ((await infos(ns)).reduce((a, i) => a + i.stateStore.writes, 0) < count) await sleep(50);
+}
+
+// A node at `epoch` with `members` members, no slot in handoff, and owning every slot the epoch gives it.
+function settledAt(i: ClusterInfo, epoch: number, members: number): boolean {
+  return i.epoch === epoch && i.members.length === members && i.slotsInHandoff === 0 && i.slotsOwned === i.members.find((m) => m.id === i.node)?.slots;
+}
+
+// Until every node agrees on the epoch with all of them as members, no slot in handoff, and the newest has received slots.
+// Every 50 ms: polling /cluster loads the nodes being measured.
+async function joined(ns: readonly NodeProcess[], timeoutMs = 60_000): Promise<void> {
+  const newest = ns[ns.length - 1]!;
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const is = await infos(ns).catch(() => undefined); // the newest serves /cluster only once it has started
+    if (is && is.every((i) => settledAt(i, is[0]!.epoch, ns.length)) && is[is.length - 1]!.handoff.count > 0) return;
+    if (newest.exitCode !== null) throw new Error(`node ${newest.id} exited with ${newest.exitCode}:\n${newest.logs.slice(-20).join("\n")}`);
+    await sleep(50);
+  }
+  throw new Error(`the ${ns.length}th node did not join within ${timeoutMs} ms`);
 }

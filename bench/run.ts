@@ -7,7 +7,7 @@ import { bytesPerActor } from "./actor-memory.js";
 import { runEmbeddedLoyalty, type LoyaltyRun } from "./embedded-loyalty.js";
 import { topSelfTime } from "./profile-summary.js";
 import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
-import { runProcessLoyalty, runRebalance, type ProcessRun } from "./process-loyalty.js";
+import { runJoinUnderLoad, runProcessLoyalty, runRebalance, type ProcessRun } from "./process-loyalty.js";
 import { runMemoryBudget } from "./memory-budget.js";
 import { compareCodecs } from "./codecs.js";
 import { HotKeys } from "../runtime/observability/hot-keys.js";
@@ -138,20 +138,41 @@ async function nats(): Promise<void> {
   }
 }
 
+// TROUPE_BENCH_REBALANCE=move (1 -> 2 nodes) or =join (3 -> 4 nodes at 10k clicks/s) runs one half of the section; default both.
 async function rebalance(): Promise<void> {
-  console.log("\n== Rebalance: 100k active actors on 1 node, a 2nd node joins under 20k events/s (node processes, NATS) ==");
+  const only = process.env.TROUPE_BENCH_REBALANCE;
   const server = await startNatsServer();
   try {
-    // Memory mode moves the states in the handoff; snapshot and durable store each slot's dirty actors in KV first
-    // (every loyalty click changes its actor's state, so at 20k clicks/s over 100k actors most of a slot is dirty)
-    // and the new owner loads them on demand.
-    for (const state of ["memory", "snapshot", "durable"] as const) {
-      const r = await runRebalance(server.url, 100_000, 20_000, state);
-      console.log(`${state.padEnd(8)} actors ${f(r.actors)}; whole move ${f(r.rebalanceMs)} ms; per-slot pause p50 ${f(r.pauseP50Ms, 1)} ms  p99 ${f(r.pauseP99Ms, 1)} ms  max ${f(r.pauseMaxMs, 1)} ms`);
-      console.log(`${"".padEnd(8)} events/s during the move: ${f(r.eventsPerSecondDuringMove)} (offered 20,000/s); emails ${f(r.emails)}/${f(r.expected)}`);
-    }
+    if (only !== "join") await moveOneToTwo(server.url);
+    if (only !== "move") await joinUnderLoad(server.url);
   } finally {
     await server.stop();
+  }
+}
+
+async function moveOneToTwo(natsUrl: string): Promise<void> {
+  console.log("\n== Rebalance: 100k active actors on 1 node, a 2nd node joins under 20k events/s (node processes, NATS) ==");
+  // Memory mode moves the states in the handoff; snapshot and durable store each slot's dirty actors in KV first
+  // (every loyalty click changes its actor's state, so at 20k clicks/s over 100k actors most of a slot is dirty)
+  // and the new owner loads them on demand.
+  for (const state of ["memory", "snapshot", "durable"] as const) {
+    const r = await runRebalance(natsUrl, 100_000, 20_000, state);
+    console.log(`${state.padEnd(8)} actors ${f(r.actors)}; whole move ${f(r.rebalanceMs)} ms; per-slot pause p50 ${f(r.pauseP50Ms, 1)} ms  p99 ${f(r.pauseP99Ms, 1)} ms  max ${f(r.pauseMaxMs, 1)} ms`);
+    console.log(`${"".padEnd(8)} events/s during the move: ${f(r.eventsPerSecondDuringMove)} (offered 20,000/s); emails ${f(r.emails)}/${f(r.expected)}`);
+  }
+}
+
+// Issue 16's figure: the slowest click an outside client sees while a 4th node joins (every customer loyal: every click is an email).
+async function joinUnderLoad(natsUrl: string): Promise<void> {
+  console.log("\n== Join under load: 3 node processes, 100k customers, 10k clicks/s for 8 s; a 4th node joins 2 s in (click written to email received) ==");
+  const ms = (n: number) => f(n, n < 10 ? 1 : 0);
+  for (const state of ["memory", "snapshot", "durable"] as const) {
+    const r = await runJoinUnderLoad(natsUrl, { customers: 100_000, rate: 10_000, state });
+    const c = r.clickToEmail;
+    console.log(
+      `join under load, ${state}: 3 -> 4 nodes at 10k clicks/s, 100k customers: click to email p50 ${ms(c.p50Ms)} ms p99 ${ms(c.p99Ms)} ms p99.9 ${ms(c.p999Ms)} ms max ${ms(c.maxMs)} ms ` +
+        `(max during the move ${ms(r.duringMove.maxMs)} ms, ${f(r.duringMove.count)} clicks in ${f(r.moveMs)} ms); emails ${f(r.emails)}/${f(r.expected)}, duplicates ${f(r.duplicates)}, missing ${f(r.missing)}`,
+    );
   }
 }
 
