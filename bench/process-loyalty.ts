@@ -44,7 +44,7 @@ export async function startDriver(spec: WorkloadSpec): Promise<{ child: ChildPro
 // TROUPE_BENCH_PROFILE=dir: each node process writes a CPU profile there when it exits.
 function profileFlags(): string[] {
   const dir = process.env.TROUPE_BENCH_PROFILE;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...(process.env.TROUPE_BENCH_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.TROUPE_BENCH_PROFILE_INTERVAL_US}`] : [])] : [];
 }
 
 /** Sum of a step's applied count over node infos. */
@@ -121,7 +121,12 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
 /** What a live rebalance under load measured. */
 export interface RebalanceRun {
   actors: number;
+  /** The switch: from the epoch that moved slots to the last handoff (the longer node's). */
   rebalanceMs: number;
+  /** The warm join before it: the 2nd node joining (owning nothing) while its future slots were pre-copied. */
+  precopyMs: number;
+  /** Bytes of actor state the 1st node sent (pre-copy and handoffs). */
+  stateBytes: number;
   pauseP50Ms: number;
   pauseP99Ms: number;
   pauseMaxMs: number;
@@ -169,6 +174,8 @@ export async function runRebalance(natsUrl: string, actors: number, rate: number
     return {
       actors: active,
       rebalanceMs: Math.max(i1.handoff.lastRebalanceMs, i2.handoff.lastRebalanceMs),
+      precopyMs: i2.handoff.warmJoin.lastJoinMs,
+      stateBytes: i1.handoff.stateBytesSent,
       pauseP50Ms: i2.handoff.p50Ms,
       pauseP99Ms: i2.handoff.p99Ms,
       pauseMaxMs: i2.handoff.maxMs,

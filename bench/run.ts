@@ -157,7 +157,7 @@ async function moveOneToTwo(natsUrl: string): Promise<void> {
   // and the new owner loads them on demand.
   for (const state of ["memory", "snapshot", "durable"] as const) {
     const r = await runRebalance(natsUrl, 100_000, 20_000, state);
-    console.log(`${state.padEnd(8)} actors ${f(r.actors)}; whole move ${f(r.rebalanceMs)} ms; per-slot pause p50 ${f(r.pauseP50Ms, 1)} ms  p99 ${f(r.pauseP99Ms, 1)} ms  max ${f(r.pauseMaxMs, 1)} ms`);
+    console.log(`${state.padEnd(8)} actors ${f(r.actors)}; whole move ${f(r.precopyMs + r.rebalanceMs)} ms (pre-copy while serving ${f(r.precopyMs)} ms, then the switch ${f(r.rebalanceMs)} ms; ${f(r.stateBytes / 2 ** 20, 1)} MiB of state sent); per-slot pause p50 ${f(r.pauseP50Ms, 1)} ms  p99 ${f(r.pauseP99Ms, 1)} ms  max ${f(r.pauseMaxMs, 1)} ms`);
     console.log(`${"".padEnd(8)} events/s during the move: ${f(r.eventsPerSecondDuringMove)} (offered 20,000/s); emails ${f(r.emails)}/${f(r.expected)}`);
   }
 }

@@ -256,6 +256,14 @@ export class ActorHost {
     return actors?.size ?? 0;
   }
 
+  /** Marks the actors of `actors`' keys dirty again (a handoff that took their states did not go). */
+  markDirty(slot: number, actors: readonly ActorHandoff[]): void {
+    for (const { key } of actors) {
+      const a = this.active.peek(key, slot) ?? this.evicting.get(key);
+      if (a && !a.dropped) a.dirty = true;
+    }
+  }
+
   /** Installs pre-copied states as stored (passive) actors of `slot`, each activating on its first event; active ones where the store cannot. */
   installStored(slot: number, states: Map<string, unknown>): void {
     const store = this.ctx.store;
@@ -277,7 +285,7 @@ export class ActorHost {
   }
 
   /**
-   * Snapshot mode: once the slot's writes in flight are done, the states of its actors not stored yet,
+   * Snapshot and durable modes: once the slot's writes in flight are done, the states of its actors not stored yet,
    * with the revision each left in the store: they travel with the handoff instead of being written
    * first (the next owner writes them behind, as its own). The slot must be idle.
    */

@@ -1,4 +1,5 @@
 import type { NodeStatus } from "./node-status.js";
+import type { WarmJoins } from "./warm-joins.js";
 import type { ProcessHealthInfo } from "../observability/process-health.js";
 import type { LatencyHistogram } from "../observability/latency-histogram.js";
 
@@ -44,7 +45,20 @@ export interface ClusterInfo {
   /** This process's event-loop delay and GC pauses (since start or the last `POST /stats/reset`). */
   readonly process: ProcessHealthInfo;
   /** Per-slot handoff pauses seen by this node (ms), and the last rebalance's duration. */
-  readonly handoff: { readonly count: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly rebalances: number; readonly lastRebalanceMs: number };
+  readonly handoff: {
+    readonly count: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly maxMs: number;
+    readonly rebalances: number;
+    readonly lastRebalanceMs: number;
+    /** Handoffs sent and received, and bytes of actor state sent (handoffs and pre-copies). */
+    readonly sent: number;
+    readonly received: number;
+    readonly stateBytesSent: number;
+    /** Warm joins: pre-copies sent from here, and this node's own join (joining now, how long its last one waited). */
+    readonly warmJoin: ReturnType<WarmJoins["info"]>;
+  };
   readonly apps: ReadonlyArray<{ name: string; steps: Record<string, number>; partitions: ReadonlyArray<{ name: string; slots: number; owned: number; gaining: number; losing: number; actors: number; ownedSlots: number[] }> }>;
 }
 
@@ -118,6 +132,10 @@ export function clusterInfo(node: NodeStatus): ClusterInfo {
       maxMs: node.pauses.max,
       rebalances: node.handoff.rebalances,
       lastRebalanceMs: node.handoff.lastRebalanceMs,
+      sent: node.handoff.sent,
+      received: node.handoff.received,
+      stateBytesSent: node.transport.stateBytesSent ?? 0,
+      warmJoin: node.warm.info(),
     },
     apps,
   };

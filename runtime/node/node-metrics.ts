@@ -109,6 +109,12 @@ export class NodeMetrics {
       for (const a of node.apps.values()) a.tables.forEach((t, i) => set({ app: a.name, partition: a.app.partitions[i]!.name }, t.counts().owned));
     });
     gauge("troupe_slots_in_handoff", "Slots being handed to or from this node", [], (set) => set({}, node.handoff.inTransition()));
+    counter("troupe_handoff_state_bytes_total", "Bytes of actor state sent to other nodes in handoffs and pre-copies", [], (set) => set({}, node.transport.stateBytesSent ?? 0));
+    counter("troupe_precopy_total", "Pre-copies for warm joins sent from this node: slots, rounds, actors, refused, cancelled, deltas (handoffs that sent only what changed), deltaActors, whole (handoffs of a pre-copied slot sent whole)", ["counter"], (set) => {
+      for (const [k, v] of Object.entries(node.warm.preCopy.stats)) set({ counter: k }, v);
+    });
+    gauge("troupe_precopy_slots", "Slots this node is pre-copying to joining members", [], (set) => set({}, node.warm.preCopy.pending));
+    gauge("troupe_precopy_staged_actors", "Actor states pre-copied to this node, staged until their slots' handoffs", [], (set) => set({}, node.warm.staging.actors));
     gauge("troupe_epoch", "Current placement epoch", [], (set) => set({}, node.handoff.epoch));
     counter("troupe_rebalances_total", "Rebalances completed on this node", [], (set) => set({}, node.handoff.rebalances));
     gauge("troupe_last_rebalance_seconds", "Duration of the last completed rebalance", [], (set) => set({}, node.handoff.lastRebalanceMs / 1000));

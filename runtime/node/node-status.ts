@@ -6,6 +6,7 @@ import type { DeadLetters } from "../observability/dead-letters.js";
 import type { LatencyHistogram } from "../observability/latency-histogram.js";
 import type { ProcessHealth } from "../observability/process-health.js";
 import type { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
+import type { WarmJoins } from "./warm-joins.js";
 import type { EventLog } from "../state/event-log.js";
 import type { StateStore } from "../state/state-store.js";
 import type { StateMode } from "../types.js";
@@ -36,6 +37,8 @@ export interface NodeStatus {
   readonly health: ProcessHealth;
   readonly router: Router;
   readonly handoff: HandoffCoordinator;
+  /** Warm joins: pre-copies to joining members and this node's own join. */
+  readonly warm: WarmJoins;
   readonly eventLog: EventLog | undefined;
   readonly durable: DurableSlots | undefined;
   readonly seat: MembershipSeat;

@@ -419,7 +419,8 @@ export class Node implements NodeStatus {
         break;
       case "handoff-done":
         this.handoff.onHandoffDone(msg);
-        this.durable?.reconcile();
+        // Coalesced: a rebalance brings many handoffs at once, and each reconcile may restart a reader.
+        this.durable?.poke();
         this.dispatcher.redeliverParked();
         break;
       case "slot-copy":

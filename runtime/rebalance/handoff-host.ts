@@ -22,8 +22,10 @@ export interface HandoffActors {
   installStored(slot: number, states: Map<string, unknown>): void;
   /** Installs actor states that arrived in a handoff. */
   install(slot: number, actors: readonly ActorHandoff[]): void;
-  /** Snapshot mode: the slot's states not stored yet (after its writes in flight), to travel with the handoff. */
+  /** Snapshot and durable modes: the slot's states not stored yet (after its writes in flight), to travel with the handoff. */
   takeUnstored(slot: number): Promise<ActorHandoff[]>;
+  /** The handoff that took these did not go: they are not stored yet after all. */
+  markDirty(slot: number, actors: readonly ActorHandoff[]): void;
   /** Takes the events queued (not yet started) in the slot's actors, in order. */
   detachQueued(slot: number): Envelope[];
   /** Writes the slot's dirty states (snapshot and durable modes: the next owner reads them from the store). */

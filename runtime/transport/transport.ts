@@ -36,6 +36,8 @@ export interface Transport {
   reassemblyBytes?(): number;
   /** Resolves once everything sent has been delivered (or acknowledged), or after `timeoutMs` with false. */
   flush(timeoutMs: number): Promise<boolean>;
+  /** Bytes of actor state sent in handoffs and pre-copies (transports that encode states). */
+  readonly stateBytesSent?: number;
   /** Counters of the transport (messages, retransmissions, repeats dropped...), for /cluster and metrics. */
   readonly stats?: Readonly<Record<string, number>>;
   /** Acknowledgement round trips (ms), for transports that acknowledge. */
