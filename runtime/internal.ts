@@ -12,3 +12,7 @@ export { HotKeys } from "./observability/hot-keys.js";
 export { NodeHistory } from "./observability/dashboard/node-history.js";
 export { DashboardFeed } from "./observability/dashboard/dashboard-feed.js";
 export { motionLines, renderStatus, statusRows } from "./cli/status-table.js";
+export { ActiveActors } from "./actors/active-actors.js";
+export { CopyStaging } from "./rebalance/copy-staging.js";
+export { PreCopy } from "./rebalance/pre-copy.js";
+export { WarmJoin } from "./rebalance/warm-join.js";

@@ -34,7 +34,12 @@ export interface ActorHandoff {
   readonly revision?: number;
   /** The last event-stream sequence the state reflects (durable mode; 0 otherwise). */
   readonly seq?: number;
+  /** False: the store holds this state at `revision` (its next owner need not write it); absent or true: it does not. */
+  readonly dirty?: boolean;
 }
+
+/** States pre-copied to a node for one slot: plain states (a store that keeps objects), or each with where the store stands. */
+export type StagedStates = { readonly plain: true; readonly states: Map<string, unknown> } | { readonly plain: false; readonly states: Map<string, ActorHandoff> };
 
 /** Messages between nodes other than event batches; sent on the same ordered channel as batches. */
 export type ControlMessage =
@@ -49,10 +54,12 @@ export type ControlMessage =
       readonly buffered: readonly Envelope[];
       /** 0: `actors` is the whole slot; else the pre-copy it completes: `actors` are the states changed since (see pre-copy.ts). */
       readonly copy?: number;
+      /** With `copy`: keys whose pre-copied state is out of date and not sent (the store has them). */
+      readonly stale?: readonly string[];
     }
   | { readonly type: "epoch-ack"; readonly epoch: number; readonly from: string }
   // Pre-copy (memory mode) ahead of a join: a slot's states while its owner keeps serving it, in rounds.
-  | { readonly type: "slot-copy"; readonly app: string; readonly partition: string; readonly slot: number; readonly copy: number; readonly round: number; readonly actors: readonly ActorHandoff[]; readonly last: boolean }
+  | { readonly type: "slot-copy"; readonly app: string; readonly partition: string; readonly slot: number; readonly copy: number; readonly round: number; readonly actors: readonly ActorHandoff[]; readonly last: boolean; readonly stale?: readonly string[] }
   // The joiner's answer to a round's last `slot-copy`: staged (ok) or refused (its staging is full: the slot goes whole at the switch).
   | { readonly type: "slot-copy-ack"; readonly app: string; readonly partition: string; readonly slot: number; readonly copy: number; readonly round: number; readonly ok: boolean }
   // The sender gave a pre-copy up (the slot is going elsewhere): the joiner drops what it staged.

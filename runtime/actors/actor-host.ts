@@ -1,7 +1,7 @@
 // Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
 // time, evict, passivate); which are active is ActiveActors', reading and writing state ActorPersistence's.
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
-import type { ActorHandoff, Envelope } from "../types.js";
+import type { ActorHandoff, Envelope, StagedStates } from "../types.js";
 import type { StateStore } from "../state/state-store.js";
 import { ActiveActors } from "./active-actors.js";
 import { Actor } from "./actor.js";
@@ -25,6 +25,8 @@ export interface ActorHostContext {
   stageOf(env: Envelope): StateStageDef;
   /** A read or write of the store failed (it is retried; a fenced write drops the actor's copy). */
   storeFailed(error: unknown, key: string): void;
+  /** A replayed event was skipped: the actor's state already reflects it (its step did not run). */
+  repeated?(env: Envelope): void;
   /** Called as a step starts running on an event (single-owner tests); optional. */
   applied?(env: Envelope): void;
   /**
@@ -64,6 +66,8 @@ export class ActorHost {
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
   private readonly persistence: ActorPersistence;
+  // Per slot, states pre-copied here that activate in place of a store read (stores that encode).
+  private readonly preloaded: Array<Map<string, ActorHandoff> | undefined> = [];
   // Pre-copy: per slot, the keys whose state may have changed since the slot's states were last copied.
   private tracked: Array<Set<string> | undefined> | undefined;
   // The class of this host's actors (their node id and the node's epoch on its prototype).
@@ -127,11 +131,18 @@ export class ActorHost {
   }
 
   /**
-   * Removes every active and passive actor of `slot` and returns their states (memory mode hands these
-   * off). The slot must be idle: its active actors are marked dropped as they leave the recency ring, on later turns.
+   * Removes every actor of `slot` (active, evicting, and with a store that keeps objects, stored) and
+   * returns their states for its handoff, once the slot's writes in flight are done (so each carries
+   * the revision its last write left). The slot must be idle. A store that encodes keeps the states
+   * that are stored: only those not stored yet need to travel (`TakenSlot.all`).
    */
   async takeSlot(slot: number): Promise<TakenSlot> {
+    const encodes = this.ctx.store.saveEncoded !== undefined;
+    if (encodes) await this.persistence.flush([], slot, 1).catch(() => undefined); // a failed write leaves its actor dirty: it travels
+    this.preloaded[slot] = undefined;
     const active = this.active.detachSlot(slot);
+    // Marked now where a load or write could still look (stores that encode); else as they leave the ring.
+    if (active && encodes) for (const a of active.values()) a.dropped = true;
     const evicted: Actor[] = [];
     for (const a of this.evicting.values()) if (a.slot === slot) evicted.push(a);
     for (const a of evicted) {
@@ -139,7 +150,7 @@ export class ActorHost {
       a.dropped = true;
     }
     const stored = await this.ctx.store.takeSlot(this.ctx.app, this.partition.name, slot);
-    return new TakenSlot(active, evicted, stored);
+    return new TakenSlot(active, evicted, stored, !encodes);
   }
 
   /**
@@ -168,6 +179,8 @@ export class ActorHost {
 
   // An evicted actor whose state is now stored (and that did nothing since) becomes passive.
   private settle(actor: Actor): void {
+    // A write landed (or failed): the revision (or dirtiness) a pre-copy sent of it is out of date.
+    if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
     if (!actor.evicted || actor.dirty || actor.unstorable || actor.busy || actor.loading || actor.queue || actor.writing) return;
     if (this.evicting.get(actor.key) === actor) this.evicting.delete(actor.key);
   }
@@ -206,28 +219,33 @@ export class ActorHost {
     return before;
   }
 
-  /** The states of `slot`'s actors (active, evicting and stored), or of `keys` only, without taking them: a pre-copy. */
-  copyStates(slot: number, keys?: ReadonlySet<string>): Array<{ key: string; state: unknown }> {
-    const out: Array<{ key: string; state: unknown }> = [];
+  /**
+   * The states of `slot`'s actors in memory (active and evicting; with a store that keeps objects,
+   * stored ones too), or of those of `keys` that are there, without taking them: a pre-copy. Each
+   * carries what its next owner needs to go on from it: its store revision, sequence, and whether it is stored.
+   */
+  copyStates(slot: number, keys?: ReadonlySet<string>): { states: ActorHandoff[]; missing: string[] } {
+    const states: ActorHandoff[] = [];
     const seen = new Set<string>();
-    const add = (key: string, state: unknown) => {
-      if (seen.has(key) || (keys && !keys.has(key))) return;
-      seen.add(key);
-      out.push({ key, state });
+    const encodes = this.ctx.store.saveEncoded !== undefined;
+    const add = (a: Actor) => {
+      if (seen.has(a.key) || (keys && !keys.has(a.key)) || a.loading) return;
+      seen.add(a.key);
+      states.push(encodes ? handoffOf(a) : { key: a.key, state: a.state });
     };
-    for (const a of this.active.inSlot(slot)) add(a.key, a.state);
-    for (const a of this.evicting.values()) if (a.slot === slot) add(a.key, a.state);
+    for (const a of this.active.inSlot(slot)) add(a);
+    for (const a of this.evicting.values()) if (a.slot === slot) add(a);
     const stored = this.ctx.store.slotEntries?.(this.ctx.app, this.partition.name, slot);
-    if (stored) for (const [k, s] of stored) add(k, s);
-    return out;
-  }
-
-  /** Actors of `slot` whose state is not stored yet (a pre-copy in snapshot and durable modes flushes until few are left). */
-  dirtyCount(slot: number): number {
-    let n = 0;
-    for (const a of this.active.inSlot(slot)) if (a.dirty) n++;
-    for (const a of this.evicting.values()) if (a.slot === slot && a.dirty) n++;
-    return n;
+    if (stored) {
+      for (const [key, state] of stored) {
+        if (seen.has(key) || (keys && !keys.has(key))) continue;
+        seen.add(key);
+        states.push({ key, state });
+      }
+    }
+    // Keys asked for that are not in memory (written and passivated since): their next owner reads the store.
+    const missing = keys ? [...keys].filter((k) => !seen.has(k)) : [];
+    return { states, missing };
   }
 
   /** Takes the events queued (not yet started) in the actors of `slot`, per key in order, so that a slot being handed off runs nothing more here. */
@@ -245,6 +263,7 @@ export class ActorHost {
 
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
+    this.preloaded[slot] = undefined;
     // Marked at once: a write or load of theirs still in flight must not act on them.
     const actors = this.active.detachSlot(slot);
     if (actors) for (const a of actors.values()) a.dropped = true;
@@ -256,50 +275,35 @@ export class ActorHost {
     return actors?.size ?? 0;
   }
 
-  /** Marks the actors of `actors`' keys dirty again (a handoff that took their states did not go). */
-  markDirty(slot: number, actors: readonly ActorHandoff[]): void {
-    for (const { key } of actors) {
-      const a = this.active.peek(key, slot) ?? this.evicting.get(key);
-      if (a && !a.dropped) a.dirty = true;
-    }
-  }
-
-  /** Installs pre-copied states as stored (passive) actors of `slot`, each activating on its first event; active ones where the store cannot. */
-  installStored(slot: number, states: Map<string, unknown>): void {
+  /**
+   * Installs pre-copied states of `slot` without activating them, each as its first event asks: into
+   * a store that keeps objects, or kept here in place of a store read (stored states; one not stored
+   * yet becomes an active actor at once, so that write-behind stores it).
+   */
+  installStored(slot: number, staged: StagedStates): void {
     const store = this.ctx.store;
-    if (store.putSlot) store.putSlot(this.ctx.app, this.partition.name, slot, states);
-    else this.install(slot, Array.from(states, ([key, state]) => ({ key, state })));
+    if (staged.plain) {
+      if (store.putSlot) store.putSlot(this.ctx.app, this.partition.name, slot, staged.states);
+      else this.install(slot, Array.from(staged.states, ([key, state]) => ({ key, state })));
+      return;
+    }
+    const states = staged.states;
+    const unstored: ActorHandoff[] = [];
+    for (const a of states.values()) if (a.dirty) unstored.push(a);
+    for (const a of unstored) states.delete(a.key);
+    this.install(slot, unstored);
+    const pre = this.preloaded[slot];
+    if (!pre) this.preloaded[slot] = states;
+    else for (const [k, a] of states) pre.set(k, a);
   }
 
   /** Installs actor states received in a handoff (they become active, LRU permitting). */
   install(slot: number, actors: readonly ActorHandoff[]): void {
-    for (const { key, state, revision, seq } of actors) {
-      const a = new this.HostActor(key, slot);
-      a.state = state;
-      a.dirty = true;
-      // Its next write is conditional on the revision its old owner left (snapshot mode).
-      if (revision) a.revision = revision;
-      if (seq) a.seq = a.doneSeq = seq;
+    for (const h of actors) {
+      const a = new this.HostActor(h.key, slot);
+      fromHandoff(a, h, true);
       this.active.add(a);
     }
-  }
-
-  /**
-   * Snapshot and durable modes: once the slot's writes in flight are done, the states of its actors not stored yet,
-   * with the revision each left in the store: they travel with the handoff instead of being written
-   * first (the next owner writes them behind, as its own). The slot must be idle.
-   */
-  async takeUnstored(slot: number): Promise<ActorHandoff[]> {
-    await this.persistence.flush([], slot, 1).catch(() => undefined); // a failed write leaves its actor dirty: it goes along
-    const out: ActorHandoff[] = [];
-    const take = (a: Actor) => {
-      if (a.slot !== slot || a.dropped || !(a.dirty || a.unstorable)) return;
-      out.push({ key: a.key, state: a.state, revision: a.revision ?? 0, seq: a.doneSeq });
-      a.dirty = false; // its next owner writes it: a write from here (write-behind) would fence that owner's
-    };
-    for (const a of this.active.inSlot(slot)) take(a);
-    for (const a of this.evicting.values()) take(a);
-    return out;
   }
 
   /** The state of `key` without activating it (active, passivating or stored), for inspection and tests. */
@@ -321,6 +325,7 @@ export class ActorHost {
 
   /** Drops every actor without writing (used when a node stops or fences itself). */
   clear(): void {
+    this.preloaded.length = 0;
     for (const a of this.active.values()) a.dropped = true;
     for (const a of this.evicting.values()) a.dropped = true;
     this.active.clear();
@@ -340,7 +345,12 @@ export class ActorHost {
     const actor = new this.HostActor(key, slot);
     this.activations++;
     this.active.add(actor);
-    this.persistence.load(actor);
+    const pre = this.preloaded[slot]?.get(key);
+    if (pre) {
+      // Pre-copied with its revision: as good as a read of the store, without one.
+      this.preloaded[slot]!.delete(key);
+      fromHandoff(actor, pre, false);
+    } else this.persistence.load(actor);
     return actor;
   }
 
@@ -351,6 +361,7 @@ export class ActorHost {
       // Replayed from the event stream: the stored state already has it (exactly-once state effects).
       if (env.offset <= actor.seq) {
         this.repeatsSkipped++;
+        this.ctx.repeated?.(env);
         return;
       }
       actor.seq = env.offset;
@@ -433,4 +444,18 @@ export class ActorHost {
     else this.evicting.delete(actor.key);
     this.persistence.passivate(actor);
   }
+}
+
+// What a handoff carries of an actor: its state, and for stores that encode, where the store stands.
+function handoffOf(a: Actor): ActorHandoff {
+  return { key: a.key, state: a.state, revision: a.revision ?? 0, seq: a.doneSeq, dirty: a.dirty || a.unstorable };
+}
+
+// An actor as its handoff left it (`dirty`: a handoff's states are written here unless said stored).
+function fromHandoff(a: Actor, h: ActorHandoff, dirtyByDefault: boolean): void {
+  a.state = h.state;
+  a.dirty = h.dirty ?? dirtyByDefault;
+  // Its next write is conditional on the revision its old owner left (stores that encode).
+  if (h.revision) a.revision = h.revision;
+  if (h.seq) a.seq = a.doneSeq = h.seq;
 }

@@ -162,10 +162,11 @@ export class NatsTransport implements Transport {
             actors: this.statesToWire(m.app, m.partition, m.actors),
             buffered: m.buffered.map((e) => toWire(e, this.wire!)),
             copy: m.copy ?? 0,
+            stale: [...(m.stale ?? [])],
           },
         };
       case "slot-copy":
-        return { slotCopy: { app: m.app, partition: m.partition, slot: m.slot, copy: m.copy, round: m.round, actors: this.statesToWire(m.app, m.partition, m.actors), last: m.last } };
+        return { slotCopy: { app: m.app, partition: m.partition, slot: m.slot, copy: m.copy, round: m.round, actors: this.statesToWire(m.app, m.partition, m.actors), last: m.last, stale: [...(m.stale ?? [])] } };
       case "slot-copy-ack":
         return { slotCopyAck: { app: m.app, partition: m.partition, slot: m.slot, copy: m.copy, round: m.round, ok: m.ok } };
       case "slot-copy-cancel":
@@ -182,13 +183,13 @@ export class NatsTransport implements Transport {
       const a = actors[i]!;
       const state = this.wire!.encodeState(app, partition, a.state);
       this.stateBytesSent += state.length;
-      out[i] = { key: a.key, state, revision: a.revision ?? 0, seq: a.seq ?? 0 };
+      out[i] = { key: a.key, state, revision: a.revision ?? 0, seq: a.seq ?? 0, stored: a.dirty === false };
     }
     return out;
   }
 
   private statesFromWire(app: string, partition: string, actors: readonly WireActorState[] | undefined): ActorHandoff[] {
-    return (actors ?? []).map((a) => ({ key: a.key, state: this.wire!.decodeState(app, partition, a.state), revision: a.revision, seq: a.seq }));
+    return (actors ?? []).map((a) => ({ key: a.key, state: this.wire!.decodeState(app, partition, a.state), revision: a.revision, seq: a.seq, dirty: !a.stored }));
   }
 
   private controlFromWire(c: WireControl, from: string): ControlMessage | undefined {
@@ -210,10 +211,11 @@ export class NatsTransport implements Transport {
         actors: this.statesFromWire(h.app, h.partition, h.actors),
         buffered: (h.buffered ?? []).map((w) => fromWire(w)),
         copy: h.copy ?? 0,
+        stale: h.stale ?? [],
       };
     }
     const sc = c.slotCopy;
-    if (sc) return { type: "slot-copy", app: sc.app, partition: sc.partition, slot: sc.slot, copy: sc.copy, round: sc.round, actors: this.statesFromWire(sc.app, sc.partition, sc.actors), last: sc.last === true };
+    if (sc) return { type: "slot-copy", app: sc.app, partition: sc.partition, slot: sc.slot, copy: sc.copy, round: sc.round, actors: this.statesFromWire(sc.app, sc.partition, sc.actors), last: sc.last === true, stale: sc.stale ?? [] };
     const a = c.slotCopyAck;
     if (a) return { type: "slot-copy-ack", app: a.app, partition: a.partition, slot: a.slot, copy: a.copy, round: a.round, ok: a.ok === true };
     const x = c.slotCopyCancel;

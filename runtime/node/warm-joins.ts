@@ -33,7 +33,7 @@ export class WarmJoins {
 
   constructor(private readonly host: WarmJoinsHost) {
     this.preCopy = new PreCopy(host);
-    this.staging = new CopyStaging(host.maxStagedActors ?? DEFAULT_PRECOPY_MAX_STAGED_ACTORS);
+    this.staging = new CopyStaging(host.maxStagedActors ?? DEFAULT_PRECOPY_MAX_STAGED_ACTORS, host.mode === "memory");
     this.join = new WarmJoin({ ...host, timeoutMs: host.timeoutMs ?? DEFAULT_PRECOPY_TIMEOUT_MS });
   }
 

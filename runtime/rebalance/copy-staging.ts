@@ -1,4 +1,4 @@
-import type { ActorHandoff, ControlMessage } from "../types.js";
+import type { ActorHandoff, ControlMessage, StagedStates } from "../types.js";
 
 type SlotCopy = Extract<ControlMessage, { type: "slot-copy" }>;
 
@@ -24,7 +24,11 @@ export class CopyStaging {
   /** Copies staged, refused (bound), and completed by a handoff. */
   readonly stats = { staged: 0, refused: 0, completed: 0, missing: 0 };
 
-  constructor(private readonly maxActors: number) {}
+  constructor(
+    private readonly maxActors: number,
+    /** Stage the states alone (memory mode), not with where the store stands. */
+    private readonly plain: boolean,
+  ) {}
 
   /** States staged now. */
   get actors(): number {
@@ -47,8 +51,11 @@ export class CopyStaging {
     if (s.states) {
       for (const a of msg.actors) {
         if (!s.states.has(a.key)) this.count++;
-        s.states.set(a.key, a.state);
+        // Plain (a store that keeps objects): the state alone, ready to be adopted as the slot's stored states.
+        s.states.set(a.key, this.plain ? a.state : a);
       }
+      // Copied before, out of date now, and not in memory there: its next owner reads the store.
+      for (const k of msg.stale ?? []) if (s.states.delete(k)) this.count--;
     }
     return msg.last ? s.states !== undefined : undefined;
   }
@@ -65,7 +72,7 @@ export class CopyStaging {
    * handoff has the newer one), or undefined when it completes no copy, or one not staged here (a
    * protocol breach, counted in `missing`). The slot's staging is gone either way.
    */
-  complete(from: string, app: string, partition: string, slot: number, copy: number, changed: readonly ActorHandoff[]): Map<string, unknown> | undefined {
+  complete(from: string, app: string, partition: string, slot: number, copy: number, changed: readonly ActorHandoff[], stale: readonly string[]): StagedStates | undefined {
     const key = id(app, partition, slot);
     const s = this.slots.get(key);
     if (s) this.remove(key, s);
@@ -76,7 +83,8 @@ export class CopyStaging {
     }
     this.stats.completed++;
     for (const a of changed) s.states.delete(a.key);
-    return s.states;
+    for (const k of stale) s.states.delete(k);
+    return this.plain ? { plain: true, states: s.states } : { plain: false, states: s.states as Map<string, ActorHandoff> };
   }
 
   /** The members whose copies are staged here. */

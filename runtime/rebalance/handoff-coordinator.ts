@@ -3,7 +3,7 @@
 // is gathered in handoff-payload.ts, and what it needs of the node is in handoff-host.ts.
 import { slotOwners, type MembershipView } from "../cluster/membership.js";
 import { RoutingTable } from "../placement/routing-table.js";
-import type { ActorHandoff, ControlMessage, Envelope } from "../types.js";
+import type { ActorHandoff, ControlMessage, Envelope, StagedStates } from "../types.js";
 import { EpochBarrier } from "./epoch-barrier.js";
 import type { HandoffApp, HandoffHost } from "./handoff-host.js";
 import { gatherHandoff } from "./handoff-payload.js";
@@ -12,7 +12,7 @@ import { afterSend, nextDeadline, onFence, onHandoff, onTick, onView, type SlotA
 
 type HandoffDone = Extract<ControlMessage, { type: "handoff-done" }>;
 // What a transition's actions work with: a handoff's states (pre-copied ones as `stored`) and events, or a fence's collection.
-type Carried = { actors?: readonly ActorHandoff[]; stored?: Map<string, unknown>; events?: readonly Envelope[]; collect?: Envelope[] };
+type Carried = { actors?: readonly ActorHandoff[]; stored?: StagedStates; events?: readonly Envelope[]; collect?: Envelope[] };
 
 const now = (): number => performance.now();
 // A handoff whose send failed (the store or the transport refused) is tried again after this.
@@ -131,7 +131,7 @@ export class HandoffCoordinator {
     const held = st.takeHeld(slot);
     const events = msg.buffered.length === 0 ? held : [...msg.buffered, ...held];
     // A handoff that completes a pre-copy carries what changed since; the rest was staged here.
-    const stored = this.host.staging?.complete(msg.from, msg.app, msg.partition, slot, msg.copy ?? 0, msg.actors);
+    const stored = this.host.staging?.complete(msg.from, msg.app, msg.partition, slot, msg.copy ?? 0, msg.actors, msg.stale ?? []);
     if (msg.copy && !stored) this.host.log.error({ slot, partition: msg.partition, from: msg.from, copy: msg.copy }, "a handoff completes a pre-copy that is not staged here; only its changed states are installed");
     const tr = onHandoff(st.facts(slot), { self: this.host.nodeId, owner: st.owners[slot] ?? "", epoch: this.epoch, now: now() });
     if (tr.actions[0]?.type === "deliver-events-only") {
@@ -333,16 +333,17 @@ export class HandoffCoordinator {
     // Pre-copied to the target: only what changed since goes (the target staged the rest).
     const pc = target ? this.host.preCopy?.complete(app.name, partition, slot, target, targetSeq) : undefined;
     if (target && target !== this.host.nodeId) {
-      const sent = !gathered.states ? [] : pc ? gathered.states.pick(pc.changed) : gathered.states.all();
+      const picked = pc ? gathered.states.pick(pc.changed) : { states: gathered.states.all(), missing: [] };
+      const sent = picked.states;
       this.host.router.flush();
-      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors: sent, buffered: held, copy: pc?.copy ?? 0 });
+      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors: sent, buffered: held, copy: pc?.copy ?? 0, stale: picked.missing });
       this.sent++;
       this.host.log.debug({ slot, partition: p.name, to: target, events: held.length, actors: sent.length, copy: pc?.copy ?? 0, waitedMs: Math.round(tStart - since), gatherMs: Math.round(tGathered - tStart) }, "handoff sent");
       this.host.paused(now() - since);
     }
     // Sent on: nothing of it stays here. Kept (no next owner, or it came back here): every state is installed again.
     const keep = tr.actions.some((a) => a.type === "pass-on" || a.type === "deliver-handoff");
-    this.carryOut(app, partition, slot, tr, { actors: keep ? (gathered.states?.all() ?? []) : [], events: held });
+    this.carryOut(app, partition, slot, tr, { actors: keep ? gathered.states.all() : [], events: held });
   }
 
   // The next link of the chain: the owner in the epoch we lost the slot, while it is still a member.

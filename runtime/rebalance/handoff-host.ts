@@ -3,29 +3,25 @@ import type { MembershipView } from "../cluster/membership.js";
 import type { Router } from "../cluster/router.js";
 import type { Logger } from "../logger.js";
 import type { Transport } from "../transport/transport.js";
-import type { ActorHandoff, Envelope, StateMode } from "../types.js";
+import type { ActorHandoff, Envelope, StagedStates, StateMode } from "../types.js";
 import type { SlotTable } from "./slot-table.js";
 
 // What the handoff coordinator needs from the node around it, narrowly: the node implements these.
 
-/** A slot's states taken out for its handoff: all of them, or those of some keys (a pre-copy's delta). */
+/** A slot's states taken out for its handoff: all its next owner needs, or those of some keys (a pre-copy's delta) and the keys not here. */
 export interface SlotStates {
   all(): ActorHandoff[];
-  pick(keys: ReadonlySet<string>): ActorHandoff[];
+  pick(keys: ReadonlySet<string>): { states: ActorHandoff[]; missing: string[] };
 }
 
 /** The actors of one partition, as a handoff needs them. */
 export interface HandoffActors {
-  /** Memory mode: takes the slot's actors (and stored states) out, to travel with the handoff (all, or the changed ones). */
+  /** Takes the slot's actors out once its writes in flight are done, for the handoff (the slot must be idle). */
   takeSlot(slot: number): Promise<SlotStates>;
-  /** Installs states pre-copied to this node as stored (passive) actors of `slot`: each activates on its first event. */
-  installStored(slot: number, states: Map<string, unknown>): void;
+  /** Installs states pre-copied to this node without activating them: each activates on its first event. */
+  installStored(slot: number, staged: StagedStates): void;
   /** Installs actor states that arrived in a handoff. */
   install(slot: number, actors: readonly ActorHandoff[]): void;
-  /** Snapshot and durable modes: the slot's states not stored yet (after its writes in flight), to travel with the handoff. */
-  takeUnstored(slot: number): Promise<ActorHandoff[]>;
-  /** The handoff that took these did not go: they are not stored yet after all. */
-  markDirty(slot: number, actors: readonly ActorHandoff[]): void;
   /** Takes the events queued (not yet started) in the slot's actors, in order. */
   detachQueued(slot: number): Envelope[];
   /** Writes the slot's dirty states (snapshot and durable modes: the next owner reads them from the store). */
@@ -39,10 +35,8 @@ export interface HandoffActors {
   trackedCount(slot: number): number;
   /** Stops noting; returns the keys noted since the last `track`. */
   untrack(slot: number): Set<string>;
-  /** The states of the slot's actors (or of `keys`), left in place (pre-copy). */
-  copyStates(slot: number, keys?: ReadonlySet<string>): Array<{ key: string; state: unknown }>;
-  /** Actors of `slot` whose state is not stored yet. */
-  dirtyCount(slot: number): number;
+  /** The states of the slot's actors in memory (or of `keys`, and which of them are not), left in place (pre-copy). */
+  copyStates(slot: number, keys?: ReadonlySet<string>): { states: ActorHandoff[]; missing: string[] };
   /** Drops every actor (a fence). */
   clear(): void;
 }
@@ -79,13 +73,15 @@ export interface HandoffHost {
   slotsChanged?(): void;
   /** Warm joins: the slots this node pre-copies to a joiner (a handoff then sends only what changed since). */
   readonly preCopy?: {
+    /** Whether the slot is being (or was) pre-copied from here, not yet handed over. */
+    copying(app: string, partition: number, slot: number): boolean;
     /** A losing slot's handoff goes to `target` now: the copy it completes and the keys changed since, or undefined (it goes whole). */
     complete(app: string, partition: number, slot: number, target: string, targetSeq: number): { copy: number; changed: ReadonlySet<string> } | undefined;
   };
   /** Warm joins: the states pre-copied to this node (a handoff completes them). */
   readonly staging?: {
     /** A slot's handoff arrived: the staged states it completes (without the keys it carries), if any. */
-    complete(from: string, app: string, partition: string, slot: number, copy: number, changed: readonly ActorHandoff[]): Map<string, unknown> | undefined;
+    complete(from: string, app: string, partition: string, slot: number, copy: number, changed: readonly ActorHandoff[], stale: readonly string[]): StagedStates | undefined;
   };
   /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
   settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;

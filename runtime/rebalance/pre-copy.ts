@@ -3,7 +3,7 @@ import { DEFAULT_PRECOPY_CHUNK_ACTORS, DEFAULT_PRECOPY_DELTA_ACTORS, DEFAULT_PRE
 import type { Logger } from "../logger.js";
 import { RoutingTable } from "../placement/routing-table.js";
 import type { Transport } from "../transport/transport.js";
-import type { ControlMessage, StateMode } from "../types.js";
+import type { ControlMessage } from "../types.js";
 import type { HandoffApp } from "./handoff-host.js";
 import { SLOT_CODE } from "./slot-table.js";
 
@@ -15,7 +15,6 @@ export interface PreCopyHost {
   readonly log: Logger;
   readonly apps: ReadonlyMap<string, HandoffApp>;
   readonly transport: Transport;
-  readonly mode: StateMode;
   /** False while the node may not act (its lease ran out): nothing is copied then. */
   mayAct(): boolean;
 }
@@ -30,7 +29,7 @@ interface Copy {
   readonly id: number;
   round: number;
   phase: "queued" | "sending" | "settled";
-  /** Memory mode: the joiner staged round 1, so a handoff may send only what changed since. */
+  /** The joiner staged round 1, so a handoff may send only what changed since. */
   based: boolean;
 }
 
@@ -53,11 +52,11 @@ const id = (app: string, partition: number, slot: number) => `${app}\u0000${part
 /**
  * The sending side of a warm join (like a live VM migration): while a member is `joining`, each owner
  * copies the slots that will move to it, while it keeps serving them, a few slots at a time
- * (`DEFAULT_PRECOPY_SLOTS_IN_FLIGHT`). Memory mode sends the states (`slot-copy`), then again those
- * that changed meanwhile, for up to `DEFAULT_PRECOPY_MAX_ROUNDS` rounds; snapshot and durable modes
- * write the slot's dirty states to the store instead, round after round. Once every slot for a joiner
- * is settled the owner says `copy-ready`; the joiner becomes `up`, and the epoch switch hands over
- * only what changed since the last round: the pause is the delta, not the slot.
+ * (`DEFAULT_PRECOPY_SLOTS_IN_FLIGHT`): the states in memory (`slot-copy`; in snapshot and durable modes
+ * with the store revision and sequence each stands at, and whether it is stored), then again those that
+ * changed (or were written) meanwhile, for up to `DEFAULT_PRECOPY_MAX_ROUNDS` rounds. Once every slot
+ * for a joiner is settled the owner says `copy-ready`; the joiner becomes `up`, and the epoch switch
+ * hands over only what changed since the last round: the pause is the delta, not the slot.
  */
 export class PreCopy {
   readonly stats: PreCopyStats = { slots: 0, rounds: 0, actors: 0, refused: 0, cancelled: 0, deltas: 0, deltaActors: 0, whole: 0 };
@@ -127,6 +126,11 @@ export class PreCopy {
     this.sayReady();
   }
 
+  /** Whether `slot` is being (or was) pre-copied from here and not yet handed over. */
+  copying(app: string, partition: number, slot: number): boolean {
+    return this.copies.has(id(app, partition, slot));
+  }
+
   /**
    * A losing slot's handoff is about to go to `target`: when its pre-copy is staged there, the handoff
    * sends only the keys changed since (returned with the copy id); otherwise undefined, and it goes whole.
@@ -140,13 +144,12 @@ export class PreCopy {
     if (c.phase === "sending") this.sending--;
     const changed = c.app.hosts[c.partition]!.untrack(c.slot);
     this.pump();
-    if (this.host.mode === "memory" && c.based && c.to === target && c.toSeq === targetSeq) {
+    if (c.based && c.to === target && c.toSeq === targetSeq) {
       this.stats.deltas++;
       this.stats.deltaActors += changed.size;
       return { copy: c.id, changed };
     }
     // The staged copy is of no use (the slot goes elsewhere): its holder drops it. The target drops it as the handoff arrives.
-    if (this.host.mode !== "memory") return undefined;
     this.stats.whole++;
     if (c.to !== target && c.round > 0) this.host.transport.sendControl(c.to, { type: "slot-copy-cancel", app, partition: c.app.app.partitions[partition]!.name, slot, copy: c.id });
     return undefined;
@@ -176,34 +179,16 @@ export class PreCopy {
     c.phase = "sending";
     this.sending++;
     this.stats.rounds++;
-    if (this.host.mode !== "memory") {
-      host.flushDirty(c.slot).then(
-        () => this.flushed(c),
-        (err: unknown) => {
-          this.host.log.debug({ err, slot: c.slot, partition: pname }, "pre-copy flush failed; the handoff writes what is left");
-          this.flushed(c);
-        },
-      );
-      return;
-    }
     // What changed since the last round (round 1: everything); noting starts afresh before the states are read.
     const changed = host.track(c.slot);
-    const states = host.copyStates(c.slot, c.round === 1 ? undefined : changed);
+    const { states, missing } = host.copyStates(c.slot, c.round === 1 ? undefined : changed);
     this.stats.actors += states.length;
     const chunk = DEFAULT_PRECOPY_CHUNK_ACTORS;
     for (let i = 0; i === 0 || i < states.length; i += chunk) {
       const last = i + chunk >= states.length;
-      this.host.transport.sendControl(c.to, { type: "slot-copy", app: c.app.name, partition: pname, slot: c.slot, copy: c.id, round: c.round, actors: states.slice(i, i + chunk), last });
+      const stale = last && missing.length > 0 ? missing : undefined;
+      this.host.transport.sendControl(c.to, { type: "slot-copy", app: c.app.name, partition: pname, slot: c.slot, copy: c.id, round: c.round, actors: states.slice(i, i + chunk), last, ...(stale ? { stale } : {}) });
     }
-  }
-
-  // Snapshot and durable modes: a round's flush is done (the store has the slot as of its start).
-  private flushed(c: Copy): void {
-    if (this.copies.get(id(c.app.name, c.partition, c.slot)) !== c || c.phase !== "sending") return;
-    this.sending--;
-    this.afterRound(c, c.app.hosts[c.partition]!.dirtyCount(c.slot));
-    this.pump();
-    this.sayReady();
   }
 
   // Another round while much changed meanwhile (and rounds are left); else the slot waits for its switch.
@@ -225,7 +210,7 @@ export class PreCopy {
 
   private cancel(c: Copy): void {
     // Only a member holds staged states (a departed one is forgotten by the transport).
-    if (c.round > 0 && this.host.mode === "memory" && this.view.members.some((m) => m.id === c.to && m.joinedSeq === c.toSeq)) {
+    if (c.round > 0 && this.view.members.some((m) => m.id === c.to && m.joinedSeq === c.toSeq)) {
       this.host.transport.sendControl(c.to, { type: "slot-copy-cancel", app: c.app.name, partition: c.app.app.partitions[c.partition]!.name, slot: c.slot, copy: c.id });
     }
     this.stats.cancelled++;

@@ -204,6 +204,9 @@ export declare namespace troupe {
 
         /** the last event-stream sequence the state reflects */
         seq?: (number|null);
+
+        /** the store holds this state at `revision`: its next owner need not write it */
+        stored?: (boolean|null);
     }
 
     /** State of one actor moving between owners. */
@@ -226,6 +229,9 @@ export declare namespace troupe {
 
         /** the last event-stream sequence the state reflects */
         public seq: number;
+
+        /** the store holds this state at `revision`: its next owner need not write it */
+        public stored: boolean;
 
         /**
          * Encodes the specified ActorState message. Does not implicitly {@link troupe.ActorState.verify|verify} messages.
@@ -272,6 +278,9 @@ export declare namespace troupe {
 
         /** 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since) */
         copy?: (number|null);
+
+        /** with `copy`: keys whose pre-copied state is out of date and not sent (the store has them) */
+        stale?: (string[]|null);
     }
 
     /** Old owner to new owner: the slot's state and buffered events; the slot is yours. */
@@ -306,6 +315,9 @@ export declare namespace troupe {
 
         /** 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since) */
         public copy: number;
+
+        /** with `copy`: keys whose pre-copied state is out of date and not sent (the store has them) */
+        public stale: string[];
 
         /**
          * Encodes the specified HandoffDone message. Does not implicitly {@link troupe.HandoffDone.verify|verify} messages.
@@ -349,6 +361,9 @@ export declare namespace troupe {
 
         /** SlotCopy last */
         last?: (boolean|null);
+
+        /** keys whose earlier copied state is out of date and not sent (the store has them) */
+        stale?: (string[]|null);
     }
 
     /**
@@ -383,6 +398,9 @@ export declare namespace troupe {
 
         /** SlotCopy last. */
         public last: boolean;
+
+        /** keys whose earlier copied state is out of date and not sent (the store has them) */
+        public stale: string[];
 
         /**
          * Encodes the specified SlotCopy message. Does not implicitly {@link troupe.SlotCopy.verify|verify} messages.

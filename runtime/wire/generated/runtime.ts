@@ -523,6 +523,7 @@ $root.troupe = (function() {
          * @property {Uint8Array|null} [state] ActorState state
          * @property {number|null} [revision] snapshot mode: the store's revision of the key as the old owner left it (0: never stored)
          * @property {number|null} [seq] the last event-stream sequence the state reflects
+         * @property {boolean|null} [stored] the store holds this state at `revision`: its next owner need not write it
          */
 
         /**
@@ -573,6 +574,14 @@ $root.troupe = (function() {
         ActorState.prototype.seq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * the store holds this state at `revision`: its next owner need not write it
+         * @member {boolean} stored
+         * @memberof troupe.ActorState
+         * @instance
+         */
+        ActorState.prototype.stored = false;
+
+        /**
          * Encodes the specified ActorState message. Does not implicitly {@link troupe.ActorState.verify|verify} messages.
          * @function encode
          * @memberof troupe.ActorState
@@ -596,6 +605,8 @@ $root.troupe = (function() {
                 writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.revision);
             if (message.seq != null && Object.hasOwnProperty.call(message, "seq"))
                 writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.seq);
+            if (message.stored != null && Object.hasOwnProperty.call(message, "stored"))
+                writer.uint32(/* id 5, wireType 0 =*/40).bool(message.stored);
             return writer;
         };
 
@@ -649,6 +660,10 @@ $root.troupe = (function() {
                         message.seq = reader.uint64();
                         break;
                     }
+                case 5: {
+                        message.stored = reader.bool();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -679,6 +694,7 @@ $root.troupe = (function() {
          * @property {Array.<troupe.IActorState>|null} [actors] HandoffDone actors
          * @property {Array.<troupe.IEnvelope>|null} [buffered] HandoffDone buffered
          * @property {number|null} [copy] 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since)
+         * @property {Array.<string>|null} [stale] with `copy`: keys whose pre-copied state is out of date and not sent (the store has them)
          */
 
         /**
@@ -692,6 +708,7 @@ $root.troupe = (function() {
         function HandoffDone(properties) {
             this.actors = [];
             this.buffered = [];
+            this.stale = [];
             if (properties)
                 for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -763,6 +780,14 @@ $root.troupe = (function() {
         HandoffDone.prototype.copy = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
         /**
+         * with `copy`: keys whose pre-copied state is out of date and not sent (the store has them)
+         * @member {Array.<string>} stale
+         * @memberof troupe.HandoffDone
+         * @instance
+         */
+        HandoffDone.prototype.stale = $util.emptyArray;
+
+        /**
          * Encodes the specified HandoffDone message. Does not implicitly {@link troupe.HandoffDone.verify|verify} messages.
          * @function encode
          * @memberof troupe.HandoffDone
@@ -796,6 +821,9 @@ $root.troupe = (function() {
                     $root.troupe.Envelope.encode(message.buffered[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), q + 1).ldelim();
             if (message.copy != null && Object.hasOwnProperty.call(message, "copy"))
                 writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.copy);
+            if (message.stale != null && message.stale.length)
+                for (var i = 0; i < message.stale.length; ++i)
+                    writer.uint32(/* id 9, wireType 2 =*/74).string(message.stale[i]);
             return writer;
         };
 
@@ -869,6 +897,12 @@ $root.troupe = (function() {
                         message.copy = reader.uint64();
                         break;
                     }
+                case 9: {
+                        if (!(message.stale && message.stale.length))
+                            message.stale = [];
+                        message.stale.push(reader.string());
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -898,6 +932,7 @@ $root.troupe = (function() {
          * @property {number|null} [round] SlotCopy round
          * @property {Array.<troupe.IActorState>|null} [actors] SlotCopy actors
          * @property {boolean|null} [last] SlotCopy last
+         * @property {Array.<string>|null} [stale] keys whose earlier copied state is out of date and not sent (the store has them)
          */
 
         /**
@@ -911,6 +946,7 @@ $root.troupe = (function() {
          */
         function SlotCopy(properties) {
             this.actors = [];
+            this.stale = [];
             if (properties)
                 for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -974,6 +1010,14 @@ $root.troupe = (function() {
         SlotCopy.prototype.last = false;
 
         /**
+         * keys whose earlier copied state is out of date and not sent (the store has them)
+         * @member {Array.<string>} stale
+         * @memberof troupe.SlotCopy
+         * @instance
+         */
+        SlotCopy.prototype.stale = $util.emptyArray;
+
+        /**
          * Encodes the specified SlotCopy message. Does not implicitly {@link troupe.SlotCopy.verify|verify} messages.
          * @function encode
          * @memberof troupe.SlotCopy
@@ -1004,6 +1048,9 @@ $root.troupe = (function() {
                     $root.troupe.ActorState.encode(message.actors[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
             if (message.last != null && Object.hasOwnProperty.call(message, "last"))
                 writer.uint32(/* id 7, wireType 0 =*/56).bool(message.last);
+            if (message.stale != null && message.stale.length)
+                for (var i = 0; i < message.stale.length; ++i)
+                    writer.uint32(/* id 8, wireType 2 =*/66).string(message.stale[i]);
             return writer;
         };
 
@@ -1069,6 +1116,12 @@ $root.troupe = (function() {
                     }
                 case 7: {
                         message.last = reader.bool();
+                        break;
+                    }
+                case 8: {
+                        if (!(message.stale && message.stale.length))
+                            message.stale = [];
+                        message.stale.push(reader.string());
                         break;
                     }
                 default:

@@ -66,6 +66,11 @@ describe("live rebalancing over NATS", () => {
         void exitCodes;
         await cluster.waitForStable(30_000);
         expect(cluster.nodes.size).toBe(sizes[step]);
+        // Joins are warm: the joiner's future slots were pre-copied and the handoffs sent only what changed
+        // since; no handoff named a copy its target had not staged.
+        const warm = (await Promise.all([...cluster.nodes.values()].map((n) => n.info()))).map((i) => i.handoff.warmJoin);
+        expect(warm.reduce((a, w) => a + w.received.missing, 0)).toBe(0);
+        if (step === 0) expect(warm.reduce((a, w) => a + w.sent.deltas, 0)).toBeGreaterThan(0);
         // No wait for the loyal records: node-1 read them before the probe below was even sent, and it routes
         // a key's events in the order it read them, so each record reaches its actor before the key's probe.
         expect(await appliedLoyal(cluster)).toBeLessThanOrEqual(loyalSent);
