@@ -91,6 +91,20 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "kill-joiner-in-pre-copy",
+    kind: "crash",
+    description: "a node joins; SIGKILL it while the owners pre-copy its future slots (before it owns any)",
+    applies: always,
+    run: async (ctx) => {
+      const joiner = await ctx.cluster.addNode(undefined, false);
+      await ctx.cluster.nextLog(/:joining"[^}]*"msg":"epoch changed"/, 30_000, [joiner]);
+      ctx.cluster.kill(joiner.id);
+      ctx.injected();
+      ctx.note(`SIGKILL ${joiner.id} (joining: being pre-copied to)`);
+      await ctx.cluster.waitStable();
+    },
+  },
+  {
     name: "zombie",
     kind: "pause",
     description: "SIGSTOP the busiest node past the failure timeout, then SIGCONT",
