@@ -56,6 +56,8 @@ export type ControlMessage =
       readonly copy?: number;
       /** With `copy`: keys whose pre-copied state is out of date and not sent (the store has them). */
       readonly stale?: readonly string[];
+      /** Durable mode: the slot's events up to this stream offset are in the states handed over or stored (0: unknown). */
+      readonly delivered?: number;
     }
   | { readonly type: "epoch-ack"; readonly epoch: number; readonly from: string }
   // Pre-copy (memory mode) ahead of a join: a slot's states while its owner keeps serving it, in rounds.

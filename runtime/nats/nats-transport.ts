@@ -163,6 +163,7 @@ export class NatsTransport implements Transport {
             buffered: m.buffered.map((e) => toWire(e, this.wire!)),
             copy: m.copy ?? 0,
             stale: [...(m.stale ?? [])],
+            delivered: m.delivered ?? 0,
           },
         };
       case "slot-copy":
@@ -212,6 +213,7 @@ export class NatsTransport implements Transport {
         buffered: (h.buffered ?? []).map((w) => fromWire(w)),
         copy: h.copy ?? 0,
         stale: h.stale ?? [],
+        delivered: h.delivered ?? 0,
       };
     }
     const sc = c.slotCopy;

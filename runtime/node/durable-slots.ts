@@ -69,6 +69,8 @@ export class DurableSlots {
   private timer: NodeJS.Timeout | undefined;
   private readonly trimmer: StreamTrim;
   private poked = false;
+  // Per slot handed over to this node: the offset its old owner had delivered up to (see handedOver).
+  private readonly handed = new Map<string, number>();
 
   constructor(
     private readonly host: DurableHost,
@@ -207,23 +209,35 @@ export class DurableSlots {
   }
 
   /**
-   * A slot leaves this node, its actors flushed: checkpoints it below the first event delivered but
-   * not applied (`held`), so the next owner starts there. Returns no events: the next owner reads them.
+   * A slot leaves this node: the offset below the first event delivered but not applied (`held`), up
+   * to which every event of the slot is in the states it leaves (stored, or `travelling` with the
+   * handoff); 0 when that is not known (the slot was not idle, or not read live). With nothing
+   * travelling it is also the slot's checkpoint. The next owner reads the held events from the stream.
    */
-  async handoff(app: string, partition: number, slot: number, held: readonly Envelope[], idle: boolean): Promise<Envelope[]> {
+  async handoff(app: string, partition: number, slot: number, held: readonly Envelope[], idle: boolean, travelling: boolean): Promise<number> {
     const r = this.readers.get(app);
     const e = r?.slots[partition]?.get(slot);
     // The slot leaves: should it come back, it starts afresh from its checkpoint (the held events were not run here).
     if (e) r!.slots[partition]!.delete(slot);
-    if (!r || !e || !e.live || !idle) return [];
+    if (!r || !e || !e.live || !idle) return 0;
     let upTo = Math.max(e.delivered, r.position * OFFSET_SCALE + (OFFSET_SCALE - 1));
     for (const env of held) if (env.offset > 0 && env.offset - 1 < upTo) upTo = env.offset - 1;
     if (e.skipped) upTo = Math.min(upTo, e.skipped - 1);
-    if (upTo > e.checkpoint && this.host.mayAct() && (await this.host.flushOutputs())) {
+    // A checkpoint past states not stored yet could lose them if the next owner failed before storing them.
+    if (!travelling && upTo > e.checkpoint && this.host.mayAct() && (await this.host.flushOutputs())) {
       await this.host.eventLog.saveCheckpoint({ app, partition, slot }, upTo, this.host.epoch(), this.host.nodeId);
       e.checkpoint = upTo;
     }
-    return [];
+    return upTo;
+  }
+
+  /**
+   * A handoff said every event of the slot up to `offset` is in the states it handed over (or stored):
+   * this node delivers the slot's events after it, not after its (older) checkpoint, so a join does not
+   * rewind the reader. The checkpoint stays where it is: after a crash, the next owner replays from it.
+   */
+  handedOver(app: string, partition: number, slot: number, offset: number): void {
+    if (offset > 0) this.handed.set(`${app}\u0000${partition}\u0000${slot}`, offset);
   }
 
   /** Trims each stream below the oldest slot checkpoint (see StreamTrim). */
@@ -253,6 +267,9 @@ export class DurableSlots {
 
   private load(r: AppReader, partition: number, slot: number): SlotEntry {
     const e: SlotEntry = { delivered: 0, checkpoint: 0, ready: false, live: false, skipped: 0 };
+    const key = `${r.app.name}\u0000${partition}\u0000${slot}`;
+    const handed = this.handed.get(key) ?? 0;
+    this.handed.delete(key);
     r.loading++;
     const done = () => {
       r.loading--;
@@ -261,13 +278,14 @@ export class DurableSlots {
     this.host.eventLog.checkpoint({ app: r.app.name, partition, slot }).then(
       (cp) => {
         e.checkpoint = cp;
-        e.delivered = cp;
+        e.delivered = Math.max(cp, handed);
         e.ready = true;
         done();
       },
       (err: unknown) => {
         this.host.log.error({ err, app: r.app.name, partition, slot }, "cannot read a slot checkpoint; retrying");
         r.slots[partition]!.delete(slot); // the next reconcile loads it again
+        if (handed) this.handed.set(key, handed);
         done();
       },
     );

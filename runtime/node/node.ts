@@ -183,7 +183,8 @@ export class Node implements NodeStatus {
       flushOutputs: () => this.flushOutputs(1_000),
       mayAct: () => this.seat.mayAct(),
       slotsChanged: this.durable ? () => this.durable!.poke() : undefined,
-      settle: this.durable ? (app, partition, slot, held, idle) => this.durable!.handoff(app, partition, slot, held, idle) : undefined,
+      settle: this.durable ? (app, partition, slot, held, idle, travelling) => this.durable!.handoff(app, partition, slot, held, idle, travelling) : undefined,
+      handedOver: this.durable ? (app, partition, slot, offset) => this.durable!.handedOver(app, partition, slot, offset) : undefined,
     });
     this.ingress = new Ingress({ nodeId: this.id, incarnation: this.incarnation, log: this.log, apps: this.apps, options, backpressure: this.backpressure, deadLetters: this.deadLetters, eventLog: this.eventLog });
     this.writeBehind = new WriteBehind({ log: this.log, apps: this.apps, deadLetters: this.deadLetters, durable: this.durable, epoch: () => this.handoff.epoch, mayAct: () => this.seat.mayAct(), flushOutputs: () => this.flushOutputs() });

@@ -138,6 +138,7 @@ export class HandoffCoordinator {
       // We already serve this slot (its old owner was given up for dead): its state is stale, its events are not.
       this.host.log.warn({ slot, partition: msg.partition, from: msg.from, actors: msg.actors.length }, "late handoff for a slot already served; applying its events, not its state");
     }
+    if (tr.actions[0]?.type === "deliver-handoff" && msg.delivered) this.host.handedOver?.(msg.app, pi, slot, msg.delivered);
     this.carryOut(app, pi, slot, tr, { actors: msg.actors, stored, events });
     if (wake) this.wake();
   }
@@ -336,7 +337,7 @@ export class HandoffCoordinator {
       const picked = pc ? gathered.states.pick(pc.changed) : { states: gathered.states.all(), missing: [] };
       const sent = picked.states;
       this.host.router.flush();
-      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors: sent, buffered: held, copy: pc?.copy ?? 0, stale: picked.missing });
+      this.host.transport.sendControl(target, { type: "handoff-done", app: app.name, partition: p.name, slot, epoch: this.epoch, from: this.host.nodeId, actors: sent, buffered: held, copy: pc?.copy ?? 0, stale: picked.missing, delivered: gathered.delivered });
       this.sent++;
       this.host.log.debug({ slot, partition: p.name, to: target, events: held.length, actors: sent.length, copy: pc?.copy ?? 0, waitedMs: Math.round(tStart - since), gatherMs: Math.round(tGathered - tStart) }, "handoff sent");
       this.host.paused(now() - since);

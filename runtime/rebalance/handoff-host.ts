@@ -83,6 +83,11 @@ export interface HandoffHost {
     /** A slot's handoff arrived: the staged states it completes (without the keys it carries), if any. */
     complete(from: string, app: string, partition: string, slot: number, copy: number, changed: readonly ActorHandoff[], stale: readonly string[]): StagedStates | undefined;
   };
-  /** Durable mode: records where the slot's next owner replays from; returns the held events still to send. */
-  settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean): Promise<Envelope[]>;
+  /**
+   * Durable mode: the offset up to which the slot's events are in the states it leaves (0: unknown);
+   * with nothing `travelling` unstored, also its checkpoint. The held events are not sent: the next owner reads them.
+   */
+  settle?(app: string, partition: number, slot: number, held: Envelope[], idle: boolean, travelling: boolean): Promise<number>;
+  /** Durable mode: a handoff made this node the slot's owner, its events up to `offset` in the states it brought or the store. */
+  handedOver?(app: string, partition: number, slot: number, offset: number): void;
 }

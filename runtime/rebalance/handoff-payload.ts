@@ -6,6 +6,8 @@ import type { HandoffApp, HandoffHost, SlotStates } from "./handoff-host.js";
 export interface HandoffPayload {
   readonly states: SlotStates;
   readonly held: Envelope[];
+  /** Durable mode: the slot's events up to this offset are in the states it leaves (0: unknown). */
+  readonly delivered: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface HandoffPayload {
 export async function gatherHandoff(host: HandoffHost, app: HandoffApp, partition: number, slot: number): Promise<HandoffPayload> {
   const st = app.tables[partition]!;
   const actorsOf = app.hosts[partition]!;
-  let settled: Envelope[] | undefined;
+  let delivered = 0;
   const idle = actorsOf.isSlotIdle(slot);
   // Durable mode: a replay skips the events a stored state reflects; the states this handoff carries
   // may be stored by the next owner, so their events' outputs go out first, or the handoff waits.
@@ -32,8 +34,9 @@ export async function gatherHandoff(host: HandoffHost, app: HandoffApp, partitio
   if (host.mode !== "memory" && host.settle) {
     // Durable mode: no checkpoint past events whose effects travel unstored (the next owner replays
     // from the last one, and the states carry the sequence they reflect, so it skips what they have).
-    const travels = states.all().length > 0 || host.preCopy?.copying(app.name, partition, slot) === true;
-    settled = await host.settle(app.name, partition, slot, st.takeHeld(slot), idle && !travels);
+    const travelling = states.all().length > 0 || host.preCopy?.copying(app.name, partition, slot) === true;
+    delivered = await host.settle(app.name, partition, slot, st.takeHeld(slot), idle, travelling);
+    return { states, held: [], delivered };
   }
-  return { states, held: settled ?? st.takeHeld(slot) };
+  return { states, held: st.takeHeld(slot), delivered };
 }

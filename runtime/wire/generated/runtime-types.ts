@@ -281,6 +281,9 @@ export declare namespace troupe {
 
         /** with `copy`: keys whose pre-copied state is out of date and not sent (the store has them) */
         stale?: (string[]|null);
+
+        /** durable mode: the slot's events up to this offset are in the states handed over or stored (0: unknown) */
+        delivered?: (number|null);
     }
 
     /** Old owner to new owner: the slot's state and buffered events; the slot is yours. */
@@ -318,6 +321,9 @@ export declare namespace troupe {
 
         /** with `copy`: keys whose pre-copied state is out of date and not sent (the store has them) */
         public stale: string[];
+
+        /** durable mode: the slot's events up to this offset are in the states handed over or stored (0: unknown) */
+        public delivered: number;
 
         /**
          * Encodes the specified HandoffDone message. Does not implicitly {@link troupe.HandoffDone.verify|verify} messages.

@@ -695,6 +695,7 @@ $root.troupe = (function() {
          * @property {Array.<troupe.IEnvelope>|null} [buffered] HandoffDone buffered
          * @property {number|null} [copy] 0: `actors` is the whole slot; else the pre-copy this completes (`actors` changed since)
          * @property {Array.<string>|null} [stale] with `copy`: keys whose pre-copied state is out of date and not sent (the store has them)
+         * @property {number|null} [delivered] durable mode: the slot's events up to this offset are in the states handed over or stored (0: unknown)
          */
 
         /**
@@ -788,6 +789,14 @@ $root.troupe = (function() {
         HandoffDone.prototype.stale = $util.emptyArray;
 
         /**
+         * durable mode: the slot's events up to this offset are in the states handed over or stored (0: unknown)
+         * @member {number} delivered
+         * @memberof troupe.HandoffDone
+         * @instance
+         */
+        HandoffDone.prototype.delivered = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Encodes the specified HandoffDone message. Does not implicitly {@link troupe.HandoffDone.verify|verify} messages.
          * @function encode
          * @memberof troupe.HandoffDone
@@ -824,6 +833,8 @@ $root.troupe = (function() {
             if (message.stale != null && message.stale.length)
                 for (var i = 0; i < message.stale.length; ++i)
                     writer.uint32(/* id 9, wireType 2 =*/74).string(message.stale[i]);
+            if (message.delivered != null && Object.hasOwnProperty.call(message, "delivered"))
+                writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.delivered);
             return writer;
         };
 
@@ -901,6 +912,10 @@ $root.troupe = (function() {
                         if (!(message.stale && message.stale.length))
                             message.stale = [];
                         message.stale.push(reader.string());
+                        break;
+                    }
+                case 10: {
+                        message.delivered = reader.uint64();
                         break;
                     }
                 default:
