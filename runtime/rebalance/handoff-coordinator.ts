@@ -93,6 +93,8 @@ export class HandoffCoordinator {
     this.table = table;
     this.epoch = view.epoch;
     this.host.router.flush();
+    // A lost slot's outputs go out before its handoff: start writing them now, while the barrier is awaited.
+    if (lost > 0) void this.host.flushOutputs?.();
     // Everything this node sent under older epochs is now ahead of this ack on each channel.
     for (const m of view.members) if (m.id !== self) this.host.transport.sendControl(m.id, { type: "epoch-ack", epoch: view.epoch, from: self });
     this.host.log.info({ epoch: view.epoch, members: view.members.map((m) => `${m.id}:${m.status}`), slotsGained: gained, slotsLost: lost }, "epoch changed");
