@@ -1,5 +1,7 @@
 // Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
-// time, evict, passivate); which are active is ActiveActors', reading and writing state ActorPersistence's.
+// time, evict, passivate, and hand a slot over: take it out, copy it ahead of a warm join, install it);
+// which are active is ActiveActors', reading and writing state ActorPersistence's. The pre-copy
+// bookkeeping (track, copyStates, preloaded) is the next part to move out.
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { ActorHandoff, Envelope, StagedStates } from "../types.js";
 import type { StateStore } from "../state/state-store.js";

@@ -136,9 +136,8 @@ export class KvMembership implements Membership {
    * that stay, instead of from one leaver to the next.
    */
   async markUp(nodeId: string): Promise<void> {
-    const me = this.latest.members.find((m) => m.id === nodeId);
-    if (!me || me.status !== "joining") return;
-    await this.change((ms) => ms.map((m) => (m.id === nodeId && m.joinedSeq === me.joinedSeq && m.status === "joining" ? { ...m, status: "up" as const } : m)));
+    // Decided on the stored view (this process's copy may be behind): the member as it joined, if still joining.
+    await this.change((ms) => ms.map((m) => (m.id === nodeId && m.status === "joining" ? { ...m, status: "up" as const } : m)));
   }
 
   async markLeaving(nodeId: string): Promise<void> {

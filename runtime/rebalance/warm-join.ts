@@ -3,6 +3,9 @@ import type { Logger } from "../logger.js";
 import { RoutingTable } from "../placement/routing-table.js";
 import type { HandoffApp } from "./handoff-host.js";
 
+// A joiner whose request to be marked up failed (or shows no effect) asks again after this.
+const PROMOTE_RETRY_MS = 500;
+
 /** What a warm join needs from its node. */
 export interface WarmJoinHost {
   readonly nodeId: string;
@@ -97,12 +100,20 @@ export class WarmJoin {
     } else this.host.log.info({ ms: Math.round(this.lastMs) }, "future slots pre-copied; becoming an owner");
     const markUp = this.host.membership.markUp;
     if (!markUp) return;
-    markUp.call(this.host.membership, this.host.nodeId).catch((err: unknown) => {
+    // Asked again until a view shows this node up (onView stops the timer): a lost answer or a failed change does not leave it joining.
+    const again = (why: string) => {
       this.promoting = false;
-      this.host.log.warn({ err: (err as Error).message }, "could not mark this node up; trying again");
-      this.timer = setTimeout(() => this.promote(late), 500);
+      this.host.log.warn({ why }, "this node is still joining; asking again to be marked up");
+      this.timer = setTimeout(() => this.promote(late), PROMOTE_RETRY_MS);
       this.timer.unref();
-    });
+    };
+    markUp.call(this.host.membership, this.host.nodeId).then(
+      () => {
+        this.timer = setTimeout(() => this.joining && again("no view with it up yet"), PROMOTE_RETRY_MS * 4);
+        this.timer.unref();
+      },
+      (err: unknown) => again((err as Error).message),
+    );
   }
 
   private stopTimer(): void {
