@@ -41,6 +41,11 @@ export async function startDriver(spec: WorkloadSpec): Promise<{ child: ChildPro
   return { child, next, sink: { host: sink.host, port: sink.port } };
 }
 
+// A CPU profile is written when a process exits by itself: with profiles on, the nodes are drained, not killed.
+async function drainIfProfiling(cluster: ProcessCluster): Promise<void> {
+  if (process.env.TROUPE_BENCH_PROFILE) await Promise.all([...cluster.nodes.keys()].map((id) => cluster.terminate(id).catch(() => undefined)));
+}
+
 // TROUPE_BENCH_PROFILE=dir: each node process writes a CPU profile there when it exits.
 function profileFlags(): string[] {
   const dir = process.env.TROUPE_BENCH_PROFILE;
@@ -111,8 +116,7 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
       expected: done.expected,
     };
   } finally {
-    // A CPU profile is written when a process exits by itself: drain the nodes instead of killing them.
-    if (process.env.TROUPE_BENCH_PROFILE) await Promise.all([...cluster.nodes.keys()].map((id) => cluster.terminate(id).catch(() => undefined)));
+    await drainIfProfiling(cluster);
     await cluster.stop();
     driver.child.send({ type: "exit" });
   }
@@ -184,7 +188,7 @@ export async function runRebalance(natsUrl: string, actors: number, rate: number
       expected: done.expected,
     };
   } finally {
-    if (process.env.TROUPE_BENCH_PROFILE) await Promise.all([...cluster.nodes.keys()].map((id) => cluster.terminate(id).catch(() => undefined)));
+    await drainIfProfiling(cluster);
     await cluster.stop();
     driver.child.send({ type: "exit" });
   }

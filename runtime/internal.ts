@@ -16,3 +16,4 @@ export { ActiveActors } from "./actors/active-actors.js";
 export { CopyStaging } from "./rebalance/copy-staging.js";
 export { PreCopy } from "./rebalance/pre-copy.js";
 export { WarmJoin } from "./rebalance/warm-join.js";
+export { SlotChanges } from "./actors/slot-changes.js";

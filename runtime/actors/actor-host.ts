@@ -1,14 +1,15 @@
 // Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
 // time, evict, passivate, and hand a slot over: take it out, copy it ahead of a warm join, install it);
-// which are active is ActiveActors', reading and writing state ActorPersistence's. The pre-copy
-// bookkeeping (track, copyStates, preloaded) is the next part to move out.
+// which are active is ActiveActors', reading and writing state ActorPersistence's, noting the changes
+// a pre-copy resends SlotChanges'. The rest of the pre-copy part (copyStates, preloaded) is the next to move out.
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { ActorHandoff, Envelope, StagedStates } from "../types.js";
 import type { StateStore } from "../state/state-store.js";
 import { ActiveActors } from "./active-actors.js";
 import { Actor } from "./actor.js";
 import { ActorPersistence } from "./actor-persistence.js";
-import { TakenSlot } from "./taken-slot.js";
+import { SlotChanges } from "./slot-changes.js";
+import { fromHandoff, handoffOf, TakenSlot } from "./taken-slot.js";
 
 /** What the host needs from the node around it. */
 export interface ActorHostContext {
@@ -70,8 +71,8 @@ export class ActorHost {
   private readonly persistence: ActorPersistence;
   // Per slot, states pre-copied here that activate in place of a store read (stores that encode).
   private readonly preloaded: Array<Map<string, ActorHandoff> | undefined> = [];
-  // Pre-copy: per slot, the keys whose state may have changed since the slot's states were last copied.
-  private tracked: Array<Set<string> | undefined> | undefined;
+  /** Pre-copy: per slot being copied, the keys whose state may have changed since its last copy. */
+  readonly changes = new SlotChanges();
   // The class of this host's actors (their node id and the node's epoch on its prototype).
   private readonly HostActor: ReturnType<typeof Actor.of>;
 
@@ -182,7 +183,7 @@ export class ActorHost {
   // An evicted actor whose state is now stored (and that did nothing since) becomes passive.
   private settle(actor: Actor): void {
     // A write landed (or failed): the revision (or dirtiness) a pre-copy sent of it is out of date.
-    if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
+    this.changes.note(actor.slot, actor.key);
     if (!actor.evicted || actor.dirty || actor.unstorable || actor.busy || actor.loading || actor.queue || actor.writing) return;
     if (this.evicting.get(actor.key) === actor) this.evicting.delete(actor.key);
   }
@@ -198,30 +199,6 @@ export class ActorHost {
   }
 
   /**
-   * Starts (or restarts) noting which keys of `slot` run a step from now on, and returns the keys noted
-   * since the last call (empty at the first): a pre-copy sends the states of a slot, or of the keys
-   * changed since its last round, and the handoff sends only what changed after that.
-   */
-  track(slot: number): Set<string> {
-    const t = (this.tracked ??= []);
-    const before = t[slot] ?? new Set<string>();
-    t[slot] = new Set();
-    return before;
-  }
-
-  /** How many keys of `slot` were noted since the last `track`. */
-  trackedCount(slot: number): number {
-    return this.tracked?.[slot]?.size ?? 0;
-  }
-
-  /** Stops noting changes of `slot`; returns the keys noted since the last `track`. */
-  untrack(slot: number): Set<string> {
-    const before = this.tracked?.[slot] ?? new Set<string>();
-    if (this.tracked) this.tracked[slot] = undefined;
-    return before;
-  }
-
-  /**
    * The states of `slot`'s actors in memory (active and evicting; with a store that keeps objects,
    * stored ones too), or of those of `keys` that are there, without taking them: a pre-copy. Each
    * carries what its next owner needs to go on from it: its store revision, sequence, and whether it is stored.
@@ -233,7 +210,7 @@ export class ActorHost {
     const add = (a: Actor) => {
       if (seen.has(a.key) || (keys && !keys.has(a.key)) || a.loading) return;
       seen.add(a.key);
-      states.push(encodes ? handoffOf(a) : { key: a.key, state: a.state });
+      states.push(handoffOf(a, !encodes));
     };
     for (const a of this.active.inSlot(slot)) add(a);
     for (const a of this.evicting.values()) if (a.slot === slot) add(a);
@@ -358,7 +335,7 @@ export class ActorHost {
 
   private run(actor: Actor, env: Envelope): void {
     // A step may change the state: a pre-copy of its slot sends it again (an async step's change is noted again as it ends).
-    if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
+    this.changes.note(actor.slot, actor.key);
     if (env.offset !== 0) {
       // Replayed from the event stream: the stored state already has it (exactly-once state effects).
       if (env.offset <= actor.seq) {
@@ -384,13 +361,13 @@ export class ActorHost {
       actor.busy = true;
       out.then(
         (o) => {
-          if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
+          this.changes.note(actor.slot, actor.key);
           this.done(actor, stage, env, o);
           actor.busy = false;
           this.resume(actor);
         },
         (err: unknown) => {
-          if (this.tracked !== undefined) this.tracked[actor.slot]?.add(actor.key);
+          this.changes.note(actor.slot, actor.key);
           if (env.offset > actor.doneSeq) actor.doneSeq = env.offset;
           this.ctx.stepFailed(stage, env, err);
           actor.busy = false;
@@ -448,16 +425,3 @@ export class ActorHost {
   }
 }
 
-// What a handoff carries of an actor: its state, and for stores that encode, where the store stands.
-function handoffOf(a: Actor): ActorHandoff {
-  return { key: a.key, state: a.state, revision: a.revision ?? 0, seq: a.doneSeq, dirty: a.dirty || a.unstorable };
-}
-
-// An actor as its handoff left it (`dirty`: a handoff's states are written here unless said stored).
-function fromHandoff(a: Actor, h: ActorHandoff, dirtyByDefault: boolean): void {
-  a.state = h.state;
-  a.dirty = h.dirty ?? dirtyByDefault;
-  // Its next write is conditional on the revision its old owner left (stores that encode).
-  if (h.revision) a.revision = h.revision;
-  if (h.seq) a.seq = a.doneSeq = h.seq;
-}

@@ -16,9 +16,12 @@ export class TakenSlot {
     private readonly storesObjects: boolean,
   ) {}
 
-  /** Every state the next owner needs from here (an actor's over a stored one of the same key). */
+  private everything: ActorHandoff[] | undefined;
+
+  /** Every state the next owner needs from here (an actor's over a stored one of the same key); built once. */
   all(): ActorHandoff[] {
-    const out: ActorHandoff[] = [];
+    if (this.everything) return this.everything;
+    const out: ActorHandoff[] = (this.everything = []);
     const taken = new Set<string>();
     const mark = this.stored.length > 0 || this.evicting.length > 0;
     if (this.active) {
@@ -59,9 +62,22 @@ export class TakenSlot {
     return { states, missing };
   }
 
-  // Memory mode: the state alone (its next owner keeps it as changed). Otherwise where the store stands too.
   private of(a: Actor): ActorHandoff {
-    if (this.storesObjects) return { key: a.key, state: a.state };
-    return { key: a.key, state: a.state, revision: a.revision ?? 0, seq: a.doneSeq, dirty: a.dirty || a.unstorable };
+    return handoffOf(a, this.storesObjects);
   }
+}
+
+/** What a handoff carries of an actor: a store that keeps objects, the state alone (its next owner keeps it as changed); otherwise where the store stands too. */
+export function handoffOf(a: Actor, storesObjects: boolean): ActorHandoff {
+  if (storesObjects) return { key: a.key, state: a.state };
+  return { key: a.key, state: a.state, revision: a.revision ?? 0, seq: a.doneSeq, dirty: a.dirty || a.unstorable };
+}
+
+/** An actor as its handoff left it (`dirty`: a handoff's states are written here unless said stored). */
+export function fromHandoff(a: Actor, h: ActorHandoff, dirtyByDefault: boolean): void {
+  a.state = h.state;
+  a.dirty = h.dirty ?? dirtyByDefault;
+  // Its next write is conditional on the revision its old owner left (stores that encode).
+  if (h.revision) a.revision = h.revision;
+  if (h.seq) a.seq = a.doneSeq = h.seq;
 }

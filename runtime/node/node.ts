@@ -424,18 +424,14 @@ export class Node implements NodeStatus {
         this.durable?.poke();
         this.dispatcher.redeliverParked();
         break;
-      case "slot-copy":
-      case "slot-copy-ack":
-      case "slot-copy-cancel":
-      case "copy-ready":
-        this.warm.onControl(from, msg);
-        break;
       case "drain":
         if (msg.nodeId === this.id && this.state === "running") {
           this.log.info({ from }, "drain requested");
           this.drain().catch((err: unknown) => this.log.error({ err }, "drain failed"));
         }
         break;
+      default:
+        this.warm.onControl(from, msg); // pre-copy messages (warm-joins.ts)
     }
   }
 

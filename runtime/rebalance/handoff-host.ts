@@ -29,12 +29,12 @@ export interface HandoffActors {
   /** Drops the slot's actors without writing (their state is stored). */
   dropSlot(slot: number): number;
   isSlotIdle(slot: number): boolean;
-  /** Starts noting the keys of `slot` that run a step; returns those noted since the last call (pre-copy). */
-  track(slot: number): Set<string>;
-  /** How many keys were noted since the last `track`. */
-  trackedCount(slot: number): number;
-  /** Stops noting; returns the keys noted since the last `track`. */
-  untrack(slot: number): Set<string>;
+  /** Pre-copy: per slot, the keys that ran a step or whose write landed since `track` (actors/slot-changes.ts). */
+  readonly changes: {
+    track(slot: number): Set<string>;
+    count(slot: number): number;
+    untrack(slot: number): Set<string>;
+  };
   /** The states of the slot's actors in memory (or of `keys`, and which of them are not), left in place (pre-copy). */
   copyStates(slot: number, keys?: ReadonlySet<string>): { states: ActorHandoff[]; missing: string[] };
   /** Drops every actor (a fence). */

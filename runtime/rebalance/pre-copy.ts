@@ -115,12 +115,12 @@ export class PreCopy {
     if (!msg.ok) {
       // The joiner's staging is full: this slot goes whole at the switch.
       this.stats.refused++;
-      c.app.hosts[c.partition]!.untrack(c.slot);
+      c.app.hosts[c.partition]!.changes.untrack(c.slot);
       c.phase = "settled";
       c.based = false;
     } else {
       if (c.round === 1) c.based = true;
-      this.afterRound(c, c.app.hosts[c.partition]!.trackedCount(c.slot));
+      this.afterRound(c, c.app.hosts[c.partition]!.changes.count(c.slot));
     }
     this.pump();
     this.sayReady();
@@ -137,12 +137,9 @@ export class PreCopy {
    * Either way the slot's pre-copy ends here.
    */
   complete(app: string, partition: number, slot: number, target: string, targetSeq: number): { copy: number; changed: ReadonlySet<string> } | undefined {
-    const key = id(app, partition, slot);
-    const c = this.copies.get(key);
+    const c = this.copies.get(id(app, partition, slot));
     if (!c) return undefined;
-    this.copies.delete(key);
-    if (c.phase === "sending") this.sending--;
-    const changed = c.app.hosts[c.partition]!.untrack(c.slot);
+    const changed = this.drop(c);
     this.pump();
     if (c.based && c.to === target && c.toSeq === targetSeq) {
       this.stats.deltas++;
@@ -151,7 +148,7 @@ export class PreCopy {
     }
     // The staged copy is of no use (the slot goes elsewhere): its holder drops it. The target drops it as the handoff arrives.
     this.stats.whole++;
-    if (c.to !== target && c.round > 0) this.host.transport.sendControl(c.to, { type: "slot-copy-cancel", app, partition: c.app.app.partitions[partition]!.name, slot, copy: c.id });
+    if (c.to !== target) this.tellDrop(c);
     return undefined;
   }
 
@@ -180,7 +177,7 @@ export class PreCopy {
     this.sending++;
     this.stats.rounds++;
     // What changed since the last round (round 1: everything); noting starts afresh before the states are read.
-    const changed = host.track(c.slot);
+    const changed = host.changes.track(c.slot);
     const { states, missing } = host.copyStates(c.slot, c.round === 1 ? undefined : changed);
     this.stats.actors += states.length;
     const chunk = DEFAULT_PRECOPY_CHUNK_ACTORS;
@@ -209,19 +206,23 @@ export class PreCopy {
   }
 
   private cancel(c: Copy): void {
-    // Only a member holds staged states (a departed one is forgotten by the transport).
-    if (c.round > 0 && this.view.members.some((m) => m.id === c.to && m.joinedSeq === c.toSeq)) {
-      this.host.transport.sendControl(c.to, { type: "slot-copy-cancel", app: c.app.name, partition: c.app.app.partitions[c.partition]!.name, slot: c.slot, copy: c.id });
-    }
+    this.tellDrop(c);
     this.stats.cancelled++;
     this.drop(c);
   }
 
-  private drop(c: Copy): void {
+  // The copy's holder drops what it staged (only a member holds any: a departed one is forgotten by the transport).
+  private tellDrop(c: Copy): void {
+    if (c.round === 0 || !this.view.members.some((m) => m.id === c.to && m.joinedSeq === c.toSeq)) return;
+    this.host.transport.sendControl(c.to, { type: "slot-copy-cancel", app: c.app.name, partition: c.app.app.partitions[c.partition]!.name, slot: c.slot, copy: c.id });
+  }
+
+  // Forgets a copy; returns the keys noted since its last round.
+  private drop(c: Copy): Set<string> {
     const key = id(c.app.name, c.partition, c.slot);
-    if (this.copies.get(key) !== c) return;
+    if (this.copies.get(key) !== c) return new Set();
     this.copies.delete(key);
     if (c.phase === "sending") this.sending--;
-    c.app.hosts[c.partition]!.untrack(c.slot);
+    return c.app.hosts[c.partition]!.changes.untrack(c.slot);
   }
 }

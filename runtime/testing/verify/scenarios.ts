@@ -81,28 +81,14 @@ export const SCENARIOS: readonly Scenario[] = [
     kind: "crash",
     description: "a node joins; SIGKILL it the moment slots start coming to it",
     applies: always,
-    run: async (ctx) => {
-      const joiner = await ctx.cluster.addNode(undefined, false);
-      await ctx.cluster.nextLog(/"slotsGained":[1-9][^}]*"msg":"epoch changed"/, 30_000, [joiner]);
-      ctx.cluster.kill(joiner.id);
-      ctx.injected();
-      ctx.note(`SIGKILL ${joiner.id} (gaining slots)`);
-      await ctx.cluster.waitStable();
-    },
+    run: (ctx) => killJoinerAt(ctx, /"slotsGained":[1-9][^}]*"msg":"epoch changed"/, "gaining slots"),
   },
   {
     name: "kill-joiner-in-pre-copy",
     kind: "crash",
     description: "a node joins; SIGKILL it while the owners pre-copy its future slots (before it owns any)",
     applies: always,
-    run: async (ctx) => {
-      const joiner = await ctx.cluster.addNode(undefined, false);
-      await ctx.cluster.nextLog(/:joining"[^}]*"msg":"epoch changed"/, 30_000, [joiner]);
-      ctx.cluster.kill(joiner.id);
-      ctx.injected();
-      ctx.note(`SIGKILL ${joiner.id} (joining: being pre-copied to)`);
-      await ctx.cluster.waitStable();
-    },
+    run: (ctx) => killJoinerAt(ctx, /:joining"[^}]*"msg":"epoch changed"/, "joining: being pre-copied to"),
   },
   {
     name: "zombie",
@@ -229,4 +215,14 @@ export function pickScenarios(names: readonly string[] | undefined, state: State
     if (!s) throw new Error(`no scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(", ")}`);
     return s;
   });
+}
+
+// A node joins; SIGKILL it as it logs `moment`, then wait for the cluster to be whole again.
+async function killJoinerAt(ctx: ScenarioContext, moment: RegExp, what: string): Promise<void> {
+  const joiner = await ctx.cluster.addNode(undefined, false);
+  await ctx.cluster.nextLog(moment, 30_000, [joiner]);
+  ctx.cluster.kill(joiner.id);
+  ctx.injected();
+  ctx.note(`SIGKILL ${joiner.id} (${what})`);
+  await ctx.cluster.waitStable();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PreCopy, RoutingTable, SlotTable } from "../../../runtime/internal.js";
+import { PreCopy, RoutingTable, SlotChanges, SlotTable } from "../../../runtime/internal.js";
 import { createLogger } from "../../../runtime/logger.js";
 import type { MembershipView } from "../../../runtime/cluster/membership.js";
 import type { HandoffActors, HandoffApp } from "../../../runtime/rebalance/handoff-host.js";
@@ -11,19 +11,9 @@ const SLOTS = 32;
 // One partition of SLOTS slots, each slot with two actors; a step "runs" by noting its key.
 function fixture() {
   const sent: Array<{ to: string; msg: ControlMessage }> = [];
-  const tracked: Array<Set<string> | undefined> = [];
+  const changes = new SlotChanges();
   const actors: Partial<HandoffActors> = {
-    track: (slot) => {
-      const before = tracked[slot] ?? new Set<string>();
-      tracked[slot] = new Set();
-      return before;
-    },
-    untrack: (slot) => {
-      const before = tracked[slot] ?? new Set<string>();
-      tracked[slot] = undefined;
-      return before;
-    },
-    trackedCount: (slot) => tracked[slot]?.size ?? 0,
+    changes,
     copyStates: (slot, keys) => {
       const all: ActorHandoff[] = [`s${slot}a`, `s${slot}b`].map((key) => ({ key, state: { key } }));
       return { states: keys ? all.filter((a) => keys.has(a.key)) : all, missing: [] };
@@ -39,7 +29,7 @@ function fixture() {
   const moving = new RoutingTable(2, view.members.map((m) => ({ ...m, status: "up" as const }))).owners(SLOTS).flatMap((o, s) => (o === "n2" ? [s] : []));
   const ack = (m: Extract<ControlMessage, { type: "slot-copy" }>, ok = true) => pc.onAck("n2", { type: "slot-copy-ack", app: "app", partition: "p", slot: m.slot, copy: m.copy, round: m.round, ok });
   const copies = () => sent.filter((s) => s.msg.type === "slot-copy").map((s) => s.msg as Extract<ControlMessage, { type: "slot-copy" }>);
-  return { pc, view, table, sent, tracked, moving, ack, copies };
+  return { pc, view, table, sent, tracked: changes, moving, ack, copies };
 }
 
 describe("PreCopy (an owner's side of a warm join)", () => {
@@ -63,13 +53,13 @@ describe("PreCopy (an owner's side of a warm join)", () => {
     f.pc.applyView(f.view);
     const slot = f.copies()[0]!.slot;
     // Many keys changed during round 1 (more than DEFAULT_PRECOPY_DELTA_ACTORS): a second round goes.
-    f.tracked[slot]!.add(`s${slot}a`);
-    for (let i = 0; i < 20; i++) f.tracked[slot]!.add(`x${i}`);
+    f.tracked.note(slot, `s${slot}a`);
+    for (let i = 0; i < 20; i++) f.tracked.note(slot, `x${i}`);
     f.ack(f.copies()[0]!);
     const round2 = f.copies().find((m) => m.slot === slot && m.round === 2);
     expect(round2?.actors.map((a) => a.key)).toEqual([`s${slot}a`]);
     f.ack(round2!);
-    f.tracked[slot]!.add(`s${slot}b`);
+    f.tracked.note(slot, `s${slot}b`);
     const done = f.pc.complete("app", 0, slot, "n2", 5);
     expect(done?.copy).toBe(round2!.copy);
     expect([...done!.changed]).toEqual([`s${slot}b`]);
