@@ -25,7 +25,7 @@ export interface ProcessRun {
 
 /** A driver child process and a way to await its messages. */
 export async function startDriver(spec: WorkloadSpec): Promise<{ child: ChildProcess; next: () => Promise<DriverMessage>; sink: { host: string; port: number } }> {
-  const child = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: (process.env.TROUPE_BENCH_DRIVER_FLAGS ?? "").split(/\s+/).filter(Boolean) });
   const queue: DriverMessage[] = [];
   let wake: (() => void) | undefined;
   child.on("message", (m: DriverMessage) => {
@@ -47,9 +47,11 @@ async function drainIfProfiling(cluster: ProcessCluster): Promise<void> {
 }
 
 // TROUPE_BENCH_PROFILE=dir: each node process writes a CPU profile there when it exits.
+// TROUPE_BENCH_NODE_FLAGS="--flag ...": extra Node.js flags for every node process (e.g. GC settings to compare).
 function profileFlags(): string[] {
   const dir = process.env.TROUPE_BENCH_PROFILE;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...(process.env.TROUPE_BENCH_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.TROUPE_BENCH_PROFILE_INTERVAL_US}`] : [])] : [];
+  const extra = (process.env.TROUPE_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  return [...extra, ...(!dir ? [] : ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...(process.env.TROUPE_BENCH_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.TROUPE_BENCH_PROFILE_INTERVAL_US}`] : [])])];
 }
 
 /** Sum of a step's applied count over node infos. */
@@ -93,7 +95,7 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
     driver.child.send({ type: "go" });
     const done = (await driver.next()) as Extract<DriverMessage, { type: "done" }>;
     const last = await infos(ns);
-    if (process.env.TROUPE_BENCH_DEBUG) for (const i of last) console.log(JSON.stringify({ node: i.node, latency: i.latency, process: i.process, batches: i.batches, retransmitted: i.transport.retransmitted }));
+    if (process.env.TROUPE_BENCH_DEBUG) for (const i of last) console.log(JSON.stringify({ node: i.node, latency: i.latency, process: i.process, batches: i.batches, ...i.transport }));
     const worst = (f: (i: ClusterInfo) => number) => Math.max(...last.map(f));
     const seconds = (done.lastEmailMs - done.firstClickMs) / 1000;
     return {

@@ -60,6 +60,8 @@ export const DEFAULT_SNAPSHOT_INTERVAL_MS = 1_000;
 export const DEFAULT_CLUSTER_NAME = "troupe";
 /** Unacknowledged node-to-node messages are resent after this long. */
 export const DEFAULT_ACK_TIMEOUT_MS = 250;
+/** A receiver waits this long before sending an acknowledgement on its own: most ride on a message it sends that way meanwhile. */
+export const DEFAULT_ACK_DELAY_MS = 2;
 /** Out-of-order messages a receiver holds per sender while it waits for a gap to fill. */
 export const DEFAULT_REORDER_WINDOW = 4096;
 /** Durable mode: JetStream de-duplicates a repeated event id within this window. */

@@ -5,6 +5,7 @@ import { ReliableChannel } from "../transport/reliable-channel.js";
 import type { Transport, TransportHandlers, WireContext } from "../transport/transport.js";
 import { envelopeFromWire as fromWire, envelopeToWire as toWire } from "../wire/envelope-wire.js";
 import type { WireActorState, WireControl, WireEnvelope, WireNodeMessage } from "../wire/messages.js";
+import { batchEnvelopes } from "../wire/node-message-codec.js";
 import { isMaxPayloadError, PayloadBudget } from "./max-payload.js";
 import { nodeInbox } from "./subjects.js";
 
@@ -85,9 +86,12 @@ export class NatsTransport implements Transport {
 
   sendBatch(to: string, envelopes: Envelope[]): void {
     const wire = this.wire!;
-    const out: WireEnvelope[] = new Array(envelopes.length);
-    for (let i = 0; i < envelopes.length; i++) out[i] = toWire(envelopes[i]!, wire);
-    this.channel.send(to, { batch: { envelopes: out } }, envelopes);
+    // The envelopes go as they are, each with its input's bytes (kept: a resend or re-route needs them).
+    for (let i = 0; i < envelopes.length; i++) {
+      const e = envelopes[i]!;
+      e.payload ??= wire.payloadOf(e);
+    }
+    this.channel.send(to, { batch: { envelopes: envelopes as WireEnvelope[] } }, envelopes);
   }
 
   sendControl(to: string, message: ControlMessage): void {
@@ -138,7 +142,7 @@ export class NatsTransport implements Transport {
 
   private deliver(from: string, msg: WireNodeMessage): void {
     const h = this.handlers!;
-    if (msg.batch) h.onBatch(from, msg.batch.envelopes.map((w) => fromWire(w)));
+    if (msg.batch) h.onBatch(from, batchEnvelopes(msg.batch));
     else if (msg.control) {
       const c = this.controlFromWire(msg.control, from);
       if (c) h.onControl(from, c);

@@ -4,14 +4,17 @@ export interface ChannelClock {
   now(): number;
   /** Runs `fn` once the current turn is over (acknowledgements to all senders go out together). */
   soon(fn: () => void): void;
+  /** Runs `fn` once, `ms` from now. */
+  after(ms: number, fn: () => void): void;
   /** Runs `fn` every `ms` until the returned function is called. */
   every(ms: number, fn: () => void): () => void;
 }
 
-/** The process clock: `performance.now`, `setImmediate`, an unref'd `setInterval`. */
+/** The process clock: `performance.now`, `setImmediate`, `setTimeout`, an unref'd `setInterval`. */
 export const systemClock: ChannelClock = {
   now: () => performance.now(),
   soon: (fn) => void setImmediate(fn),
+  after: (ms, fn) => void setTimeout(fn, ms),
   every: (ms, fn) => {
     const t = setInterval(fn, ms);
     // The resend timer alone must not keep a process alive.

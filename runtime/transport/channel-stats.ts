@@ -30,6 +30,8 @@ export function channelStats() {
     refusedWhilePaused: 0,
     /** Streams of other nodes met mid-way and sent back to start again (see `Ack.reset`). */
     streamsReset: 0,
-  
+    /** Acknowledgements sent on their own, and ones that rode on a message to their sender. */
+    acksSent: 0,
+    acksPiggybacked: 0,
   };
 }

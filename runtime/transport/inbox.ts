@@ -69,6 +69,18 @@ export class Inbox {
     }
   }
 
+  /** The acknowledgement owed to `from` (the last sequence number handed on, of its stream), or undefined when none is. */
+  owedTo(from: string): { seq: number; incarnation: string } | undefined {
+    const inc = this.streams.get(from);
+    return inc?.ackDue ? { seq: inc.expected - 1, incarnation: inc.incarnation } : undefined;
+  }
+
+  /** The acknowledgement owed to `from` went out (riding on a message to it). */
+  sentTo(from: string): void {
+    const inc = this.streams.get(from);
+    if (inc) inc.ackDue = false;
+  }
+
   /** Forgets the stream from `from`. */
   drop(from: string): void {
     this.streams.delete(from);

@@ -1,4 +1,4 @@
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_REASSEMBLY_BYTES, DEFAULT_REORDER_WINDOW } from "../defaults.js";
+import { DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_REASSEMBLY_BYTES, DEFAULT_REORDER_WINDOW } from "../defaults.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import { channelStats, type ChannelStats } from "./channel-stats.js";
 import { nodeMessageCodec, type WireEnvelope, type WireNodeMessage } from "../wire/messages.js";
@@ -22,6 +22,8 @@ export interface ReliableChannelOptions {
   readonly logger: Logger;
   /** Resend unacknowledged messages after this long. */
   readonly ackTimeoutMs?: number;
+  /** Wait this long before acknowledging on its own (0: at the end of the turn); meanwhile acknowledgements ride on messages to their senders. */
+  readonly ackDelayMs?: number;
   /** Most bytes buffered to reassemble one fragmented message from one sender (larger ones are not sent). */
   readonly maxReassemblyBytes?: number;
   /** Out-of-order messages held per sender while a gap fills. */
@@ -36,6 +38,9 @@ export interface ReliableChannelOptions {
  * keeps what is unacknowledged and resends it with a growing backoff. Every message fits the budget:
  * a batch over it is split by bytes, and a single message still over it travels as fragments, each
  * its own sequenced message, joined by the receiver. `E` is what a message carries for re-routing.
+ *
+ * An acknowledgement owed to a node rides on the next message to it (`piggyback`) once that node has
+ * shown it reads them (it sent one); what is still owed after `ackDelayMs` goes on its own.
  */
 export class ReliableChannel<E> {
   /** Random per channel: a receiver resets its expectations when it changes. */
@@ -49,6 +54,9 @@ export class ReliableChannel<E> {
   private readonly outbox: Outbox<E>;
   private readonly inbox: Inbox;
   private readonly ackTimeout: number;
+  private readonly ackDelay: number;
+  // Peers that sent a piggybacked acknowledgement, so read them: acknowledgements to them ride along.
+  private readonly piggybackers = new Set<string>();
   private readonly maxReassembly: number;
   private readonly clock: ChannelClock;
   private readonly reassembler: Reassembler;
@@ -66,6 +74,7 @@ export class ReliableChannel<E> {
   };
   private readonly sendAck = (to: string, seq: number, incarnation: string) => {
     // A few dozen bytes: never over the limit.
+    this.stats.acksSent++;
     this.publish(to, nodeMessageCodec.encode({ from: this.nodeId, incarnation: this.incarnation, seq: 0, ack: { seq, incarnation, reset: false } }));
   };
   private readonly resend = (to: string, m: Outgoing<E>) => {
@@ -75,6 +84,7 @@ export class ReliableChannel<E> {
 
   constructor(private readonly options: ReliableChannelOptions) {
     this.ackTimeout = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.ackDelay = options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS;
     this.maxReassembly = options.maxReassemblyBytes ?? DEFAULT_MAX_REASSEMBLY_BYTES;
     this.clock = options.clock ?? systemClock;
     this.log = options.logger;
@@ -119,8 +129,16 @@ export class ReliableChannel<E> {
   send(to: string, body: ChannelBody, events?: readonly E[]): void {
     const peer = this.outbox.stream(to);
     const budget = this.options.budget();
-    const bytes = nodeMessageCodec.encode({ from: this.nodeId, incarnation: peer.session, seq: peer.seq + 1, ...body });
+    // A stale acknowledgement in a resend of this message is harmless: acknowledgements are cumulative.
+    const owed = this.inbox.owedTo(to);
+    const piggyback = owed && { seq: owed.seq, incarnation: owed.incarnation, reset: false };
+    const bytes = nodeMessageCodec.encode({ from: this.nodeId, incarnation: peer.session, seq: peer.seq + 1, ...body, piggyback });
     if (bytes.length <= budget) {
+      // A peer not known to read piggybacked acknowledgements (an older node) still gets its own.
+      if (owed && this.piggybackers.has(to)) {
+        this.inbox.sentTo(to);
+        this.stats.acksPiggybacked++;
+      }
       this.enqueue(to, peer, bytes, events?.length ?? 0, events);
       return;
     }
@@ -134,6 +152,7 @@ export class ReliableChannel<E> {
    * their new owners (at-least-once: it may have applied some of them).
    */
   forget(nodeId: string): E[] {
+    this.piggybackers.delete(nodeId);
     this.reassembler.drop(nodeId);
     this.inbox.drop(nodeId);
     const unacked = this.outbox.drop(nodeId);
@@ -174,11 +193,13 @@ export class ReliableChannel<E> {
     this.stats.messagesReceived++;
     if (msg.ack) {
       if (msg.ack.reset) this.restartStream(msg.from, msg.ack.incarnation);
-      else {
-        const sentAt = this.outbox.acked(msg.from, msg.ack.seq, msg.ack.incarnation);
-        if (sentAt >= 0) this.ackRtt.record(this.clock.now() - sentAt);
-      }
+      else this.acked(msg.from, msg.ack.seq, msg.ack.incarnation);
       return;
+    }
+    if (msg.piggyback) {
+      // Taken whatever becomes of the message it rides on (held, a repeat, refused while paused).
+      this.piggybackers.add(msg.from);
+      this.acked(msg.from, msg.piggyback.seq, msg.piggyback.incarnation);
     }
     if (!msg.seq) {
       // Unsequenced control (e.g. `troupe drain` from outside the cluster).
@@ -196,8 +217,14 @@ export class ReliableChannel<E> {
       this.publish(msg.from, nodeMessageCodec.encode({ from: this.nodeId, incarnation: this.incarnation, seq: 0, ack: { seq: 0, incarnation: msg.incarnation, reset: true } }));
     } else if (answer === "ack" && !this.ackScheduled) {
       this.ackScheduled = true;
-      this.clock.soon(this.sendAcks);
+      if (this.ackDelay > 0) this.clock.after(this.ackDelay, this.sendAcks);
+      else this.clock.soon(this.sendAcks);
     }
+  }
+
+  private acked(from: string, seq: number, session: string): void {
+    const sentAt = this.outbox.acked(from, seq, session);
+    if (sentAt >= 0) this.ackRtt.record(this.clock.now() - sentAt);
   }
 
   // A peer met our stream to it mid-way and took nothing: what it has not acknowledged goes again, as a

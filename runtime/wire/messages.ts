@@ -1,6 +1,7 @@
 import { troupe } from "./generated/runtime.js";
 import type { troupe as pb } from "./generated/runtime-types.js";
 import { staticCodec, type Decoded, type MessageCodec } from "./static-codec.js";
+import { fastNodeMessageCodec } from "./node-message-codec.js";
 
 // The shapes of proto/runtime.proto's messages, as decoded, and their codecs: both generated from the
 // .proto (`npm run proto`), so they cannot drift from it. See Decoded for how fields read.
@@ -36,8 +37,10 @@ export type WireDeadLetterRecord = Decoded<pb.IDeadLetterRecord>;
 /** A batch of events in the durable event stream. */
 export type WireEventBatch = Decoded<pb.IEventBatch>;
 
-/** Codec for `troupe.NodeMessage`. */
-export const nodeMessageCodec: MessageCodec<WireNodeMessage> = staticCodec(troupe.NodeMessage);
+/** Codec for `troupe.NodeMessage` (batches by hand: see node-message-codec.ts). */
+export const nodeMessageCodec: MessageCodec<WireNodeMessage> = fastNodeMessageCodec;
+/** The generated codec for `troupe.NodeMessage` (what the hand-written one is checked against). */
+export const generatedNodeMessageCodec: MessageCodec<WireNodeMessage> = staticCodec(troupe.NodeMessage);
 /** Codec for `troupe.Control` (the drain command is published on its own). */
 export const controlCodec: MessageCodec<WireControl> = staticCodec(troupe.Control);
 /** Codec for `troupe.ClusterView`. */

@@ -2034,6 +2034,9 @@ $root.troupe = (function() {
          * @property {troupe.IControl|null} [control] NodeMessage control
          * @property {troupe.IAck|null} [ack] NodeMessage ack
          * @property {troupe.IFragment|null} [fragment] NodeMessage fragment
+         * @property {troupe.IAck|null} [piggyback] An acknowledgement riding on a sequenced message to the node it acknowledges (saves a message per
+         * batch each way): taken on arrival, before sequencing. Older receivers ignore it and take the
+         * stand-alone acknowledgement that follows a resend.
          */
 
         /**
@@ -2108,6 +2111,16 @@ $root.troupe = (function() {
          */
         NodeMessage.prototype.fragment = null;
 
+        /**
+         * An acknowledgement riding on a sequenced message to the node it acknowledges (saves a message per
+         * batch each way): taken on arrival, before sequencing. Older receivers ignore it and take the
+         * stand-alone acknowledgement that follows a resend.
+         * @member {troupe.IAck|null|undefined} piggyback
+         * @memberof troupe.NodeMessage
+         * @instance
+         */
+        NodeMessage.prototype.piggyback = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
@@ -2152,6 +2165,8 @@ $root.troupe = (function() {
                 $root.troupe.Ack.encode(message.ack, writer.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
             if (message.fragment != null && Object.hasOwnProperty.call(message, "fragment"))
                 $root.troupe.Fragment.encode(message.fragment, writer.uint32(/* id 7, wireType 2 =*/58).fork(), q + 1).ldelim();
+            if (message.piggyback != null && Object.hasOwnProperty.call(message, "piggyback"))
+                $root.troupe.Ack.encode(message.piggyback, writer.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -2215,6 +2230,10 @@ $root.troupe = (function() {
                     }
                 case 7: {
                         message.fragment = $root.troupe.Fragment.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 8: {
+                        message.piggyback = $root.troupe.Ack.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:

@@ -10,7 +10,7 @@ export interface InFlight {
   readonly msg: WireNodeMessage;
 }
 
-/** A clock the test moves: `soon` callbacks run on `settle`, `every` callbacks on `advance`. */
+/** A clock the test moves: `soon` callbacks run on `settle`, `after` and `every` callbacks on `advance`. */
 export class ManualClock implements ChannelClock {
   t = 0;
   private readonly queued: Array<() => void> = [];
@@ -21,6 +21,13 @@ export class ManualClock implements ChannelClock {
   }
   soon(fn: () => void): void {
     this.queued.push(fn);
+  }
+  after(ms: number, fn: () => void): void {
+    // An interval that removes itself when it fires.
+    const stop = this.every(ms, () => {
+      stop();
+      fn();
+    });
   }
   every(ms: number, fn: () => void): () => void {
     const timer = { ms, next: this.t + ms, fn };
@@ -77,6 +84,8 @@ export class FakeNetwork {
       budget: () => this.budget,
       logger: silentLogger(),
       ackTimeoutMs: 100,
+      // Acknowledgements at the end of the turn (settle), unless a test sets a delay (advance).
+      ackDelayMs: 0,
       clock: this.clock,
       ...options,
     });

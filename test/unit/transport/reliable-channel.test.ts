@@ -298,4 +298,73 @@ describe("ReliableChannel", () => {
     net.run();
     expect(await flushed).toBe(true);
   });
+  describe("acknowledgements riding on messages (piggyback)", () => {
+    it("rides on the next message to the sender once the sender has shown it reads them; then none goes on its own", () => {
+      const { net, a, b, got } = pair({ ackDelayMs: 50 });
+      const gotA = net.got.get("a")!;
+      a.send("b", ...one(1));
+      net.deliver(net.take());
+      // "a" has not shown that it reads piggybacked acknowledgements: "b" carries one and still sends its own.
+      b.send("a", ...one(101));
+      expect(net.queue.filter(isData()).map((m) => m.msg.piggyback?.seq)).toEqual([1]);
+      net.clock.advance(50);
+      expect(net.queue.filter(isAck)).toHaveLength(1);
+      expect(b.stats.acksPiggybacked).toBe(0);
+      // Messages both ways, each turn within the delay: once each has seen a piggyback from the other,
+      // every acknowledgement rides on the next message.
+      const standalone: number[] = [];
+      for (let i = 2; i <= 6; i++) {
+        const before = a.stats.acksSent + b.stats.acksSent;
+        b.send("a", ...one(100 + i));
+        a.send("b", ...one(i));
+        net.deliver(net.take());
+        net.clock.advance(1);
+        net.deliver(net.take());
+        standalone.push(a.stats.acksSent + b.stats.acksSent - before);
+      }
+      expect(standalone.slice(-3)).toEqual([0, 0, 0]);
+      net.clock.advance(50);
+      net.run();
+      expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(gotA).toEqual([101, 102, 103, 104, 105, 106]);
+      expect([a.inFlight(), b.inFlight()]).toEqual([0, 0]);
+      expect(a.stats.acksPiggybacked).toBeGreaterThanOrEqual(3);
+      expect(b.stats.acksPiggybacked).toBeGreaterThanOrEqual(3);
+    });
+
+    it("an older peer that ignores piggybacks is still acknowledged on its own, so it never resends", () => {
+      const { net, a, b, got } = pair();
+      for (let round = 1; round <= 3; round++) {
+        a.send("b", ...one(round));
+        b.send("a", ...one(100 + round));
+        // "a" plays an older node: what it sends carries no piggyback, and it ignores what it receives.
+        const sent = net.take().map((m) => {
+          if (!m.msg.piggyback) return m;
+          const msg = { ...m.msg, piggyback: undefined };
+          return { ...m, msg, bytes: nodeMessageCodec.encode(msg) };
+        });
+        net.deliver(sent);
+        net.run();
+      }
+      expect(got).toEqual([1, 2, 3]);
+      expect([a.inFlight(), b.inFlight()]).toEqual([0, 0]);
+      expect(b.stats.acksPiggybacked).toBe(0);
+      expect(a.stats.retransmitted + b.stats.retransmitted).toBe(0);
+    });
+
+    it("an acknowledgement owed with no message to ride on goes on its own after the delay, once for all that came", () => {
+      const { net, a, got } = pair({ ackDelayMs: 2 });
+      for (let i = 1; i <= 3; i++) {
+        a.send("b", ...one(i));
+        net.deliver(net.take());
+        net.clock.settle();
+      }
+      expect(got).toEqual([1, 2, 3]);
+      expect(net.queue.filter(isAck)).toHaveLength(0);
+      net.clock.advance(2);
+      expect(net.queue.filter(isAck).map((m) => m.msg.ack!.seq)).toEqual([3]);
+      net.run();
+      expect(a.inFlight()).toBe(0);
+    });
+  });
 });

@@ -1,0 +1,216 @@
+import { troupe } from "./generated/runtime.js";
+import type { troupe as pb } from "./generated/runtime-types.js";
+import type { Decoded } from "./static-codec.js";
+import type { Envelope } from "../types.js";
+
+// The reading half of node-message-codec.ts: a batch's envelopes straight into runtime envelopes (no
+// wire objects in between; repeated app and source strings read once per batch); control,
+// acknowledgement and fragment bodies through the generated code.
+
+type WireNodeMessage = Decoded<pb.INodeMessage>;
+// What a batch's envelopes decode to: runtime envelopes that carry their input's bytes.
+type DecodedEnvelope = Envelope & { payload: Uint8Array };
+
+// A cursor over one message's bytes; malformed input throws (the channel counts it as malformed).
+class Cursor {
+  pos = 0;
+  constructor(
+    readonly buf: Buffer,
+    public end: number,
+  ) {}
+
+  varint(): number {
+    const buf = this.buf;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      if (this.pos >= this.end) throw new RangeError("varint runs past the end of the message");
+      const b = buf[this.pos++]!;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+    // Over 56 bits: not a number this runtime writes (a negative int64 would be 10 bytes).
+    throw new RangeError("varint over 2^56");
+  }
+
+  // The end of a length-delimited field starting here.
+  delimited(): number {
+    const len = this.varint();
+    const end = this.pos + len;
+    if (end > this.end) throw new RangeError("length-delimited field runs past the end of the message");
+    return end;
+  }
+
+  string(): string {
+    const end = this.delimited();
+    const s = utf8(this.buf, this.pos, end);
+    this.pos = end;
+    return s;
+  }
+
+  // A view on the message's bytes (no copy), as protobufjs reads bytes from a Buffer.
+  bytes(): Uint8Array {
+    const end = this.delimited();
+    const b = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return b;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 2) this.pos = this.delimited();
+    else if (wireType === 5) this.pos += 4;
+    else throw new RangeError(`wire type ${wireType} not supported`);
+    if (this.pos > this.end) throw new RangeError("field runs past the end of the message");
+  }
+}
+
+// An envelope read into the runtime's shape (its input decoded lazily, by its actor). `prev` is the
+// envelope before it in the batch: an equal app or source string is shared, not read again.
+function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined, prevApp: number[], prevSource: number[]): DecodedEnvelope {
+  let app = "";
+  let stage = 0;
+  let slot = 0;
+  let key = "";
+  let payload: Uint8Array = EMPTY;
+  let epoch = 0;
+  let source = "";
+  let seq = 0;
+  let hops = 0;
+  let acceptedMs = 0;
+  const outer = c.end;
+  c.end = end;
+  while (c.pos < end) {
+    const tag = c.varint();
+    switch (tag) {
+      case 10:
+        app = sharedString(c, prev?.app, prevApp);
+        break;
+      case 16:
+        stage = c.varint();
+        break;
+      case 24:
+        slot = c.varint();
+        break;
+      case 34:
+        key = c.string();
+        break;
+      case 42:
+        payload = c.bytes();
+        break;
+      case 48:
+        epoch = c.varint();
+        break;
+      case 58:
+        source = sharedString(c, prev?.source, prevSource);
+        break;
+      case 64:
+        seq = c.varint();
+        break;
+      case 72:
+        hops = c.varint();
+        break;
+      case 81:
+        if (c.pos + 8 > end) throw new RangeError("double runs past the end of the envelope");
+        acceptedMs = c.buf.readDoubleLE(c.pos);
+        c.pos += 8;
+        break;
+      default:
+        c.skip(tag & 7);
+    }
+  }
+  c.end = outer;
+  return { app, stage, slot, key, value: undefined, payload, epoch, source, seq, hops, acceptedMs, offset: 0 };
+}
+
+const EMPTY = new Uint8Array(0);
+
+function utf8(buf: Buffer, start: number, end: number): string {
+  return buf.toString("utf8", start, end);
+}
+
+// A string field whose bytes equal those of the same field of the envelope before (at `at`, updated
+// here) is that envelope's string: read once per batch, not once per envelope.
+function sharedString(c: Cursor, prev: string | undefined, at: number[]): string {
+  const end = c.delimited();
+  const s = prev !== undefined && sameBytes(c.buf, at, c.pos, end) ? prev : utf8(c.buf, c.pos, end);
+  at[0] = c.pos;
+  at[1] = end;
+  c.pos = end;
+  return s;
+}
+
+// Bytes [start, end) of `buf` equal the earlier field at prev = [start, end) of the same buffer.
+function sameBytes(buf: Buffer, prev: number[], start: number, end: number): boolean {
+  const ps = prev[0]!;
+  if (prev[1]! - ps !== end - start) return false;
+  for (let i = 0; i < end - start; i++) if (buf[ps + i] !== buf[start + i]) return false;
+  return true;
+}
+
+function readBatch(c: Cursor, end: number): DecodedEnvelope[] {
+  const envelopes: DecodedEnvelope[] = [];
+  const prevApp = [0, -1];
+  const prevSource = [0, -1];
+  let prev: DecodedEnvelope | undefined;
+  while (c.pos < end) {
+    const tag = c.varint();
+    if (tag !== 10) {
+      c.skip(tag & 7);
+      continue;
+    }
+    const e = c.delimited();
+    prev = readEnvelope(c, e, prev, prevApp, prevSource);
+    envelopes.push(prev);
+    c.pos = e;
+  }
+  return envelopes;
+}
+
+/** Decodes a NodeMessage; a batch's envelopes are runtime envelopes (see batchEnvelopes in node-message-codec.ts). */
+export function decodeNodeMessage(bytes: Uint8Array): WireNodeMessage {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c = new Cursor(buf, buf.length);
+  const m: WireNodeMessage = { from: "", incarnation: "", seq: 0, batch: null, control: null, ack: null, fragment: null, piggyback: null };
+  while (c.pos < c.end) {
+    const tag = c.varint();
+    const field = tag >>> 3;
+    if (tag === 24) {
+      m.seq = c.varint();
+      continue;
+    }
+    if ((tag & 7) !== 2) {
+      c.skip(tag & 7);
+      continue;
+    }
+    const end = c.delimited();
+    switch (field) {
+      case 1:
+        m.from = utf8(buf, c.pos, end);
+        break;
+      case 2:
+        m.incarnation = utf8(buf, c.pos, end);
+        break;
+      case 4:
+        m.batch = { envelopes: readBatch(c, end) };
+        break;
+      case 5:
+        m.control = troupe.Control.decode(buf.subarray(c.pos, end)) as unknown as WireNodeMessage["control"];
+        break;
+      case 6:
+        m.ack = troupe.Ack.decode(buf.subarray(c.pos, end)) as unknown as WireNodeMessage["ack"];
+        break;
+      case 7:
+        m.fragment = troupe.Fragment.decode(buf.subarray(c.pos, end)) as unknown as WireNodeMessage["fragment"];
+        break;
+      case 8:
+        m.piggyback = troupe.Ack.decode(buf.subarray(c.pos, end)) as unknown as WireNodeMessage["piggyback"];
+        break;
+    }
+    c.pos = end;
+  }
+  return m;
+}
+
