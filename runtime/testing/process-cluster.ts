@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_NODE_V8_FLAGS } from "../defaults.js";
 import type { ClusterInfo } from "../node/cluster-info.js";
 import { freePort } from "./ports.js";
 import { waitUntil } from "./wait.js";
@@ -28,7 +29,7 @@ export interface ProcessClusterOptions {
   readonly sinks?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly args?: readonly string[];
-  /** Flags for the Node.js runtime of each node process (e.g. `--cpu-prof`). */
+  /** Flags for the Node.js runtime of each node process (e.g. `--cpu-prof`), after the V8 flags every node process gets (TROUPE_V8_FLAGS, else DEFAULT_NODE_V8_FLAGS). */
   readonly nodeFlags?: readonly string[];
 }
 
@@ -60,6 +61,8 @@ export class ProcessCluster {
     const sources: Record<string, number> = {};
     for (const s of opts.sources ?? []) sources[s] = await freePort();
     const args = [
+      // As the image runs a node: TROUPE_V8_FLAGS, else the default flags.
+      ...(process.env.TROUPE_V8_FLAGS ?? DEFAULT_NODE_V8_FLAGS).split(/\s+/).filter(Boolean),
       ...(this.options.nodeFlags ?? []),
       BIN,
       "node",
