@@ -1,7 +1,7 @@
 import { troupe } from "./generated/runtime.js";
 import type { troupe as pb } from "./generated/runtime-types.js";
 import { staticCodec, type Decoded, type MessageCodec } from "./static-codec.js";
-import { fastNodeMessageCodec } from "./node-message-codec.js";
+import { fastEnvelopeCodec, fastNodeMessageCodec } from "./node-message-codec.js";
 
 // The shapes of proto/runtime.proto's messages, as decoded, and their codecs: both generated from the
 // .proto (`npm run proto`), so they cannot drift from it. See Decoded for how fields read.
@@ -49,8 +49,10 @@ export const clusterViewCodec: MessageCodec<WireClusterView> = staticCodec(troup
 export const memberRecordCodec: MessageCodec<WireMemberRecord> = staticCodec(troupe.MemberRecord);
 /** Codec for `troupe.StoredState`. */
 export const storedStateCodec: MessageCodec<WireStoredState> = staticCodec(troupe.StoredState);
-/** Codec for `troupe.Envelope` (one event in the durable event stream). */
-export const envelopeCodec: MessageCodec<WireEnvelope> = staticCodec(troupe.Envelope);
+/** Codec for `troupe.Envelope` (one event in the durable event stream; by hand: see node-message-codec.ts). */
+export const envelopeCodec: MessageCodec<WireEnvelope> = fastEnvelopeCodec;
+/** The generated codec for `troupe.Envelope` (what the hand-written one is checked against). */
+export const generatedEnvelopeCodec: MessageCodec<WireEnvelope> = staticCodec(troupe.Envelope);
 /** Codec for `troupe.SlotCheckpoint`. */
 export const slotCheckpointCodec: MessageCodec<WireSlotCheckpoint> = staticCodec(troupe.SlotCheckpoint);
 /** Codec for `troupe.SourceHello`. */

@@ -2,8 +2,8 @@ import { troupe } from "./generated/runtime.js";
 import type { troupe as pb } from "./generated/runtime-types.js";
 import type { Decoded, MessageCodec } from "./static-codec.js";
 import type { Envelope } from "../types.js";
-import { encodeBatchMessage } from "./node-message-encode.js";
-import { decodeNodeMessage } from "./node-message-decode.js";
+import { encodeBatchMessage, encodeEnvelope } from "./node-message-encode.js";
+import { decodeEnvelope, decodeNodeMessage } from "./node-message-decode.js";
 
 // The hot message by hand. A NodeMessage carrying a batch is nearly everything nodes send each other,
 // and protobufjs's writer builds an operation object per field (and a LongBits per 64-bit one) before it
@@ -14,6 +14,7 @@ import { decodeNodeMessage } from "./node-message-decode.js";
 // generated code, as do the sub-messages of a batch message other than its envelopes.
 
 type WireNodeMessage = Decoded<pb.INodeMessage>;
+type WireEnvelope = Decoded<pb.IEnvelope>;
 
 /**
  * Codec for `troupe.NodeMessage`: a batch message by hand (see the top of this file), anything else
@@ -26,6 +27,9 @@ export const fastNodeMessageCodec: MessageCodec<WireNodeMessage> = {
   },
   decode: decodeNodeMessage,
 };
+
+/** Codec for one `troupe.Envelope` (durable mode's stored events), by hand as in batches; decoded envelopes are runtime envelopes. */
+export const fastEnvelopeCodec: MessageCodec<WireEnvelope> = { encode: encodeEnvelope, decode: decodeEnvelope };
 
 /** The envelopes of a batch this codec decoded, as the runtime's envelopes (no input decoded yet, offset 0). */
 export function batchEnvelopes(batch: Decoded<pb.IBatch>): Envelope[] {

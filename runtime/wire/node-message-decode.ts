@@ -169,9 +169,20 @@ function readBatch(c: Cursor, end: number): DecodedEnvelope[] {
   return envelopes;
 }
 
+// A Buffer view of the bytes (no copy): native string reads.
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decodes one Envelope (durable mode's events) into a runtime envelope. */
+export function decodeEnvelope(bytes: Uint8Array): DecodedEnvelope {
+  const buf = asBuffer(bytes);
+  return readEnvelope(new Cursor(buf, buf.length), buf.length, undefined, [0, -1], [0, -1]);
+}
+
 /** Decodes a NodeMessage; a batch's envelopes are runtime envelopes (see batchEnvelopes in node-message-codec.ts). */
 export function decodeNodeMessage(bytes: Uint8Array): WireNodeMessage {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = asBuffer(bytes);
   const c = new Cursor(buf, buf.length);
   const m: WireNodeMessage = { from: "", incarnation: "", seq: 0, batch: null, control: null, ack: null, fragment: null, piggyback: null };
   while (c.pos < c.end) {

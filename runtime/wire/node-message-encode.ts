@@ -95,6 +95,33 @@ function envelopeLength(e: WireEnvelope, appLen: number, sourceLen: number, keyL
   );
 }
 
+// An envelope's fields (its tag and length are the caller's).
+function writeEnvelope(buf: Buffer, p: number, e: WireEnvelope, appLen: number, sourceLen: number, keyLen: number): number {
+  p = stringField(buf, p, 10, e.app, appLen);
+  p = uintField(buf, p, 16, e.stage);
+  p = uintField(buf, p, 24, e.slot);
+  p = stringField(buf, p, 34, e.key, keyLen);
+  p = bytesField(buf, p, 42, e.payload);
+  p = uintField(buf, p, 48, e.epoch);
+  p = stringField(buf, p, 58, e.source, sourceLen);
+  p = uintField(buf, p, 64, e.seq);
+  p = uintField(buf, p, 72, e.hops);
+  buf[p++] = 81;
+  buf.writeDoubleLE(e.acceptedMs, p);
+  return p + 8;
+}
+
+/** Encodes one Envelope (durable mode's events); the bytes are those the generated code writes. */
+export function encodeEnvelope(e: WireEnvelope): Uint8Array {
+  const appLen = utf8Length(e.app);
+  const sourceLen = utf8Length(e.source);
+  const keyLen = utf8Length(e.key);
+  const total = envelopeLength(e, appLen, sourceLen, keyLen);
+  const buf = Buffer.allocUnsafe(total);
+  if (writeEnvelope(buf, 0, e, appLen, sourceLen, keyLen) !== total) throw new Error(`envelope encoded to other than its ${total} bytes`);
+  return buf;
+}
+
 /** Encodes a NodeMessage whose body is a batch; the bytes are those the generated code writes. */
 export function encodeBatchMessage(m: WireNodeMessage, envs: readonly WireEnvelope[]): Uint8Array {
   const count = envs.length;
@@ -140,20 +167,8 @@ export function encodeBatchMessage(m: WireNodeMessage, envs: readonly WireEnvelo
     const e = envs[i]!;
     if (e.app !== app) appLen = utf8Length((app = e.app));
     if (e.source !== source) sourceLen = utf8Length((source = e.source));
-    const keyLen = keyLengths[i]!;
     p = uintField(buf, p, 10, sizes[i]!);
-    p = stringField(buf, p, 10, e.app, appLen);
-    p = uintField(buf, p, 16, e.stage);
-    p = uintField(buf, p, 24, e.slot);
-    p = stringField(buf, p, 34, e.key, keyLen);
-    p = bytesField(buf, p, 42, e.payload);
-    p = uintField(buf, p, 48, e.epoch);
-    p = stringField(buf, p, 58, e.source, sourceLen);
-    p = uintField(buf, p, 64, e.seq);
-    p = uintField(buf, p, 72, e.hops);
-    buf[p++] = 81;
-    buf.writeDoubleLE(e.acceptedMs, p);
-    p += 8;
+    p = writeEnvelope(buf, p, e, appLen, sourceLen, keyLengths[i]!);
   }
   if (piggyback) p = bytesField(buf, p, 66, piggyback);
   if (p !== total) throw new Error(`node message encoded to ${p} bytes, sized ${total}`);

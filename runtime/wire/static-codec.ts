@@ -113,6 +113,8 @@ export interface StaticMessageType<P> {
 export function staticCodec<P>(type: StaticMessageType<P>): MessageCodec<Decoded<P>> {
   return {
     encode: (value) => type.encode(value as P).finish(),
-    decode: (bytes) => type.decode(bytes) as Decoded<P>,
+    // A Buffer view (no copy) gets protobufjs's Buffer reader: native string decoding instead of its JS
+    // UTF-8 loop (JetStream hands plain Uint8Arrays: 3% of a durable node's time went to that loop).
+    decode: (bytes) => type.decode(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as Decoded<P>,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generatedNodeMessageCodec, nodeMessageCodec, type WireEnvelope, type WireNodeMessage } from "../../../runtime/wire/messages.js";
+import { envelopeCodec, generatedEnvelopeCodec, generatedNodeMessageCodec, nodeMessageCodec, type WireEnvelope, type WireNodeMessage } from "../../../runtime/wire/messages.js";
 import { batchEnvelopes } from "../../../runtime/wire/node-message-codec.js";
 
 const envelope = (over: Partial<WireEnvelope> = {}): WireEnvelope => ({
@@ -41,6 +41,16 @@ describe("the hand-written NodeMessage codec (batches)", () => {
     expect(out.every((e) => e.value === undefined && e.offset === 0)).toBe(true);
     // Read once per batch, not once per envelope (the same string object).
     expect(out[2]!.source).toBe(out[1]!.source);
+  });
+
+  it("writes and reads one envelope (durable mode's stored events) as the generated code does", () => {
+    const envs = [...awkward.map((key) => envelope({ key })), envelope({ seq: Number.MAX_SAFE_INTEGER, epoch: 2 ** 33, payload: new Uint8Array(0) }), envelope({ app: "日本", source: "" })];
+    for (const e of envs) {
+      const bytes = envelopeCodec.encode(e);
+      expect(Buffer.from(bytes).equals(Buffer.from(generatedEnvelopeCodec.encode(e)))).toBe(true);
+      const back = envelopeCodec.decode(generatedEnvelopeCodec.encode(e));
+      expect({ ...back, payload: [...back.payload] }).toEqual({ ...e, payload: [...e.payload], value: undefined, offset: 0 });
+    }
   });
 
   it("leaves other bodies to the generated code, both ways", () => {
