@@ -1,7 +1,7 @@
 // Over 300 lines: one concept, the lifecycle of a partition's actors (activate, run one event at a
 // time, evict, passivate, and hand a slot over: take it out, copy it ahead of a warm join, install it);
 // which are active is ActiveActors', reading and writing state ActorPersistence's, noting the changes
-// a pre-copy resends SlotChanges'. The rest of the pre-copy part (copyStates, preloaded) is the next to move out.
+// a pre-copy resends SlotChanges', copying states out and staging them in ahead of their actors SlotCopies'.
 import type { PartitionDef, StateStageDef } from "../builder/application.js";
 import type { ActorHandoff, Envelope, StagedStates } from "../types.js";
 import type { StateStore } from "../state/state-store.js";
@@ -9,7 +9,8 @@ import { ActiveActors } from "./active-actors.js";
 import { Actor } from "./actor.js";
 import { ActorPersistence } from "./actor-persistence.js";
 import { SlotChanges } from "./slot-changes.js";
-import { fromHandoff, handoffOf, TakenSlot } from "./taken-slot.js";
+import { SlotCopies } from "./slot-copies.js";
+import { fromHandoff, TakenSlot } from "./taken-slot.js";
 
 /** What the host needs from the node around it. */
 export interface ActorHostContext {
@@ -69,8 +70,8 @@ export class ActorHost {
   /** Durable mode: replayed events skipped because the actor's state already reflected them. */
   repeatsSkipped = 0;
   private readonly persistence: ActorPersistence;
-  // Per slot, states pre-copied here that activate in place of a store read (stores that encode).
-  private readonly preloaded: Array<Map<string, ActorHandoff> | undefined> = [];
+  // States pre-copied out of here, and staged here ahead of their actors.
+  private readonly copies: SlotCopies;
   /** Pre-copy: per slot being copied, the keys whose state may have changed since its last copy. */
   readonly changes = new SlotChanges();
   // The class of this host's actors (their node id and the node's epoch on its prototype).
@@ -91,6 +92,13 @@ export class ActorHost {
       loaded: (a) => this.resume(a),
       settled: (a) => this.settle(a),
       stale: (a) => this.dropStale(a),
+    });
+    this.copies = new SlotCopies({
+      app: ctx.app,
+      partition: partition.name,
+      store: ctx.store,
+      inMemory: (slot) => this.inMemory(slot),
+      install: (slot, actors) => this.install(slot, actors),
     });
   }
 
@@ -142,7 +150,7 @@ export class ActorHost {
   async takeSlot(slot: number): Promise<TakenSlot> {
     const encodes = this.ctx.store.saveEncoded !== undefined;
     if (encodes) await this.persistence.flush([], slot, 1).catch(() => undefined); // a failed write leaves its actor dirty: it travels
-    this.preloaded[slot] = undefined;
+    this.copies.drop(slot);
     const active = this.active.detachSlot(slot);
     // Marked now where a load or write could still look (stores that encode); else as they leave the ring.
     if (active && encodes) for (const a of active.values()) a.dropped = true;
@@ -198,33 +206,9 @@ export class ActorHost {
     if (queued) for (const env of queued) this.deliver(env);
   }
 
-  /**
-   * The states of `slot`'s actors in memory (active and evicting; with a store that keeps objects,
-   * stored ones too), or of those of `keys` that are there, without taking them: a pre-copy. Each
-   * carries what its next owner needs to go on from it: its store revision, sequence, and whether it is stored.
-   */
+  /** A pre-copy of `slot`'s states in memory (all, or those of `keys`): see {@link SlotCopies.copy}. */
   copyStates(slot: number, keys?: ReadonlySet<string>): { states: ActorHandoff[]; missing: string[] } {
-    const states: ActorHandoff[] = [];
-    const seen = new Set<string>();
-    const encodes = this.ctx.store.saveEncoded !== undefined;
-    const add = (a: Actor) => {
-      if (seen.has(a.key) || (keys && !keys.has(a.key)) || a.loading) return;
-      seen.add(a.key);
-      states.push(handoffOf(a, !encodes));
-    };
-    for (const a of this.active.inSlot(slot)) add(a);
-    for (const a of this.evicting.values()) if (a.slot === slot) add(a);
-    const stored = this.ctx.store.slotEntries?.(this.ctx.app, this.partition.name, slot);
-    if (stored) {
-      for (const [key, state] of stored) {
-        if (seen.has(key) || (keys && !keys.has(key))) continue;
-        seen.add(key);
-        states.push({ key, state });
-      }
-    }
-    // Keys asked for that are not in memory (written and passivated since): their next owner reads the store.
-    const missing = keys ? [...keys].filter((k) => !seen.has(k)) : [];
-    return { states, missing };
+    return this.copies.copy(slot, keys);
   }
 
   /** Takes the events queued (not yet started) in the actors of `slot`, per key in order, so that a slot being handed off runs nothing more here. */
@@ -242,7 +226,7 @@ export class ActorHost {
 
   /** Removes every actor of `slot` from memory without writing it (its state is already in the store). */
   dropSlot(slot: number): number {
-    this.preloaded[slot] = undefined;
+    this.copies.drop(slot);
     // Marked at once: a write or load of theirs still in flight must not act on them.
     const actors = this.active.detachSlot(slot);
     if (actors) for (const a of actors.values()) a.dropped = true;
@@ -254,26 +238,9 @@ export class ActorHost {
     return actors?.size ?? 0;
   }
 
-  /**
-   * Installs pre-copied states of `slot` without activating them, each as its first event asks: into
-   * a store that keeps objects, or kept here in place of a store read (stored states; one not stored
-   * yet becomes an active actor at once, so that write-behind stores it).
-   */
+  /** Installs pre-copied states of `slot` without activating them: see {@link SlotCopies.stage}. */
   installStored(slot: number, staged: StagedStates): void {
-    const store = this.ctx.store;
-    if (staged.plain) {
-      if (store.putSlot) store.putSlot(this.ctx.app, this.partition.name, slot, staged.states);
-      else this.install(slot, Array.from(staged.states, ([key, state]) => ({ key, state })));
-      return;
-    }
-    const states = staged.states;
-    const unstored: ActorHandoff[] = [];
-    for (const a of states.values()) if (a.dirty) unstored.push(a);
-    for (const a of unstored) states.delete(a.key);
-    this.install(slot, unstored);
-    const pre = this.preloaded[slot];
-    if (!pre) this.preloaded[slot] = states;
-    else for (const [k, a] of states) pre.set(k, a);
+    this.copies.stage(slot, staged);
   }
 
   /** Installs actor states received in a handoff (they become active, LRU permitting). */
@@ -304,12 +271,18 @@ export class ActorHost {
 
   /** Drops every actor without writing (used when a node stops or fences itself). */
   clear(): void {
-    this.preloaded.length = 0;
+    this.copies.clear();
     for (const a of this.active.values()) a.dropped = true;
     for (const a of this.evicting.values()) a.dropped = true;
     this.active.clear();
     this.evicting.clear();
     this.stalled.clear();
+  }
+
+  // The slot's actors in memory: active ones, then evicted ones not yet passive.
+  private *inMemory(slot: number): Iterable<Actor> {
+    yield* this.active.inSlot(slot);
+    for (const a of this.evicting.values()) if (a.slot === slot) yield a;
   }
 
   private activate(key: string, slot: number): Actor {
@@ -324,12 +297,10 @@ export class ActorHost {
     const actor = new this.HostActor(key, slot);
     this.activations++;
     this.active.add(actor);
-    const pre = this.preloaded[slot]?.get(key);
-    if (pre) {
-      // Pre-copied with its revision: as good as a read of the store, without one.
-      this.preloaded[slot]!.delete(key);
-      fromHandoff(actor, pre, false);
-    } else this.persistence.load(actor);
+    const pre = this.copies.take(slot, key);
+    // Pre-copied with its revision: as good as a read of the store, without one.
+    if (pre) fromHandoff(actor, pre, false);
+    else this.persistence.load(actor);
     return actor;
   }
 

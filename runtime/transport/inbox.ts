@@ -70,9 +70,9 @@ export class Inbox {
   }
 
   /** The acknowledgement owed to `from` (the last sequence number handed on, of its stream), or undefined when none is. */
-  owedTo(from: string): { seq: number; incarnation: string } | undefined {
+  owedTo(from: string): { seq: number; incarnation: string; reset: false } | undefined {
     const inc = this.streams.get(from);
-    return inc?.ackDue ? { seq: inc.expected - 1, incarnation: inc.incarnation } : undefined;
+    return inc?.ackDue ? { seq: inc.expected - 1, incarnation: inc.incarnation, reset: false } : undefined;
   }
 
   /** The acknowledgement owed to `from` went out (riding on a message to it). */

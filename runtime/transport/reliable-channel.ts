@@ -130,12 +130,11 @@ export class ReliableChannel<E> {
     const peer = this.outbox.stream(to);
     const budget = this.options.budget();
     // A stale acknowledgement in a resend of this message is harmless: acknowledgements are cumulative.
-    const owed = this.inbox.owedTo(to);
-    const piggyback = owed && { seq: owed.seq, incarnation: owed.incarnation, reset: false };
+    const piggyback = this.inbox.owedTo(to);
     const bytes = nodeMessageCodec.encode({ from: this.nodeId, incarnation: peer.session, seq: peer.seq + 1, ...body, piggyback });
     if (bytes.length <= budget) {
       // A peer not known to read piggybacked acknowledgements (an older node) still gets its own.
-      if (owed && this.piggybackers.has(to)) {
+      if (piggyback && this.piggybackers.has(to)) {
         this.inbox.sentTo(to);
         this.stats.acksPiggybacked++;
       }
