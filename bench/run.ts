@@ -206,6 +206,8 @@ async function codecs(): Promise<void> {
   console.log(`message:     ${f(c.bytes)} B`);
   console.log(`encode:      hand-written ${f(c.handEncode)}/s  static ${f(c.staticEncode)}/s  reflection ${f(c.reflectEncode)}/s  (hand-written/static ${f(c.handEncode / c.staticEncode, 2)})`);
   console.log(`decode:      hand-written ${f(c.handDecode)}/s  static ${f(c.staticDecode)}/s  reflection ${f(c.reflectDecode)}/s  (hand-written/static ${f(c.handDecode / c.staticDecode, 2)})`);
+  const w = c.writer;
+  console.log(`writer:      static code's encode through FastWriter vs protobufjs's writer: batch ${f(w.batchFast)} vs ${f(w.batchProtobufjs)}/s (x${f(w.batchFast / w.batchProtobufjs, 2)}), loyalty email ${f(w.emailFast)} vs ${f(w.emailProtobufjs)}/s (x${f(w.emailFast / w.emailProtobufjs, 2)})`);
 }
 
 const sections: Array<[string, () => Promise<void>]> = [
