@@ -112,6 +112,11 @@ export class ActorHost {
     return this.active.size;
   }
 
+  /** Actors whose queued events wait for the node to run steps again (see `kick`). */
+  get stalledCount(): number {
+    return this.stalled.size;
+  }
+
   /** Evicted actors not yet passive (work or a write in flight, or a write to retry). */
   get evictingCount(): number {
     return this.evicting.size;

@@ -26,6 +26,8 @@ export interface ClusterInfo {
   readonly eventsOut: number;
   readonly forwards: number;
   readonly parked: number;
+  /** Actors with events waiting for the node to act again (its lease ran out): 0 once it resumed. */
+  readonly stalled: number;
   readonly deadLetters: number;
   /**
    * State mode, actor states written by write-behind so far, evicted actors not yet passive, failed loads
@@ -110,6 +112,7 @@ export function clusterInfo(node: NodeStatus): ClusterInfo {
     eventsOut,
     forwards: node.dispatcher.forwards,
     parked: node.dispatcher.parkedCount(),
+    stalled: node.stalledActors(),
     deadLetters: node.deadLetters.total(),
     stateStore: stateStoreInfo(node),
     lease: { msLeft: Number.isFinite(node.seat.leftMs()) ? Math.round(node.seat.leftMs()) : null, ...node.seat.stats },

@@ -22,7 +22,7 @@ export interface SeatHost {
   fence(): Envelope[];
   /** Events to route again once the node is a member again. */
   park(envs: readonly Envelope[]): void;
-  /** Acting again: run what waited (actors' queues first, then `events`), write `outputs`. */
+  /** Acting again: write `outputs` (their events ran before the rest), then run what waited (actors' queues first, then `events`). */
   resume(events: readonly Envelope[], outputs: readonly HeldOutput[]): void;
   /** Whether the node takes events in changed (`mayAct` or the rejoin state moved). */
   intakeChanged(): void;
@@ -131,10 +131,15 @@ export class MembershipSeat {
 
   // The lease was renewed (a heartbeat was acknowledged).
   private renewed(until: number): void {
+    // Ran out before this renewal, with nothing noticing yet (the timer that would have is cleared
+    // below): steps that asked meanwhile were told no and wait (stalled actors). The lapse is handled
+    // as any: suspend, confirm membership, and resume, which runs what waited.
+    const lapsed = !this.joining && !this.suspended && this.leaseUntil !== Infinity && performance.now() > this.leaseUntil;
     this.leaseUntil = until;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.rejoining) return; // the rejoin resumes the node
+    if (lapsed) this.suspend();
     if (this.suspended) {
       this.confirmAndResume();
       return;

@@ -120,6 +120,7 @@ export class NodeMetrics {
     gauge("troupe_last_rebalance_seconds", "Duration of the last completed rebalance", [], (set) => set({}, node.handoff.lastRebalanceMs / 1000));
     gauge("troupe_members", "Members in this node's view", [], (set) => set({}, node.handoff.view.members.length));
     gauge("troupe_parked_envelopes", "Envelopes parked until the view catches up", [], (set) => set({}, node.dispatcher.parkedCount()));
+    gauge("troupe_stalled_actors", "Actors whose events wait for the node to act again (its lease ran out)", [], (set) => set({}, node.stalledActors()));
     gauge("troupe_transport_in_flight_envelopes", "Envelopes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, node.transport.inFlight()));
     gauge("troupe_transport_in_flight_bytes", "Bytes sent to other nodes and not yet acknowledged (sources pause above a high-water mark)", [], (set) => set({}, (node.transport.inFlightBytes?.() ?? 0)));
     gauge("troupe_transport_reassembly_bytes", "Bytes held to reassemble fragmented messages from other nodes", [], (set) => set({}, (node.transport.reassemblyBytes?.() ?? 0)));

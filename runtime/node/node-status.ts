@@ -47,6 +47,8 @@ export interface NodeStatus {
   readonly writeBehind: WriteBehind;
   readonly transport: NodeOptions["transport"];
   ownedSlots(): number;
+  /** Actors waiting for the node to act again (its lease ran out). */
+  stalledActors(): number;
   activeActors(): number;
   sinkWriters(): ReadonlyMap<string, SinkWriter>;
   tcpSources(): readonly TcpSource[];

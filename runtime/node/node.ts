@@ -311,6 +311,13 @@ export class Node implements NodeStatus {
     return n;
   }
 
+  /** Actors waiting for the node to act again (its lease ran out), across apps and partitions. */
+  stalledActors(): number {
+    let n = 0;
+    for (const app of this.apps.values()) for (const h of app.hosts) n += h.stalledCount;
+    return n;
+  }
+
   /** Evicted actors not yet passive, across apps and partitions. */
   evictingCount(): number {
     let n = 0;
@@ -437,8 +444,9 @@ export class Node implements NodeStatus {
 
   // The lease was renewed while this node was still a member: what waited runs, oldest first.
   private resume(events: readonly Envelope[], outputs: readonly HeldOutput[]): void {
-    for (const app of this.apps.values()) for (const h of app.hosts) h.kick();
+    // The held outputs first: their events ran before anything that waited, and a key's outputs keep its order.
     for (const o of outputs) this.writeSink(o.sink, o.payload, o.acceptedMs);
+    for (const app of this.apps.values()) for (const h of app.hosts) h.kick();
     for (const env of events) this.dispatcher.deliver(env);
     this.durable?.reconcile();
     // A handoff (or a pre-copy) that waited for the lease can go now.

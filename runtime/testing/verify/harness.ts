@@ -176,7 +176,7 @@ export class VerifyCluster {
   }
 
   /**
-   * Waits until nothing moves: every live node idle (nothing in flight, pending, parked or in handoff),
+   * Waits until nothing moves: every live node idle (nothing in flight, pending, parked, stalled or in handoff),
    * its counters unchanged, and no output arrived, for `quietMs`.
    */
   async waitQuiet(quietMs = 1_000, timeoutMs = 60_000): Promise<void> {
@@ -189,7 +189,7 @@ export class VerifyCluster {
         // though nothing may change for a while (a reader starting again after a restart, under load).
         const streamEnd = this.options.state === "durable" ? await this.streamEnd() : 0;
         const behind = (i: ClusterInfo) => i.eventLog !== undefined && (i.eventLog.slotsReading ?? 0) > 0 && ((i.eventLog.readersStarting ?? 0) > 0 || (i.eventLog.readPosition ?? 0) < streamEnd);
-        const busy = infos.some((i) => (i.transport.inFlight ?? 0) > 0 || (i.eventLog?.pending ?? 0) > 0 || i.parked > 0 || i.slotsInHandoff > 0 || behind(i));
+        const busy = infos.some((i) => (i.transport.inFlight ?? 0) > 0 || (i.eventLog?.pending ?? 0) > 0 || i.parked > 0 || (i.stalled ?? 0) > 0 || i.slotsInHandoff > 0 || behind(i));
         const outputs = [...this.collectors.values()].reduce((a, c) => a + c.outputs.length, 0);
         const now = JSON.stringify([outputs, infos.map((i) => [i.node, i.epoch, i.eventsIn, i.eventsOut, i.apps.map((a) => a.steps)])]);
         if (busy || now !== last) {
