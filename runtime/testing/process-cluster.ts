@@ -45,6 +45,21 @@ function findBin(): string {
   throw new Error("cannot find bin/troupe.js above " + fileURLToPath(import.meta.url));
 }
 
+/** How a node is started: its id, the sources it listens on, extra arguments and sinks, and whether to wait until it is ready. */
+export interface NodeStart {
+  readonly id?: string;
+  readonly sources?: readonly string[];
+  readonly args?: readonly string[];
+  readonly waitReady?: boolean;
+  readonly sinks?: Record<string, string>;
+  readonly nats?: string;
+}
+
+// Starts of a node whose port was taken before it bound it, before giving up.
+const PORT_ATTEMPTS = 3;
+
+class PortTakenError extends Error {}
+
 /** Real node processes (`node bin/troupe.js node --nats ...`) for integration tests. */
 export class ProcessCluster {
   readonly nodes = new Map<string, NodeProcess>();
@@ -55,8 +70,20 @@ export class ProcessCluster {
   constructor(private readonly options: ProcessClusterOptions) {}
 
   /** Starts a node process and waits until it serves /readyz. */
-  async addNode(opts: { id?: string; sources?: readonly string[]; args?: readonly string[]; waitReady?: boolean; sinks?: Record<string, string>; nats?: string } = {}): Promise<NodeProcess> {
+  async addNode(opts: NodeStart = {}): Promise<NodeProcess> {
     const id = opts.id ?? `node-${++this.n}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.start(id, opts);
+      } catch (err) {
+        // A port found free was taken before the node bound it (another process, or an outgoing
+        // connection's ephemeral port from the same range): start it again on other ports.
+        if (!(err instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async start(id: string, opts: NodeStart): Promise<NodeProcess> {
     const httpPort = await freePort();
     const sources: Record<string, number> = {};
     for (const s of opts.sources ?? []) sources[s] = await freePort();
@@ -102,7 +129,13 @@ export class ProcessCluster {
     if (opts.waitReady !== false) {
       await waitUntil(
         async () => {
-          if (node.exitCode !== null) throw new Error(`node ${id} exited with ${node.exitCode}:\n${logs.slice(-20).join("\n")}`);
+          if (node.exitCode !== null) {
+            const message = `node ${id} exited with ${node.exitCode}:\n${logs.slice(-20).join("\n")}`;
+            if (!logs.some((l) => /address in use/.test(l))) throw new Error(message);
+            this.nodes.delete(id);
+            this.history.splice(this.history.indexOf(node), 1);
+            throw new PortTakenError(message);
+          }
           return (await fetch(`${http}/readyz`).catch(() => undefined))?.ok === true;
         },
         30_000,
