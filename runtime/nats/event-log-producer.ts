@@ -1,11 +1,10 @@
 import type { Envelope } from "../types.js";
 import { EVENT_LOG_LOOKUP_RETRY_MAX_MS, EVENT_LOG_LOOKUP_RETRY_MIN_MS } from "../defaults.js";
 import { EventLogError, EventTooLargeError } from "../errors.js";
-import { MAX_BATCH_EVENTS, type LogProducer } from "../state/event-log.js";
+import { MAX_BATCH_EVENTS, type AppendDone, type LogProducer } from "../state/event-log.js";
 import type { WireContext } from "../transport/transport.js";
 import { backoffPolicy, retry } from "../util/backoff.js";
-import { envelopeToWire } from "../wire/envelope-wire.js";
-import { envelopeCodec, eventBatchCodec } from "../wire/messages.js";
+import { envelopeCodec, eventBatchCodec, type WireEnvelope } from "../wire/messages.js";
 import type { Backlog, EventLogStats, LastBatch } from "./event-log-shared.js";
 import { isWrongLastSequence, PAYLOAD_TOO_LARGE } from "./jetstream-codes.js";
 import type { JetStreamPublishError, JetStreamPublisher, PublishListener } from "./jetstream-publisher.js";
@@ -28,7 +27,8 @@ export interface ProducerContext {
 interface Item {
   readonly env: Envelope;
   readonly clientSeq: number;
-  readonly done: (err: Error | undefined) => void;
+  readonly done: AppendDone;
+  readonly tag: unknown;
   /** The event encoded (once, when appended: its size decides which batch it fits in). */
   readonly bytes: Uint8Array;
 }
@@ -78,17 +78,20 @@ export class EventLogProducer implements LogProducer, PublishListener {
     else this.ready = true;
   }
 
-  append(env: Envelope, clientSeq: number, done: (err: Error | undefined) => void): void {
+  append(env: Envelope, clientSeq: number, done: AppendDone, tag?: unknown): void {
     if (this.ready && clientSeq > 0 && clientSeq <= this.lastClient) {
-      done(undefined); // stored by an earlier connection of this client
+      done(undefined, env, clientSeq, tag); // stored by an earlier connection of this client
       return;
     }
-    const bytes = envelopeCodec.encode(envelopeToWire(env, this.ctx.wire!));
+    // An envelope with its input encoded is its wire form already (as in the transport): no copy made.
+    env.payload ??= this.ctx.wire!.payloadOf(env);
+    const bytes = envelopeCodec.encode(env as WireEnvelope);
+    const it: Item = { env, clientSeq, done, tag, bytes };
     if (bytes.length + EVENT_OVERHEAD > this.capacity()) {
-      this.tooLarge(bytes.length, done);
+      this.tooLarge(it);
       return;
     }
-    this.queue.push({ env, clientSeq, done, bytes });
+    this.queue.push(it);
     this.ctx.backlog.events++;
     this.ctx.backlog.bytes += bytes.length;
     this.schedule();
@@ -119,10 +122,11 @@ export class EventLogProducer implements LogProducer, PublishListener {
     return this.ctx.publisher.budget.bytes() - BATCH_OVERHEAD;
   }
 
-  private tooLarge(bytes: number, done: (err: Error | undefined) => void): void {
+  private tooLarge(it: Item): void {
     this.ctx.stats.tooLarge++;
     const max = this.capacity() - EVENT_OVERHEAD;
-    done(new EventTooLargeError(`an event of ${bytes} bytes cannot be stored in the event log: one stream message holds at most ${max} bytes of event (NATS max_payload ${this.ctx.publisher.budget.maxPayload()})`));
+    const err = new EventTooLargeError(`an event of ${it.bytes.length} bytes cannot be stored in the event log: one stream message holds at most ${max} bytes of event (NATS max_payload ${this.ctx.publisher.budget.maxPayload()})`);
+    it.done(err, it.env, it.clientSeq, it.tag);
   }
 
   // Takes one queued event off the backlog (it is stored, failed, or found stored already).
@@ -140,7 +144,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
       stats.appended += f.items.length;
       stats.batches++;
     }
-    for (const it of f.items) it.done(err);
+    for (const it of f.items) it.done(err, it.env, it.clientSeq, it.tag);
     this.schedule();
   }
 
@@ -168,14 +172,14 @@ export class EventLogProducer implements LogProducer, PublishListener {
         // A frame queued before a lookup found it stored already.
         this.unqueued(it);
         this.ctx.stats.alreadyStored++;
-        it.done(undefined);
+        it.done(undefined, it.env, it.clientSeq, it.tag);
         continue;
       }
       const size = it.bytes.length + EVENT_OVERHEAD;
       if (size > capacity) {
         // The server's limit fell after it was appended: it can never be stored now.
         this.unqueued(it);
-        this.tooLarge(it.bytes.length, it.done);
+        this.tooLarge(it);
         continue;
       }
       if (items.length > 0 && bytes + size > limit) break;
@@ -210,7 +214,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
     if (!maybeStored && f.items.length === 1) {
       // Alone and never published: it can never be stored.
       this.unqueued(f.items[0]!);
-      this.tooLarge(f.items[0]!.bytes.length, f.items[0]!.done);
+      this.tooLarge(f.items[0]!);
       this.schedule();
       return;
     }
@@ -240,7 +244,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
           const stored = this.queue.splice(0, found.count);
           for (const it of stored) this.unqueued(it);
           this.ctx.stats.appended += stored.length;
-          for (const it of stored) it.done(undefined);
+          for (const it of stored) it.done(undefined, it.env, it.clientSeq, it.tag);
         }
         this.ready = true;
         this.schedule();

@@ -1,8 +1,7 @@
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { EventLogError } from "../errors.js";
 import type { EventBatchView, StreamReader } from "../state/event-log.js";
-import { envelopeFromWire } from "../wire/envelope-wire.js";
-import { envelopeCodec, eventBatchCodec } from "../wire/messages.js";
+import { decodeEventBatch } from "../wire/event-batch-decode.js";
 import type { EventLogStats, LastBatch } from "./event-log-shared.js";
 import { isApiError, NO_MESSAGE_FOUND } from "./jetstream-codes.js";
 
@@ -41,9 +40,9 @@ export function readEventStream(
         if (closed) return;
         let batch: EventBatchView;
         try {
-          const b = eventBatchCodec.decode(m.data);
-          if (b.stages.length !== b.events.length || b.slots.length !== b.events.length) throw new Error("stages, slots and events differ in length");
-          batch = { stages: b.stages, slots: b.slots, event: (i) => envelopeFromWire(envelopeCodec.decode(b.events[i]!)) };
+          const b = decodeEventBatch(m.data);
+          if (b.stages.length !== b.count || b.slots.length !== b.count) throw new Error("stages, slots and events differ in length");
+          batch = b;
         } catch (err) {
           stats.malformed++;
           warn({ err: (err as Error).message, seq: m.seq, subject: m.subject }, "malformed batch in the event stream; skipped");
@@ -75,8 +74,8 @@ export async function lastBatch(jsm: JetStreamManager, stream: string, subject: 
   try {
     const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     if (!m) return undefined;
-    const b = eventBatchCodec.decode(m.data);
-    return { seq: m.seq, clientLastSeq: b.clientLastSeq, batchId: b.batchId, count: b.events.length };
+    const b = decodeEventBatch(m.data);
+    return { seq: m.seq, clientLastSeq: b.clientLastSeq, batchId: b.batchId, count: b.count };
   } catch (err) {
     // nats.js answers "no message" with null already; this keeps that true whichever way it reports it.
     if (isApiError(err, NO_MESSAGE_FOUND)) return undefined;

@@ -3,7 +3,7 @@ import type { Backpressure } from "../io/backpressure.js";
 import { TcpSource, type SourceConnection } from "../io/tcp-source.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetters } from "../observability/dead-letters.js";
-import type { EventLog, LogProducer } from "../state/event-log.js";
+import type { AppendDone, EventLog, LogProducer } from "../state/event-log.js";
 import type { Address, Envelope } from "../types.js";
 import type { AppRuntime } from "./app-runtime.js";
 import type { NodeOptions } from "./node-options.js";
@@ -90,27 +90,34 @@ export class Ingress {
     let producer: LogProducer | undefined;
     if (conn) {
       producer = this.producers.get(conn);
-      const id = conn.clientId ? `${conn.source}.c-${conn.clientId}` : `${this.host.nodeId}-${this.host.incarnation}-${conn.source}-${conn.id}`;
-      if (!producer) this.producers.set(conn, (producer = log.producer(env.app, id, conn.clientId !== undefined)));
+      if (!producer) {
+        const id = conn.clientId ? `${conn.source}.c-${conn.clientId}` : `${this.host.nodeId}-${this.host.incarnation}-${conn.source}-${conn.id}`;
+        this.producers.set(conn, (producer = log.producer(env.app, id, conn.clientId !== undefined)));
+      }
     } else {
       producer = this.ownProducers.get(env.app);
       if (!producer) this.ownProducers.set(env.app, (producer = log.producer(env.app, `${this.host.nodeId}-${this.host.incarnation}`, false)));
     }
     // Acknowledged connections only: their frame is acknowledged once stored (0 on a plain one).
     const held = origin ? origin.source.hold(origin.conn) : 0;
-    producer.append(env, held, (err) => {
-      if (err instanceof EventTooLargeError) {
-        // It can never be stored: a dead letter, and handled like a stored frame, so an acknowledged
-        // client goes on (rejecting would close its connection and it would resend the frame forever).
-        this.host.deadLetters.record("too_large", env.app, conn ? `${conn.source} ${conn.remote}` : `stage ${env.stage}`, err, env.payload);
-        if (held) origin!.source.complete(origin!.conn, held);
-      } else if (err) {
-        this.host.deadLetters.record("append_failed", env.app, `stage ${env.stage}`, err, env.payload);
-        // The client resends what was not acknowledged (a plain connection has nothing to resend).
-        if (held) origin!.source.reject(origin!.conn, err.message);
-      } else if (held) origin!.source.complete(origin!.conn, held);
-    });
+    producer.append(env, held, this.stored, origin);
   }
+
+  // What became of an appended event (`held`: its acknowledged frame, 0 if none). One function for
+  // every event: the hot path makes no closure per event.
+  private readonly stored: AppendDone = (err, env, held, tag) => {
+    const origin = tag as Origin | undefined;
+    if (err instanceof EventTooLargeError) {
+      // It can never be stored: a dead letter, and handled like a stored frame, so an acknowledged
+      // client goes on (rejecting would close its connection and it would resend the frame forever).
+      this.host.deadLetters.record("too_large", env.app, origin ? `${origin.conn.source} ${origin.conn.remote}` : `stage ${env.stage}`, err, env.payload);
+      if (held) origin!.source.complete(origin!.conn, held);
+    } else if (err) {
+      this.host.deadLetters.record("append_failed", env.app, `stage ${env.stage}`, err, env.payload);
+      // The client resends what was not acknowledged (a plain connection has nothing to resend).
+      if (held) origin!.source.reject(origin!.conn, err.message);
+    } else if (held) origin!.source.complete(origin!.conn, held);
+  };
 
   /**
    * A graceful end (drain): reads nothing more, lets what was read be accepted (durable mode: stored)

@@ -14,14 +14,21 @@ export interface SlotRef {
 }
 
 /** Appends one producer's events (a source connection's, or a node's own) in order, each once. */
+/**
+ * What an append reports, once: stored (`err` undefined) or failed, with the event, its `clientSeq`
+ * and the caller's `tag` handed back, so a caller passes one function for every event (no closure each).
+ */
+export type AppendDone = (err: Error | undefined, env: Envelope, clientSeq: number, tag: unknown) => void;
+
+/** Where one producer's events go into the log (see `EventLog.producer`). */
 export interface LogProducer {
   /**
-   * Appends `env`; `done` runs once it is stored (or with the error). `clientSeq` is the frame number
+   * Appends `env`; `done` runs once it is stored (or with the error), given `env`, `clientSeq` and `tag`. `clientSeq` is the frame number
    * of an acknowledged client (0 otherwise): a frame an earlier connection of the client already
    * stored completes at once and is not stored again. An event that cannot be stored even alone (over
    * the server's max payload) fails with `EventTooLargeError`: no retry can succeed.
    */
-  append(env: Envelope, clientSeq: number, done: (err: Error | undefined) => void): void;
+  append(env: Envelope, clientSeq: number, done: AppendDone, tag?: unknown): void;
   /** No more appends: released once what it holds is stored. */
   close(): void;
 }

@@ -2,6 +2,7 @@ import { troupe } from "./generated/runtime.js";
 import type { troupe as pb } from "./generated/runtime-types.js";
 import type { Decoded } from "./static-codec.js";
 import type { Envelope } from "../types.js";
+import { Cursor, utf8 } from "./cursor.js";
 
 // The reading half of node-message-codec.ts: a batch's envelopes straight into runtime envelopes (no
 // wire objects in between; repeated app and source strings read once per batch); control,
@@ -10,62 +11,6 @@ import type { Envelope } from "../types.js";
 type WireNodeMessage = Decoded<pb.INodeMessage>;
 // What a batch's envelopes decode to: runtime envelopes that carry their input's bytes.
 type DecodedEnvelope = Envelope & { payload: Uint8Array };
-
-// A cursor over one message's bytes; malformed input throws (the channel counts it as malformed).
-class Cursor {
-  pos = 0;
-  constructor(
-    readonly buf: Buffer,
-    public end: number,
-  ) {}
-
-  varint(): number {
-    const buf = this.buf;
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      if (this.pos >= this.end) throw new RangeError("varint runs past the end of the message");
-      const b = buf[this.pos++]!;
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) return value;
-      scale *= 128;
-    }
-    // Over 56 bits: not a number this runtime writes (a negative int64 would be 10 bytes).
-    throw new RangeError("varint over 2^56");
-  }
-
-  // The end of a length-delimited field starting here.
-  delimited(): number {
-    const len = this.varint();
-    const end = this.pos + len;
-    if (end > this.end) throw new RangeError("length-delimited field runs past the end of the message");
-    return end;
-  }
-
-  string(): string {
-    const end = this.delimited();
-    const s = utf8(this.buf, this.pos, end);
-    this.pos = end;
-    return s;
-  }
-
-  // A view on the message's bytes (no copy), as protobufjs reads bytes from a Buffer.
-  bytes(): Uint8Array {
-    const end = this.delimited();
-    const b = this.buf.subarray(this.pos, end);
-    this.pos = end;
-    return b;
-  }
-
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
-    else if (wireType === 2) this.pos = this.delimited();
-    else if (wireType === 5) this.pos += 4;
-    else throw new RangeError(`wire type ${wireType} not supported`);
-    if (this.pos > this.end) throw new RangeError("field runs past the end of the message");
-  }
-}
 
 // An envelope read into the runtime's shape (its input decoded lazily, by its actor). `prev` is the
 // envelope before it in the batch: an equal app or source string is shared, not read again.
@@ -127,10 +72,6 @@ function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined,
 
 const EMPTY = new Uint8Array(0);
 
-function utf8(buf: Buffer, start: number, end: number): string {
-  return buf.toString("utf8", start, end);
-}
-
 // A string field whose bytes equal those of the same field of the envelope before (at `at`, updated
 // here) is that envelope's string: read once per batch, not once per envelope.
 function sharedString(c: Cursor, prev: string | undefined, at: number[]): string {
@@ -169,9 +110,31 @@ function readBatch(c: Cursor, end: number): DecodedEnvelope[] {
   return envelopes;
 }
 
-// A Buffer view of the bytes (no copy): native string reads.
-function asBuffer(bytes: Uint8Array): Buffer {
+/** A Buffer view of the bytes (no copy): native string reads. */
+export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Reads envelopes at byte ranges of one buffer (the events of a stored event batch), each sharing an
+ * equal app or source string with the one read before it: a batch's events are one producer's.
+ */
+export class EnvelopeRanges {
+  private readonly c: Cursor;
+  private prev: DecodedEnvelope | undefined;
+  private readonly prevApp = [0, -1];
+  private readonly prevSource = [0, -1];
+
+  constructor(readonly buf: Buffer) {
+    this.c = new Cursor(buf, buf.length);
+  }
+
+  /** The envelope encoded in bytes [start, end). */
+  read(start: number, end: number): DecodedEnvelope {
+    this.c.pos = start;
+    this.c.end = end;
+    return (this.prev = readEnvelope(this.c, end, this.prev, this.prevApp, this.prevSource));
+  }
 }
 
 /** Decodes one Envelope (durable mode's events) into a runtime envelope. */
