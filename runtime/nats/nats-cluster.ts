@@ -53,7 +53,9 @@ export async function connectNats(target: NatsTarget, name: string, inboxPrefix:
     // Short pings: a connection left half-open by a network cut is found stale in seconds and replaced.
     // A server that does not answer the handshake in 2 s is skipped for the next: nats.js waits 20 s by
     // default, longer than a failure timeout, so one dead server of a cluster got a live node removed.
-    nc = await connect({ ...conn.options, name, inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2, timeout: NATS_CONNECT_TIMEOUT_MS });
+    // noAsyncTraces: nats.js would capture a stack trace (an Error) for every request (each JetStream
+    // publish, each KV read and write) only to decorate a timeout; Troupe's errors say what failed.
+    nc = await connect({ ...conn.options, name, inboxPrefix, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2_000, maxPingOut: 2, timeout: NATS_CONNECT_TIMEOUT_MS, noAsyncTraces: true });
   } catch (err) {
     throw connectError(err, conn);
   }
