@@ -63,6 +63,15 @@ async function infos(nodes: Iterable<NodeProcess>): Promise<ClusterInfo[]> {
   return Promise.all([...nodes].map((n) => n.info()));
 }
 
+// `next`, failing as soon as one of `nodes` exits (the cluster's stop at the end kills them: after the run, it is ignored).
+function untilOneDies(nodes: readonly NodeProcess[], next: () => Promise<DriverMessage>): () => Promise<DriverMessage> {
+  const died = new Promise<never>((_, reject) => {
+    for (const n of nodes) n.proc.once("exit", (code, signal) => reject(new Error(`node ${n.id} exited (${code ?? signal}) during the benchmark; its last log lines:\n${n.logs.slice(-20).join("\n")}`)));
+  });
+  died.catch(() => undefined);
+  return () => Promise.race([next(), died]);
+}
+
 /** Runs the clicks of `spec` through `nodes` node processes at `rate` (0: as fast as it goes). */
 export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, state: "memory" | "snapshot" | "durable" = "memory", connections = 3): Promise<ProcessRun> {
   // The first second's worth of clicks (at most a quarter of them) warm the cluster up.
@@ -73,6 +82,8 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
     for (let i = 0; i < nodes; i++) await cluster.addNode({ sources: i === 0 ? ["loyal", "clicks"] : ["clicks"] });
     await cluster.waitForStable();
     const ns = [...cluster.nodes.values()];
+    // A node that dies mid-run ends the run with its last log lines (the driver would wait for its emails for good).
+    const next = untilOneDies(ns, driver.next);
     const start: DriverStart = {
       type: "start",
       spec,
@@ -83,17 +94,17 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
       warmup,
     };
     driver.child.send(start);
-    const loyal = (await driver.next()) as Extract<DriverMessage, { type: "loyal-sent" }>;
+    const loyal = (await next()) as Extract<DriverMessage, { type: "loyal-sent" }>;
     while (appliedOf(await infos(ns), "saveLoyalCustomer") < loyal.count) await new Promise((r) => setTimeout(r, 20));
     // About a second of clicks first, unmeasured: the nodes' code is compiled and their buffers grown
     // before the figures start (a cold start's tail is a different question from steady state's).
     driver.child.send({ type: "clicks" });
-    await driver.next(); // warm
+    await next(); // warm
     await Promise.all(ns.map((n) => n.resetStats()));
     // No polling while the clicks flow (it would load the nodes it measures): the driver times the run,
     // from its first measured click written to its last email received.
     driver.child.send({ type: "go" });
-    const done = (await driver.next()) as Extract<DriverMessage, { type: "done" }>;
+    const done = (await next()) as Extract<DriverMessage, { type: "done" }>;
     const last = await infos(ns);
     if (process.env.TROUPE_BENCH_DEBUG) for (const i of last) console.log(JSON.stringify({ node: i.node, latency: i.latency, process: i.process, batches: i.batches, ...i.transport }));
     const worst = (f: (i: ClusterInfo) => number) => Math.max(...last.map(f));
