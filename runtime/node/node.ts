@@ -2,6 +2,7 @@
 // interfaces (most of its lines), starts them in order and stops them in reverse; each part is its own file.
 import type { MembershipView, NodeState } from "../cluster/membership.js";
 import { assertTransition } from "../cluster/membership.js";
+import type { ActorHost } from "../actors/actor-host.js";
 import { checkNodeId } from "../cluster/node-id.js";
 import { Router } from "../cluster/router.js";
 import {
@@ -306,22 +307,23 @@ export class Node implements NodeStatus {
 
   /** Active actors across apps and partitions. */
   activeActors(): number {
-    let n = 0;
-    for (const app of this.apps.values()) for (const h of app.hosts) n += h.size;
-    return n;
+    return this.sumOverHosts((h) => h.size);
   }
 
   /** Actors waiting for the node to act again (its lease ran out), across apps and partitions. */
   stalledActors(): number {
-    let n = 0;
-    for (const app of this.apps.values()) for (const h of app.hosts) n += h.stalledCount;
-    return n;
+    return this.sumOverHosts((h) => h.stalledCount);
   }
 
   /** Evicted actors not yet passive, across apps and partitions. */
   evictingCount(): number {
+    return this.sumOverHosts((h) => h.evictingCount);
+  }
+
+  // A count summed over every actor host (each app's partitions): read at scrape time, not per event.
+  private sumOverHosts(count: (h: ActorHost) => number): number {
     let n = 0;
-    for (const app of this.apps.values()) for (const h of app.hosts) n += h.evictingCount;
+    for (const app of this.apps.values()) for (const h of app.hosts) n += count(h);
     return n;
   }
 
