@@ -1,10 +1,10 @@
 // The "outside world" of a loyalty benchmark, in its own process: it sends pre-encoded
 // frames to the sources and receives the emails, so the measured process only runs the cluster.
-import { EmailSinkReceiver } from "../apps/loyalty/email-sink.js";
 import { clickCodec, loyalCustomerCodec } from "../apps/loyalty/messages.js";
-import { clicks, expectedEmails, loyalCustomers, type WorkloadSpec } from "../apps/loyalty/workload.js";
+import { clicks, expectedEmailMask, loyalCustomers, type WorkloadSpec } from "../apps/loyalty/workload.js";
 import { sendAll } from "../apps/loyalty/load-generator.js";
 import { LatencyHistogram } from "../runtime/observability/latency-histogram.js";
+import { ClickEmailCounter } from "./click-email-counter.js";
 
 /** Messages between the benchmark and this driver (over the child-process IPC channel). */
 export type DriverMessage =
@@ -45,8 +45,8 @@ export interface DriverStart {
 const send = (m: DriverMessage) => process.send!(m);
 
 async function main(): Promise<void> {
-  const expected = new Set<string>();
-  let sink: EmailSinkReceiver | undefined;
+  let expected: Uint8Array = new Uint8Array(0);
+  let sink: ClickEmailCounter | undefined;
   let lastEmailMs = 0;
   // When each click was written (performance.now), by click number: an email's latency is its arrival minus this.
   let writtenAt = new Float64Array(0);
@@ -55,14 +55,13 @@ async function main(): Promise<void> {
   const clickToEmail = new LatencyHistogram();
   process.on("message", async (msg: DriverStart | DriverWindow | { type: "clicks" } | { type: "init"; spec: WorkloadSpec } | { type: "exit" }) => {
     if (msg.type === "init") {
-      for (const id of expectedEmails(msg.spec)) expected.add(id);
-      sink = new EmailSinkReceiver(expected);
+      expected = expectedEmailMask(msg.spec);
+      sink = new ClickEmailCounter(expected);
       writtenAt = new Float64Array(msg.spec.clicks);
       latencyOf = new Float32Array(msg.spec.clicks);
-      sink.onEmail = (clickId) => {
+      sink.onEmail = (n) => {
         const now = performance.now();
         lastEmailMs = performance.timeOrigin + now;
-        const n = Number(clickId.slice(6)); // "click-<n>"
         if (!writtenAt[n]) return;
         clickToEmail.record(now - writtenAt[n]!);
         if (!latencyOf[n]) latencyOf[n] = Math.max(now - writtenAt[n]!, 1e-3);
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
         if (warmup > 0) {
           sent += await sendRange(0, warmup);
           let want = 0;
-          for (let n = 0; n < warmup; n++) if (expected.has(`click-${n}`)) want++;
+          for (let n = 0; n < warmup; n++) want += expected[n]!;
           while (sink!.uniqueCount() < want) await new Promise((r) => setTimeout(r, 20));
           send({ type: "warm" });
           await new Promise((r) => process.once("message", r));

@@ -45,15 +45,20 @@ export function* clicks(spec: WorkloadSpec): Generator<Click> {
   }
 }
 
-/** Click ids that must be emailed (clicks by loyal customers), without materialising the clicks. */
-export function expectedEmails(spec: WorkloadSpec): Set<string> {
+/** Which clicks must be emailed (1 at click number `n`: a click by a loyal customer), without materialising the clicks. */
+export function expectedEmailMask(spec: WorkloadSpec): Uint8Array {
   const loyal = new Uint8Array(spec.customers);
   for (let i = 0; i < spec.customers; i++) loyal[i] = isLoyal(spec, i) ? 1 : 0;
-  const out = new Set<string>();
+  const out = new Uint8Array(spec.clicks);
   const rnd = prng(spec.seed);
-  for (let n = 0; n < spec.clicks; n++) {
-    const i = Math.floor(rnd() * spec.customers);
-    if (loyal[i]) out.add(`click-${n}`);
-  }
+  for (let n = 0; n < spec.clicks; n++) out[n] = loyal[Math.floor(rnd() * spec.customers)]!;
+  return out;
+}
+
+/** Click ids that must be emailed (clicks by loyal customers), without materialising the clicks. */
+export function expectedEmails(spec: WorkloadSpec): Set<string> {
+  const mask = expectedEmailMask(spec);
+  const out = new Set<string>();
+  for (let n = 0; n < mask.length; n++) if (mask[n]) out.add(`click-${n}`);
   return out;
 }
