@@ -1,5 +1,6 @@
 // Reading protobuf's wire format by hand (node-message-decode.ts, event-batch-decode.ts): varints up to
-// 2^56 as numbers, length-delimited fields as ranges of one Buffer, strings through Buffer (native).
+// 2^56 as numbers, length-delimited fields as ranges of one Buffer, strings through `utf8` (utf8.ts).
+import { utf8 } from "./utf8.js";
 
 /** A cursor over one protobuf message's bytes, for the hand-written decoders; malformed input throws. */
 export class Cursor {
@@ -55,9 +56,4 @@ export class Cursor {
     else throw new RangeError(`wire type ${wireType} not supported`);
     if (this.pos > this.end) throw new RangeError("field runs past the end of the message");
   }
-}
-
-/** The UTF-8 string in bytes [start, end) of `buf`. */
-export function utf8(buf: Buffer, start: number, end: number): string {
-  return buf.toString("utf8", start, end);
 }

@@ -2,7 +2,8 @@ import { troupe } from "./generated/runtime.js";
 import type { troupe as pb } from "./generated/runtime-types.js";
 import type { Decoded } from "./static-codec.js";
 import type { Envelope } from "../types.js";
-import { Cursor, utf8 } from "./cursor.js";
+import { Cursor } from "./cursor.js";
+import { utf8 } from "./utf8.js";
 
 // The reading half of node-message-codec.ts: a batch's envelopes straight into runtime envelopes (no
 // wire objects in between; repeated app and source strings read once per batch); control,

@@ -48,6 +48,25 @@ describe("generated codecs", () => {
     expect(sequencerStateCodec.decode(sequencerStateCodec.encode({ last: {}, count: 0 })).last).toEqual({});
   });
 
+  it("decode each message whole through the one shared reader, also after a malformed one", () => {
+    const good = clickCodec.encode({ clickId: "click-1", customerId: "cust-é-2", adId: "ad-3", tsMs: 4 });
+    // A string whose length runs past the end, then a truncated varint: both throw mid-message.
+    for (const bad of [Uint8Array.from([0x0a, 0x05, 0x61]), Uint8Array.from([0x20, 0xff])]) {
+      try {
+        clickCodec.decode(bad);
+      } catch {
+        // malformed: what matters is the next decode
+      }
+      expect(clickCodec.decode(good)).toMatchObject({ clickId: "click-1", customerId: "cust-é-2", adId: "ad-3", tsMs: 4 });
+    }
+    // A plain Uint8Array view inside a larger buffer reads only its own bytes.
+    const framed = new Uint8Array(good.length + 6);
+    framed.set(good, 3);
+    expect(clickCodec.decode(framed.subarray(3, 3 + good.length)).customerId).toBe("cust-é-2");
+    const m = generatedNodeMessageCodec.decode(nodeMessageCodec.encode({ from: "n1", incarnation: "i", seq: 9, batch: { envelopes: [env, { ...env, key: "k2" }] } }));
+    expect(m.batch!.envelopes.map((w) => [w.key, w.source])).toEqual([["cust-1", "n1/clicks/3"], ["k2", "n1/clicks/3"]]);
+  });
+
   it("write the same bytes as protobufjs reflection over the .proto, and read its bytes", () => {
     const type = loadProto("runtime.proto").lookupType("troupe.NodeMessage");
     const msg = { from: "n1", incarnation: "abc", seq: 77, batch: { envelopes: [env, { ...env, seq: 1, epoch: 2 ** 33 }] } };
