@@ -17,8 +17,11 @@ export interface ProcessRun {
   maxMs: number;
   /** Click written to email received, as the driver (an outside client) saw it. */
   clickToEmail: ClickToEmail;
-  /** The nodes' own view: worst event-loop delay p99 and max, longest GC pause, ack round-trip p99 (ms), mean batch size. */
-  nodes: { eventLoopP99Ms: number; eventLoopMaxMs: number; gcMaxMs: number; gcPauseMs: number; ackRttP99Ms: number; meanBatch: number };
+  /**
+   * The nodes' own view: worst event-loop delay p99 and max, longest GC pause, ack round-trip p99 (ms), mean batch
+   * size, and the CPU time of all nodes together per measured click (µs): steadier than throughput on a shared machine.
+   */
+  nodes: { eventLoopP99Ms: number; eventLoopMaxMs: number; gcMaxMs: number; gcPauseMs: number; ackRttP99Ms: number; meanBatch: number; cpuPerEventUs: number };
   emails: number;
   expected: number;
 }
@@ -124,6 +127,7 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
         gcPauseMs: worst((i) => i.process.gc.pauseMs),
         ackRttP99Ms: worst((i) => i.batches.ackRtt?.p99Ms ?? 0),
         meanBatch: last.reduce((a, i) => a + i.batches.meanEnvelopes, 0) / last.length,
+        cpuPerEventUs: (last.reduce((a, i) => a + i.process.cpu.userMs + i.process.cpu.systemMs, 0) * 1000) / (spec.clicks - warmup),
       },
       emails: done.emails,
       expected: done.expected,

@@ -112,7 +112,7 @@ async function nats(): Promise<void> {
       `loop p99 ${ms(r.nodes.eventLoopP99Ms)} max ${ms(r.nodes.eventLoopMaxMs)}, gc max ${ms(r.nodes.gcMaxMs)}, ack rtt p99 ${ms(r.nodes.ackRttP99Ms)} ms, batch ${f(r.nodes.meanBatch)}`;
     const row = async (label: string, nodes: number, spec: WorkloadSpec, state: "memory" | "snapshot" | "durable") => {
       const peak = await runProcessLoyalty(server.url, nodes, spec, 0, state);
-      console.log(`${label} peak:      ${f(peak.eventsPerSecond)} events/s (emails ${f(peak.emails)}/${f(peak.expected)})`);
+      console.log(`${label} peak:      ${f(peak.eventsPerSecond)} events/s, node CPU ${f(peak.nodes.cpuPerEventUs, 2)} µs per event (emails ${f(peak.emails)}/${f(peak.expected)})`);
       const half = await runProcessLoyalty(server.url, nodes, { ...spec, clicks: spec.clicks / 2 }, Math.round(peak.eventsPerSecond / 2), state);
       console.log(`${label} half peak: ${f(half.eventsPerSecond)} events/s  ${line(half)} (emails ${f(half.emails)}/${f(half.expected)})`);
       return peak;
