@@ -53,6 +53,8 @@ export class NatsTransport implements Transport {
       logger: this.log,
       ackTimeoutMs: options.ackTimeoutMs,
       maxReassemblyBytes: options.maxReassemblyBytes,
+      // A batch's envelopes decode straight into runtime envelopes (node-message-decode.ts).
+      eventsOfBatch: (envelopes) => batchEnvelopes({ envelopes }),
     });
     this.stats = this.channel.stats;
     this.ackRtt = this.channel.ackRtt;

@@ -11,6 +11,8 @@ export interface Outgoing<E> {
   readonly envelopes: number;
   /** The events inside (batch or handed-off buffer), kept until acknowledged so they can be re-routed. */
   readonly events: readonly E[] | undefined;
+  /** Its events are read back from `bytes` when needed, not kept (see `ReliableChannelOptions.eventsOfBatch`). */
+  readonly eventsInBytes: boolean;
   sentAt: number;
   /** Publish refused it as too large (the limit fell after it was sized): never published again. */
   refused: boolean;
@@ -84,8 +86,8 @@ export class Outbox<E> {
   }
 
   /** Keeps a message encoded with sequence number `s.seq + 1` until it is acknowledged. */
-  push(s: Stream<E>, bytes: Uint8Array, envelopes: number, events: readonly E[] | undefined, now: number): Outgoing<E> {
-    const m: Outgoing<E> = { seq: ++s.seq, bytes, envelopes, events, sentAt: now, refused: false };
+  push(s: Stream<E>, bytes: Uint8Array, envelopes: number, events: readonly E[] | undefined, eventsInBytes: boolean, now: number): Outgoing<E> {
+    const m: Outgoing<E> = { seq: ++s.seq, bytes, envelopes, events, eventsInBytes, sentAt: now, refused: false };
     s.unacked.push(m);
     this.envelopes += envelopes;
     this.bytes += bytes.length;

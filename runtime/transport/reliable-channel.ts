@@ -12,7 +12,7 @@ import { LatencyHistogram } from "../observability/latency-histogram.js";
 export type ChannelBody = Pick<WireNodeMessage, "batch" | "control">;
 
 /** What a reliable channel is built over. */
-export interface ReliableChannelOptions {
+export interface ReliableChannelOptions<E = unknown> {
   /** Publishes bytes to node `to`; false when they are refused as too large (they are never published again). */
   publish(to: string, bytes: Uint8Array): boolean;
   /** Hands on a batch or control message from `from`, in the order its sender sent it. */
@@ -28,6 +28,13 @@ export interface ReliableChannelOptions {
   readonly maxReassemblyBytes?: number;
   /** Out-of-order messages held per sender while a gap fills. */
   readonly reorderWindow?: number;
+  /**
+   * Reads a batch's events back from its decoded envelopes, for `forget`. Given, a batch sent as one
+   * message keeps only its bytes until acknowledged, not its event objects: those die young instead of
+   * living through a round trip, which at a node's peak made them most of what each young-generation GC
+   * copied and promoted. Without it (or for a fragmented batch), the events are kept.
+   */
+  readonly eventsOfBatch?: (envelopes: WireEnvelope[]) => E[];
   readonly clock?: ChannelClock;
 }
 
@@ -82,7 +89,7 @@ export class ReliableChannel<E> {
     this.transmit(to, m);
   };
 
-  constructor(private readonly options: ReliableChannelOptions) {
+  constructor(private readonly options: ReliableChannelOptions<E>) {
     this.ackTimeout = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.ackDelay = options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS;
     this.maxReassembly = options.maxReassemblyBytes ?? DEFAULT_MAX_REASSEMBLY_BYTES;
@@ -138,7 +145,8 @@ export class ReliableChannel<E> {
         this.inbox.sentTo(to);
         this.stats.acksPiggybacked++;
       }
-      this.enqueue(to, peer, bytes, events?.length ?? 0, events);
+      const inBytes = body.batch !== undefined && events !== undefined && this.options.eventsOfBatch !== undefined;
+      this.enqueue(to, peer, bytes, events?.length ?? 0, inBytes ? undefined : events, inBytes);
       return;
     }
     const envs = body.batch?.envelopes;
@@ -156,7 +164,10 @@ export class ReliableChannel<E> {
     this.inbox.drop(nodeId);
     const unacked = this.outbox.drop(nodeId);
     const events: E[] = [];
-    for (const m of unacked) if (m.events) events.push(...m.events);
+    for (const m of unacked) {
+      if (m.events) events.push(...m.events);
+      else if (m.eventsInBytes) events.push(...this.options.eventsOfBatch!(nodeMessageCodec.decode(m.bytes).batch?.envelopes ?? []));
+    }
     this.stats.rerouted += events.length;
     if (unacked.length > 0) this.log.warn({ peer: nodeId, messages: unacked.length, events: events.length }, "node left with messages unacknowledged; re-routing their events");
     return events;
@@ -239,8 +250,8 @@ export class ReliableChannel<E> {
   }
 
   // Keeps a message encoded with sequence number `peer.seq + 1` until acknowledged, and publishes it.
-  private enqueue(to: string, peer: Stream<E>, bytes: Uint8Array, envelopes: number, events: readonly E[] | undefined): void {
-    this.transmit(to, this.outbox.push(peer, bytes, envelopes, events, this.clock.now()));
+  private enqueue(to: string, peer: Stream<E>, bytes: Uint8Array, envelopes: number, events: readonly E[] | undefined, eventsInBytes = false): void {
+    this.transmit(to, this.outbox.push(peer, bytes, envelopes, events, eventsInBytes, this.clock.now()));
   }
 
   // A batch over the budget: consecutive runs of its envelopes, each run a batch that fits (an

@@ -68,7 +68,7 @@ export class FakeNetwork {
   refuseOver = Infinity;
 
   /** A started channel for node `id`. */
-  add(id: string, options: Partial<ReliableChannelOptions> = {}): ReliableChannel<number> {
+  add(id: string, options: Partial<ReliableChannelOptions<number>> = {}): ReliableChannel<number> {
     const got: number[] = [];
     this.got.set(id, got);
     const ch = new ReliableChannel<number>({

@@ -153,6 +153,26 @@ describe("ReliableChannel", () => {
     expect(a.inFlight()).toBe(0);
   });
 
+  it("forget() reads back the events of batches kept only as bytes, in order, with the kept ones of fragments and controls", () => {
+    const net = new FakeNetwork();
+    net.budget = 2_048;
+    // Batches that fit one message keep no event objects: forget() decodes their bytes.
+    const read: number[][] = [];
+    const a = net.add("a", { eventsOfBatch: (envs) => (read.push(envs.map((e) => e.seq)), envs.map((e) => e.seq)) });
+    net.add("b");
+    a.send("b", ...many([1, 2]));
+    a.send("b", ...one(3, 20_000)); // fragmented: its event is kept
+    a.send("b", { control: { epochAck: { epoch: 7 } } }, [4]); // a control with events: kept
+    a.send("b", ...many(Array.from({ length: 12 }, (_, i) => 5 + i), 200)); // split into batches that fit
+    net.take();
+    expect(a.inFlight()).toBe(16);
+    expect(a.forget("b")).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    // Read from bytes: the first batch and each part of the split one, never the fragment's or the control's.
+    expect(read[0]).toEqual([1, 2]);
+    expect(read.flat()).toEqual([1, 2, ...Array.from({ length: 12 }, (_, i) => 5 + i)]);
+    expect([a.inFlight(), a.stats.rerouted]).toEqual([0, 16]);
+  });
+
   it("a restarted sender (a new incarnation) is met afresh, and acknowledgements of the old one do not count", () => {
     const { net, got } = pair();
     const old = net.channels.get("a")!;
