@@ -86,6 +86,9 @@ export class EventLogProducer implements LogProducer, PublishListener {
     // An envelope with its input encoded is its wire form already (as in the transport): no copy made.
     env.payload ??= this.ctx.wire!.payloadOf(env);
     const bytes = envelopeCodec.encode(env as WireEnvelope);
+    // Its decoded input is not needed again here (`done` reports with the envelope's bytes): let it die
+    // young, not live until the batch is stored (as for the transport's unacknowledged batches).
+    env.value = undefined;
     const it: Item = { env, clientSeq, done, tag, bytes };
     if (bytes.length + EVENT_OVERHEAD > this.capacity()) {
       this.tooLarge(it);
