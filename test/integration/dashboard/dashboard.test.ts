@@ -93,9 +93,11 @@ describe("the dashboard in a real browser", () => {
     const owners = await page.$$eval("path.slot", (ps) => [...new Set(ps.map((p) => p.getAttribute("data-owner")))].sort());
     expect(owners).toEqual(["node-1", "node-2", "node-3"]);
 
-    // Slots in motion: in handoff when a frame catches them, or changed owner in the last 3 s.
+    // Slots in motion: in handoff when a frame catches them, or changed owner in the last 3 s. Counted on
+    // every change of the page (a MutationObserver: a headless page's timers may be throttled, and a timer
+    // that had not run since the frame that marked them would report none).
     // (A string: the test's transpiler may wrap a function's inner functions in helpers the page lacks.)
-    await page.evaluate('window.maxMoving = 0; setInterval(() => { window.maxMoving = Math.max(window.maxMoving, document.querySelectorAll("path.slot.moving").length); }, 50);');
+    await page.evaluate('window.maxMoving = 0; new MutationObserver(() => { window.maxMoving = Math.max(window.maxMoving, document.querySelectorAll("path.slot.moving").length); }).observe(document.body, { childList: true, subtree: true, attributes: true });');
     const joined = cluster.addNode({ id: "node-4", waitReady: false });
     const t0 = Date.now();
     await joined;
