@@ -208,6 +208,7 @@ async function codecs(): Promise<void> {
   console.log(`decode:      hand-written ${f(c.handDecode)}/s  static ${f(c.staticDecode)}/s  reflection ${f(c.reflectDecode)}/s  (hand-written/static ${f(c.handDecode / c.staticDecode, 2)})`);
   const w = c.writer;
   console.log(`writer:      static code's encode through FastWriter vs protobufjs's writer: batch ${f(w.batchFast)} vs ${f(w.batchProtobufjs)}/s (x${f(w.batchFast / w.batchProtobufjs, 2)}), loyalty email ${f(w.emailFast)} vs ${f(w.emailProtobufjs)}/s (x${f(w.emailFast / w.emailProtobufjs, 2)})`);
+  console.log(`strings:     short ASCII keys read through wire/utf8 vs Node's decoder: ${f(c.strings.js)} vs ${f(c.strings.native)}/s (x${f(c.strings.js / c.strings.native, 2)})`);
 }
 
 const sections: Array<[string, () => Promise<void>]> = [
