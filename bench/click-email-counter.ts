@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { EmailSummary } from "../apps/loyalty/email-sink.js";
 import { promotionEmailCodec } from "../apps/loyalty/messages.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../runtime/defaults.js";
+import { FrameDecoder } from "../runtime/io/frame-decoder.js";
 
 // A PromotionEmail starts with field 1 (click_id, length-delimited): tag 0x0a, a length, then "click-<n>".
 const CLICK_ID_TAG = 0x0a;
@@ -80,30 +81,20 @@ export class ClickEmailCounter {
     this.sockets.add(socket);
     socket.on("close", () => this.sockets.delete(socket));
     socket.on("error", () => undefined);
-    // The bytes of a frame cut off at the end of the last chunk.
-    let rest: Buffer | undefined;
+    const decoder = new FrameDecoder(DEFAULT_MAX_FRAME_BYTES);
     socket.on("data", (chunk: Buffer) => {
-      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      rest = undefined;
-      let off = 0;
-      while (buf.length - off >= 4) {
-        const size = buf.readUInt32BE(off);
-        if (size > DEFAULT_MAX_FRAME_BYTES) {
-          this.malformed++;
-          socket.destroy();
-          return;
-        }
-        if (buf.length - off - 4 < size) break;
-        this.onFrame(buf, off + 4, off + 4 + size);
-        off += 4 + size;
+      try {
+        decoder.push(chunk, this.onFrame);
+      } catch {
+        this.malformed++;
+        socket.destroy();
       }
-      if (off < buf.length) rest = buf.subarray(off);
     });
   }
 
-  private onFrame(buf: Buffer, start: number, end: number): void {
+  private readonly onFrame = (payload: Buffer): void => {
     this.received++;
-    const n = clickNumber(buf, start, end);
+    const n = clickNumber(payload);
     if (n < 0 || n >= this.seen.length) {
       this.malformed++;
       return;
@@ -115,17 +106,16 @@ export class ClickEmailCounter {
       if (!this.expected[n]) this.unexpected++;
     }
     this.onEmail?.(n);
-  }
+  };
 }
 
-/** The click number of the email in `buf[start, end)` ("click-<n>" in field 1), or -1 when it has none. */
-export function clickNumber(buf: Buffer, start: number, end: number): number {
-  const len = buf[start + 1]!;
-  const from = start + 2;
-  if (buf[start] === CLICK_ID_TAG && len < 0x80 && len > PREFIX.length && from + len <= end && buf.compare(PREFIX, 0, PREFIX.length, from, from + PREFIX.length) === 0) {
+/** The click number of an email ("click-<n>" in field 1), or -1 when it has none. */
+export function clickNumber(email: Buffer): number {
+  const len = email[1]!;
+  if (email[0] === CLICK_ID_TAG && len < 0x80 && len > PREFIX.length && 2 + len <= email.length && email.compare(PREFIX, 0, PREFIX.length, 2, 2 + PREFIX.length) === 0) {
     let n = 0;
-    for (let i = from + PREFIX.length; i < from + len; i++) {
-      const d = buf[i]! - 0x30;
+    for (let i = 2 + PREFIX.length; i < 2 + len; i++) {
+      const d = email[i]! - 0x30;
       if (d < 0 || d > 9) return -1;
       n = n * 10 + d;
     }
@@ -133,7 +123,7 @@ export function clickNumber(buf: Buffer, start: number, end: number): number {
   }
   // Not the layout the nodes write (another encoder may order fields otherwise): decode it whole.
   try {
-    const id = promotionEmailCodec.decode(buf.subarray(start, end)).clickId;
+    const id = promotionEmailCodec.decode(email).clickId;
     return id.startsWith("click-") && /^\d+$/.test(id.slice(6)) ? Number(id.slice(6)) : -1;
   } catch {
     return -1;

@@ -33,6 +33,11 @@ interface Item {
   readonly bytes: Uint8Array;
 }
 
+// Tells an item's appender what became of it.
+function report(it: Item, err: Error | undefined): void {
+  it.done(err, it.env, it.clientSeq, it.tag);
+}
+
 interface Inflight {
   readonly items: Item[];
   readonly bytes: Uint8Array;
@@ -129,7 +134,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
     this.ctx.stats.tooLarge++;
     const max = this.capacity() - EVENT_OVERHEAD;
     const err = new EventTooLargeError(`an event of ${it.bytes.length} bytes cannot be stored in the event log: one stream message holds at most ${max} bytes of event (NATS max_payload ${this.ctx.publisher.budget.maxPayload()})`);
-    it.done(err, it.env, it.clientSeq, it.tag);
+    report(it, err);
   }
 
   // Takes one queued event off the backlog (it is stored, failed, or found stored already).
@@ -147,7 +152,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
       stats.appended += f.items.length;
       stats.batches++;
     }
-    for (const it of f.items) it.done(err, it.env, it.clientSeq, it.tag);
+    for (const it of f.items) report(it, err);
     this.schedule();
   }
 
@@ -175,7 +180,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
         // A frame queued before a lookup found it stored already.
         this.unqueued(it);
         this.ctx.stats.alreadyStored++;
-        it.done(undefined, it.env, it.clientSeq, it.tag);
+        report(it, undefined);
         continue;
       }
       const size = it.bytes.length + EVENT_OVERHEAD;
@@ -247,7 +252,7 @@ export class EventLogProducer implements LogProducer, PublishListener {
           const stored = this.queue.splice(0, found.count);
           for (const it of stored) this.unqueued(it);
           this.ctx.stats.appended += stored.length;
-          for (const it of stored) it.done(undefined, it.env, it.clientSeq, it.tag);
+          for (const it of stored) report(it, undefined);
         }
         this.ready = true;
         this.schedule();

@@ -13,14 +13,13 @@ export interface SlotRef {
   readonly slot: number;
 }
 
-/** Appends one producer's events (a source connection's, or a node's own) in order, each once. */
 /**
  * What an append reports, once: stored (`err` undefined) or failed, with the event, its `clientSeq`
  * and the caller's `tag` handed back, so a caller passes one function for every event (no closure each).
  */
 export type AppendDone = (err: Error | undefined, env: Envelope, clientSeq: number, tag: unknown) => void;
 
-/** Where one producer's events go into the log (see `EventLog.producer`). */
+/** Appends one producer's events (a source connection's, or a node's own) in order, each once. */
 export interface LogProducer {
   /**
    * Appends `env`; `done` runs once it is stored (or with the error), given `env`, `clientSeq` and `tag`. `clientSeq` is the frame number
