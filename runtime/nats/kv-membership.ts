@@ -1,10 +1,12 @@
-// Over 300 lines: one protocol, membership in KV (the view key by compare-and-set, heartbeats and the
-// lease, leave intents); judging liveness is the FailureDetector's, reopening watches kv-watch.ts's.
+// Over 300 lines: one protocol, membership in KV (the view key by compare-and-set, watching heartbeats,
+// leave intents); this node's own heartbeat and lease are heartbeat-lease.ts's, judging liveness the
+// FailureDetector's, reopening watches kv-watch.ts's.
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
 import { parseMemberStatus, type Member, type Membership, type MembershipView } from "../cluster/membership.js";
 import { DEFAULT_FAILURE_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEAVE_COALESCE_MS, MEMBERSHIP_OPEN_TIMEOUT_MS } from "../defaults.js";
 import { FailureDetector } from "../cluster/failure-detector.js";
+import { HeartbeatLease } from "./heartbeat-lease.js";
 import { watchForever } from "./kv-watch.js";
 import { NatsUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -49,10 +51,7 @@ export class KvMembership implements Membership {
   private readonly listeners = new Set<(view: MembershipView) => void>();
   private readonly evictedListeners = new Set<() => void>();
   private readonly detector: FailureDetector;
-  private readonly leaseListeners = new Set<(until: number) => void>();
-  private readonly leaseLostListeners = new Set<() => void>();
-  private lease = 0;
-  private readonly leaseMs: number;
+  private readonly own: HeartbeatLease;
   private readonly coalesceMs: number;
   private readonly log: Logger;
   private readonly heartbeatMs: number;
@@ -63,8 +62,6 @@ export class KvMembership implements Membership {
   private leaving = false;
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
-  private lastBeatOk = performance.now();
-  private beat = 0;
   private stopWatches: Array<() => void> = [];
   /** Members this node removed for silence. */
   removals = 0;
@@ -73,10 +70,15 @@ export class KvMembership implements Membership {
     this.log = options.logger.child({ component: "membership" });
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.failureMs = options.failureTimeoutMs ?? DEFAULT_FAILURE_TIMEOUT_MS;
-    // The margin covers clock rate differences and the time between the lease check and the act.
-    this.leaseMs = this.failureMs - Math.min(this.heartbeatMs, this.failureMs / 4);
     this.coalesceMs = options.leaveCoalesceMs ?? DEFAULT_LEAVE_COALESCE_MS;
     this.detector = new FailureDetector(this.failureMs, heartbeatKey);
+    this.own = new HeartbeatLease({
+      heartbeatMs: this.heartbeatMs,
+      // The margin covers clock rate differences and the time between the lease check and the act.
+      leaseMs: this.failureMs - Math.min(this.heartbeatMs, this.failureMs / 4),
+      log: this.log,
+      graceAll: (now) => this.detector.graceAll(now),
+    });
   }
 
   /** Opens (creating if needed) the buckets and starts watching the view. */
@@ -160,17 +162,15 @@ export class KvMembership implements Membership {
   }
 
   leaseUntil(): number {
-    return this.lease;
+    return this.own.until();
   }
 
   onLeaseLost(listener: () => void): () => void {
-    this.leaseLostListeners.add(listener);
-    return () => this.leaseLostListeners.delete(listener);
+    return this.own.onLost(listener);
   }
 
   onLeaseRenewed(listener: (until: number) => void): () => void {
-    this.leaseListeners.add(listener);
-    return () => this.leaseListeners.delete(listener);
+    return this.own.onRenewed(listener);
   }
 
   async confirmMember(): Promise<boolean> {
@@ -290,31 +290,13 @@ export class KvMembership implements Membership {
 
   private async heartbeat(): Promise<void> {
     if (this.closed || !this.nodeId) return;
-    // The lease counts from the send: the others see this heartbeat no earlier than that.
-    const sentAt = performance.now();
-    try {
-      await this.beats!.put(heartbeatKey(this.nodeId), new TextEncoder().encode(String(++this.beat)));
-      if (sentAt <= this.lastBeatOk) return; // an older heartbeat answered late
-      if (sentAt - this.lastBeatOk > this.heartbeatMs * 2) {
-        // This node could not beat either (NATS was away from it): the others' silence meanwhile says
-        // nothing about them, so each gets a fresh grace period rather than being removed for it.
-        this.detector.graceAll(performance.now());
-      }
-      this.lastBeatOk = sentAt;
-      this.lease = sentAt + this.leaseMs;
-      for (const l of [...this.leaseListeners]) l(this.lease);
-    } catch (err) {
-      const silent = performance.now() - this.lastBeatOk;
-      this.log.warn({ err: (err as Error).message, silentMs: Math.round(silent), leaseLeftMs: Math.round(this.lease - performance.now()) }, "heartbeat failed");
-      // Besides the node's own timer: a failed renewal past the lease's end says it is gone.
-      if (performance.now() > this.lease) for (const l of [...this.leaseLostListeners]) l();
-    }
+    await this.own.renew(this.beats!, heartbeatKey(this.nodeId));
   }
 
   private async detect(): Promise<void> {
     if (this.closed || !this.nodeId) return;
     // A node that cannot renew its own heartbeat must not judge others: it is the one cut off.
-    if (performance.now() - this.lastBeatOk > this.heartbeatMs * 2) return;
+    if (this.own.cutOff()) return;
     const suspects = this.detector.suspects(this.latest.members, this.nodeId, performance.now());
     if (suspects.length === 0) return;
     try {

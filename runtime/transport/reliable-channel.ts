@@ -1,3 +1,5 @@
+// Over 300 lines: one protocol, the sending and receiving halves of a sequenced, acknowledged stream per
+// peer and the cutting of what does not fit; the halves' state is outbox.ts's and inbox.ts's, reassembly fragments.ts's.
 import { DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_REASSEMBLY_BYTES, DEFAULT_REORDER_WINDOW } from "../defaults.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import { channelStats, type ChannelStats } from "./channel-stats.js";
