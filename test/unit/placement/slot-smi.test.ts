@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { hash32, slotOf } from "../../../runtime/index.js";
+
+// V8 keeps an object field of small integers unboxed only while every value stored there is a Smi; one
+// heap number (as `%` of a heap number returns, in unoptimized code) changes the field's representation
+// for every object of that shape. Whether a value is a Smi is visible only to V8's natives syntax, so
+// the check runs in a child process with it on, over this module's own compiled functions.
+describe("slotOf", () => {
+  it("returns a Smi for keys whose hash is a heap number (2^30 and over), unoptimized and optimized", () => {
+    const keys = Array.from({ length: 2_000 }, (_, i) => `customer-${i}`).filter((k) => hash32(k) >= 2 ** 30);
+    expect(keys.length).toBeGreaterThan(1_000);
+    const script = `
+      ${hash32.toString()}
+      ${slotOf.toString()}
+      const keys = ${JSON.stringify(keys)};
+      const check = () => keys.filter((k) => !%IsSmi(slotOf(k, 64))).length;
+      const cold = check();
+      %PrepareFunctionForOptimization(slotOf);
+      check();
+      %OptimizeFunctionOnNextCall(slotOf);
+      process.stdout.write(JSON.stringify({ cold, optimized: check() }));`;
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", "-e", script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ cold: 0, optimized: 0 });
+  });
+});
