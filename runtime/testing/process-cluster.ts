@@ -31,6 +31,8 @@ export interface ProcessClusterOptions {
   readonly args?: readonly string[];
   /** Flags for the Node.js runtime of each node process (e.g. `--cpu-prof`), after the V8 flags every node process gets (TROUPE_V8_FLAGS, else DEFAULT_NODE_V8_FLAGS). */
   readonly nodeFlags?: readonly string[];
+  /** Receives what each node process writes to stdout (V8's trace flags write there; the logs go to stderr); without it, stdout is discarded. */
+  readonly onStdout?: (nodeId: string, text: string) => void;
 }
 
 // bin/troupe.js of this package, whether this module runs from source or from dist/.
@@ -108,7 +110,9 @@ export class ProcessCluster {
     const proc = spawn(process.execPath, args, { env: { ...process.env, TROUPE_LOG_LEVEL: process.env.TROUPE_TEST_LOG_LEVEL ?? "info", ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
     proc.stderr!.setEncoding("utf8").on("data", (d: string) => logs.push(...d.split("\n").filter(Boolean)));
-    proc.stdout!.resume();
+    const onStdout = this.options.onStdout;
+    if (onStdout) proc.stdout!.setEncoding("utf8").on("data", (d: string) => onStdout(id, d));
+    else proc.stdout!.resume();
     const http = `http://127.0.0.1:${httpPort}`;
     const node: NodeProcess = {
       id,
