@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EmailSinkReceiver } from "../../../apps/loyalty/email-sink.js";
 import { sendAll } from "../../../apps/loyalty/load-generator.js";
 import { clickCodec, loyalCustomerCodec } from "../../../apps/loyalty/messages.js";
 import { clicks, expectedEmails, loyalCustomers, type WorkloadSpec } from "../../../apps/loyalty/workload.js";
-import { startNatsServer, type NatsServer } from "../../helpers/nats-server.js";
+import { natsServerPerFile } from "../../helpers/nats-per-file.js";
 import { ProcessCluster, type NodeProcess } from "../../helpers/process-cluster.js";
 import { waitUntil } from "../../helpers/wait.js";
 
@@ -13,13 +13,7 @@ import { waitUntil } from "../../helpers/wait.js";
 // first touched, a runtime call each. That cost a node a third of its CPU once (a slot number that
 // unoptimized `%` returned as a heap number; see slotOf), visible only as a slow, shapeless profile.
 // V8's --trace-migration prints each migration to stdout: the hot path must do none per event.
-let nats: NatsServer;
-beforeAll(async () => {
-  nats = await startNatsServer();
-});
-afterAll(async () => {
-  await nats?.stop();
-});
+const nats = natsServerPerFile();
 
 // Migrations a node may do in all (start-up's and the odd counter's settle in the tens).
 const MAX_MIGRATIONS_PER_FIELD = 200;
@@ -37,7 +31,7 @@ describe("hidden classes on the hot path", () => {
     const sink = await emails.start();
     const stdout = new Map<string, string[]>();
     const cluster = new ProcessCluster({
-      nats: nats.url,
+      nats: nats().url,
       apps: ["loyalty"],
       sinks: { emails: `${sink.host}:${sink.port}` },
       args: ["--cluster", "hidden-classes"],
