@@ -25,7 +25,7 @@ async function loyalApplied(nodes: readonly NodeProcess[]): Promise<number> {
 }
 
 describe("hidden classes on the hot path", () => {
-  it("3 node processes, loyal records through one of them, 60,000 clicks through all: no object field migrates per event (V8 --trace-migration)", async () => {
+  it.each(["memory", "snapshot", "durable"] as const)("%s mode, 3 node processes, loyal records through one of them, 60,000 clicks through all: no object field migrates per event (V8 --trace-migration)", async (mode) => {
     const spec: WorkloadSpec = { customers: 5_000, loyalFraction: 0.3, clicks: 60_000, seed: 5 };
     const emails = new EmailSinkReceiver(expectedEmails(spec));
     const sink = await emails.start();
@@ -34,7 +34,7 @@ describe("hidden classes on the hot path", () => {
       nats: nats().url,
       apps: ["loyalty"],
       sinks: { emails: `${sink.host}:${sink.port}` },
-      args: ["--cluster", "hidden-classes"],
+      args: ["--cluster", `hidden-classes-${mode}`, "--state", mode],
       nodeFlags: ["--trace-migration"],
       onStdout: (id, text) => (stdout.get(id) ?? stdout.set(id, []).get(id)!).push(text),
     });
@@ -64,7 +64,7 @@ describe("hidden classes on the hot path", () => {
       for (const [fields, count] of counts) worst.push({ node, fields, count });
     }
     worst.sort((a, b) => b.count - a.count);
-    console.log(`most frequent migrations: ${JSON.stringify(worst.slice(0, 5))}`);
+    console.log(`${mode}: most frequent migrations: ${JSON.stringify(worst.slice(0, 5))}`);
     expect(stdout.size).toBe(3);
     expect(worst.filter((w) => w.count > MAX_MIGRATIONS_PER_FIELD)).toEqual([]);
   }, 120_000);
