@@ -135,9 +135,11 @@ export function staticCodec<P>(type: StaticMessageType<P>): MessageCodec<Decoded
       r.buf = buf;
       r.pos = 0;
       r.len = buf.length;
-      const message = type.decode(r) as Decoded<P>;
-      r.buf = EMPTY; // keep no reference to the bytes
-      return message;
+      try {
+        return type.decode(r) as Decoded<P>;
+      } finally {
+        r.buf = EMPTY; // keep no reference to the bytes, a malformed message's included
+      }
     },
   };
 }
