@@ -11,7 +11,8 @@ import { ApplicationBuilder } from "../../../runtime/builder/application-builder
 import { tcpSink, tcpSource } from "../../../runtime/builder/specs.js";
 import { loadAppModule } from "../../../runtime/cli/app-loader.js";
 import { AppLoadError, VerifyError } from "../../../runtime/errors.js";
-import { compareOutputs, referenceOutputs, type Output } from "../../../runtime/testing/oracle.js";
+import { referenceOutputs, type Output } from "../../../runtime/testing/oracle.js";
+import { compareOutputs } from "../../../runtime/testing/output-comparison.js";
 import globalCount, { countedClickCodec, forgetCounts, workload as globalCountWorkload } from "../../fixtures/global-count-app.js";
 
 // A test output: which click, for which key, and a field the `content` of one sink ignores.
