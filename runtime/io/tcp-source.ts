@@ -16,6 +16,7 @@ import type { Backpressure } from "./backpressure.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import { sourceHelloCodec } from "../wire/messages.js";
 import { ACKED_SOURCE_MARKER, SourceAcks } from "./source-acks.js";
+import { wallClockMs } from "../util/wall-clock.js";
 
 /** One client connection of a source. */
 export interface SourceConnection {
@@ -323,7 +324,7 @@ export class TcpSource {
 
   private onData(conn: Conn, chunk: Buffer): void {
     this.stats.bytesIn += chunk.length;
-    conn.readAtMs = performance.timeOrigin + performance.now();
+    conn.readAtMs = wallClockMs();
     if (conn.protocol === UNDECIDED) {
       const got: Buffer = conn.prefix ? Buffer.concat([conn.prefix, chunk]) : chunk;
       if (got.length < ACKED_SOURCE_MARKER.length) {

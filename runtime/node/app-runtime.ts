@@ -9,6 +9,7 @@ import { SlotTable } from "../rebalance/slot-table.js";
 import type { Origin } from "./origin.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 import { HotKeys } from "../observability/hot-keys.js";
+import { wallClockMs } from "../util/wall-clock.js";
 
 /** What an app runtime needs from its node. */
 export interface NodeServices {
@@ -164,7 +165,7 @@ export class AppRuntime {
    * from the start, a stage input runs from that stage. Throws when the payload still does not decode.
    */
   reinject(target: ReplayTarget, payload: Uint8Array, seq: number): void {
-    const now = performance.timeOrigin + performance.now();
+    const now = wallClockMs();
     if ("source" in target) {
       if (!this.app.sources.has(target.source)) throw new Error(`app ${this.name} has no source "${target.source}"`);
       this.ingest(target.source, payload, "dlq-replay", seq, now);
@@ -265,15 +266,7 @@ export class AppRuntime {
         return;
       }
       if (out instanceof Promise) {
-        const after = stage.next;
-        out.then(
-          (o) => {
-            if (o === undefined) return;
-            if (after === undefined) this.toSink(this.pipelineOfStage[stage.id]!, o, acceptedMs);
-            else this.runFrom(after, o, undefined, source, seq, acceptedMs);
-          },
-          (err: unknown) => this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame, this.sourceOf(stage.id)),
-        );
+        this.awaitStep(stage, out, frame, source, seq, acceptedMs);
         return;
       }
       if (out === undefined) return;
@@ -285,6 +278,20 @@ export class AppRuntime {
         return;
       }
     }
+  }
+
+  // An async stateless step: the pipeline goes on when it settles. (Its own method: closures in `runFrom`
+  // would make V8 allocate their context on every event, async step or not.)
+  private awaitStep(stage: StageDef, out: Promise<unknown>, frame: Uint8Array | undefined, source: string, seq: number, acceptedMs: number): void {
+    const after = stage.next;
+    out.then(
+      (o) => {
+        if (o === undefined) return;
+        if (after === undefined) this.toSink(this.pipelineOfStage[stage.id]!, o, acceptedMs);
+        else this.runFrom(after, o, undefined, source, seq, acceptedMs);
+      },
+      (err: unknown) => this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame, this.sourceOf(stage.id)),
+    );
   }
 
   private toSink(pipeline: PipelineDef, value: unknown, acceptedMs: number): void {

@@ -50,8 +50,9 @@ import { StateLookup } from "./state-lookup.js";
 import type { SlotTable } from "../rebalance/slot-table.js";
 import { wireContext } from "./wire-context.js";
 import { WriteBehind } from "./write-behind.js";
+import { wallClockMs } from "../util/wall-clock.js";
 
-const nowMs = (): number => performance.timeOrigin + performance.now();
+const nowMs = wallClockMs;
 
 /**
  * One cluster node: the composition root. `Node.create()` wires the parts (ingress, dispatcher,

@@ -210,6 +210,12 @@ export class FastWriter {
     return out;
   }
 
+  /** Drops everything written (as `finish` does, without the copy): for a writer reused after a failed encode. */
+  clear(): void {
+    this.pos = 0;
+    if (this.forks.length > 0) this.forks.length = 0;
+  }
+
   // The scratch buffer, with room for `n` more bytes.
   private room(n: number): Buffer {
     const need = this.pos + n;

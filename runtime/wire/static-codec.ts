@@ -124,7 +124,19 @@ export interface StaticMessageType<P> {
  */
 export function staticCodec<P>(type: StaticMessageType<P>): MessageCodec<Decoded<P>> {
   return {
-    encode: (value) => type.encode(value as P).finish(),
+    // One writer serves every encode too (a writer per output was an object and an array each time).
+    // Encoding reads the value's properties, and a getter could encode another message: that one gets a
+    // writer of its own.
+    encode: (value) => {
+      if (sharedWriterBusy) return type.encode(value as P).finish();
+      sharedWriterBusy = true;
+      try {
+        return type.encode(value as P, sharedWriter as unknown as protobuf.Writer).finish();
+      } finally {
+        sharedWriterBusy = false;
+        sharedWriter.clear(); // after a throw, what the failed encode wrote
+      }
+    },
     // A Buffer view (no copy) gets protobufjs's Buffer reader: native string decoding instead of its JS
     // UTF-8 loop (JetStream hands plain Uint8Arrays: 3% of a durable node's time went to that loop).
     // One reader serves every decode (decoding runs no other code, so none can start inside another):
@@ -146,3 +158,5 @@ export function staticCodec<P>(type: StaticMessageType<P>): MessageCodec<Decoded
 
 const EMPTY = Buffer.alloc(0);
 const sharedReader = new NumberBufferReader(EMPTY);
+const sharedWriter = new FastWriter();
+let sharedWriterBusy = false;

@@ -3,6 +3,7 @@ import protobuf from "protobufjs";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { FastWriter } from "../../../runtime/wire/fast-writer.js";
+import { staticCodec } from "../../../runtime/wire/static-codec.js";
 import { troupe } from "../../../runtime/wire/generated/runtime.js";
 import { loyalty } from "../../../runtime/wire/generated/loyalty.js";
 import { sequencer } from "../../../runtime/wire/generated/sequencer.js";
@@ -164,5 +165,44 @@ describe("FastWriter (the generated code's writer)", () => {
     const inner = new FastWriter().string("inner").finish();
     expect(Buffer.from(outer.finish()).toString()).toBe("\x05outer");
     expect(Buffer.from(inner).toString()).toBe("\x05inner");
+  });
+});
+
+describe("staticCodec's encode (one shared writer)", () => {
+  const codec = staticCodec(loyalty.PromotionEmail);
+  const email = (n: number) => ({ clickId: `click-${n}`, customerId: `cust-${n}`, email: `c${n}@example.com`, adId: "ad-1", promotion: "offer", clickTsMs: 1_700_000_000_000 + n });
+
+  it("gives each output its own bytes, the same as a writer of its own", () => {
+    const a = codec.encode(email(1));
+    const b = codec.encode(email(2));
+    expect(codec.decode(a)).toMatchObject(email(1));
+    expect(codec.decode(b)).toMatchObject(email(2));
+    expect(Buffer.from(b)).toEqual(Buffer.from(loyalty.PromotionEmail.encode(email(2)).finish()));
+  });
+
+  it("encodes a message whose getter encodes another one inside it (that one gets a writer of its own)", () => {
+    let inner: Uint8Array | undefined;
+    const outer = {
+      ...email(1),
+      get email() {
+        inner = codec.encode(email(2));
+        return "outer@example.com";
+      },
+    };
+    const bytes = codec.encode(outer);
+    expect(codec.decode(bytes)).toMatchObject({ ...email(1), email: "outer@example.com" });
+    expect(codec.decode(inner!)).toMatchObject(email(2));
+  });
+
+  it("keeps nothing of an encode that threw: the next output is whole", () => {
+    const bad = {
+      ...email(1),
+      get adId(): string {
+        throw new Error("getter failed");
+      },
+    };
+    expect(() => codec.encode(bad)).toThrow("getter failed");
+    // (Compared as bytes: decoding would hide a stale prefix, as a later field of the same number wins.)
+    expect(Buffer.from(codec.encode(email(3)))).toEqual(Buffer.from(loyalty.PromotionEmail.encode(email(3)).finish()));
   });
 });
