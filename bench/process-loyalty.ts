@@ -1,6 +1,7 @@
 // The loyalty workload through node processes on one NATS server, and a live 1 -> 2 rebalance.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { appendFileSync } from "node:fs";
 import type { WorkloadSpec } from "../apps/loyalty/workload.js";
 import type { ClusterInfo } from "../runtime/node/cluster-info.js";
 import { ProcessCluster, type NodeProcess } from "../runtime/testing/process-cluster.js";
@@ -51,10 +52,17 @@ async function drainIfProfiling(cluster: ProcessCluster): Promise<void> {
 
 // TROUPE_BENCH_PROFILE=dir: each node process writes a CPU profile there when it exits.
 // TROUPE_BENCH_NODE_FLAGS="--flag ...": extra Node.js flags for every node process (e.g. GC settings to compare).
+// TROUPE_BENCH_NODE_STDOUT=file: the node processes' stdout, where V8's trace flags write (e.g. --trace-gc), appended to file.
 function profileFlags(): string[] {
   const dir = process.env.TROUPE_BENCH_PROFILE;
   const extra = (process.env.TROUPE_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
   return [...extra, ...(!dir ? [] : ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...(process.env.TROUPE_BENCH_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.TROUPE_BENCH_PROFILE_INTERVAL_US}`] : [])])];
+}
+
+function stdoutTo(): ((nodeId: string, text: string) => void) | undefined {
+  const file = process.env.TROUPE_BENCH_NODE_STDOUT;
+  if (!file) return undefined;
+  return (nodeId, text) => appendFileSync(file, text.replace(/^(?=.)/gm, `${nodeId} `));
 }
 
 /** Sum of a step's applied count over node infos. */
@@ -80,7 +88,7 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
   // The first second's worth of clicks (at most a quarter of them) warm the cluster up.
   const warmup = Math.round(Math.min(spec.clicks / 4, rate > 0 ? rate : 50_000));
   const driver = await startDriver(spec);
-  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`, "--state", state], nodeFlags: profileFlags() });
+  const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`, "--state", state], nodeFlags: profileFlags(), onStdout: stdoutTo() });
   try {
     for (let i = 0; i < nodes; i++) await cluster.addNode({ sources: i === 0 ? ["loyal", "clicks"] : ["clicks"] });
     await cluster.waitForStable();
