@@ -4,6 +4,7 @@ import type { WorkloadSpec } from "../apps/loyalty/workload.js";
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
 import { bytesPerActor } from "./actor-memory.js";
+import { allocationPerEvent } from "./allocation.js";
 import { runEmbeddedLoyalty, type LoyaltyRun } from "./embedded-loyalty.js";
 import { topSelfTime } from "./profile-summary.js";
 import { envelopeSizes, natsCeiling } from "./nats-ceiling.js";
@@ -26,6 +27,10 @@ async function embedded(): Promise<void> {
   const half = await runEmbeddedLoyalty({ ...spec, clicks: 300_000 }, Math.round(peak.eventsPerSecond / 2));
   console.log(`half peak:   ${f(half.eventsPerSecond)} events/s  p50 ${f(half.p50Ms, 2)} ms  p99 ${f(half.p99Ms, 2)} ms`);
   await hotKeysCost(spec);
+  // The issue's mark: nothing allocated per event beyond the decoded message and its output.
+  const alloc = await allocationPerEvent((clicks) => runEmbeddedLoyalty({ ...spec, clicks }, 0), 400_000, 1_000_000);
+  console.log(`allocated:   ${f(alloc.bytesPerEvent)} bytes per click in steady state (sampled; start-up and activations taken out), largest sites:`);
+  for (const s of alloc.sites) console.log(`             ${f(s.bytesPerEvent).padStart(4)} B  ${s.site}`);
   const mem = await bytesPerActor(100_000);
   console.log(`memory:      ${f(mem.bytesPerActor)} bytes per active actor at ${f(mem.actors)} actors (heap after GC)`);
   if (args.includes("--profile")) {
