@@ -44,8 +44,26 @@ describe("the hand-written EventBatch reader (durable mode's stream messages)", 
     expect(b.event(0).key).toBe("customer-1");
   });
 
+  it("reads a packed field written in two runs (readers concatenate them), and fields around the events in any order", () => {
+    const w = protobuf.Writer.create();
+    const e = (i: number) => envelopeCodec.encode(envelope(i));
+    w.uint32(34).fork().uint32(1).uint32(300).ldelim(); // stages 1, 300
+    w.uint32(10).bytes(e(1));
+    w.uint32(42).fork().uint32(7).ldelim(); // slots 7
+    w.uint32(10).bytes(e(2));
+    w.uint32(34).fork().uint32(2).ldelim(); // stages 2: a second run
+    w.uint32(42).fork().uint32(2 ** 20).uint32(9).ldelim(); // slots 2^20, 9: a second run
+    w.uint32(10).bytes(e(3));
+    const b = decodeEventBatch(w.finish());
+    expect([b.count, b.stages, b.slots]).toEqual([3, [1, 300, 2], [7, 2 ** 20, 9]]);
+    expect([0, 1, 2].map((i) => b.event(i).key)).toEqual(["customer-1", "customer-2", "customer-3"]);
+  });
+
   it("throws on bytes cut short, so the reader counts the message as malformed", () => {
     const bytes = eventBatchCodec.encode({ events: [envelopeCodec.encode(envelope(1))], clientLastSeq: 0, batchId: 1, stages: [1], slots: [2] });
     for (const cut of [1, 5, bytes.length - 1]) expect(() => decodeEventBatch(bytes.subarray(0, cut))).toThrow(RangeError);
+    // A packed field whose last varint is cut short inside its own length.
+    const cutVarint = Uint8Array.from([34, 2, 5, 0x81]); // stages: 2 bytes, 5 then a varint with no end
+    expect(() => decodeEventBatch(cutVarint)).toThrow(RangeError);
   });
 });
