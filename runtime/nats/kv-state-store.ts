@@ -37,7 +37,9 @@ const MAX_REAPPLY = 3;
  */
 export class KvStateStore implements StateStore {
   readonly kind = "jetstream-kv" as const;
-  private readonly buckets = new Map<string, Promise<KV>>();
+  // Per app and partition: its bucket's name, made once (a write named it twice, four regex replaces),
+  // and whether it is open (a write then goes straight on, without awaiting an open).
+  private readonly buckets = new Map<string, Map<string, BucketRef>>();
   private codecs = new Map<string, Codec<unknown>>();
   /** Writes and reads so far, writes refused by compare-and-set, writes re-applied after a refusal, and fenced writes. */
   readonly stats = { reads: 0, writes: 0, conflicts: 0, reapplied: 0, fenced: 0 };
@@ -63,9 +65,10 @@ export class KvStateStore implements StateStore {
   }
 
   async loadEntry(app: string, partition: string, slot: number, key: string): Promise<StoredActor | undefined> {
-    await this.bucket(app, partition);
+    const b = this.bucket(app, partition);
+    if (!b.ready) await this.open(b);
     this.stats.reads++;
-    const e = await this.reader.get(stateBucket(this.options.cluster, app, partition), actorStateKey(slot, key));
+    const e = await this.reader.get(b.name, actorStateKey(slot, key));
     const stored = decodeEntry(e, key);
     if (!stored) return e ? { state: undefined, seq: 0, revision: e.revision } : undefined;
     return { state: this.codec(app, partition).decode(stored.state), seq: stored.appliedSeq, revision: e!.revision };
@@ -76,9 +79,10 @@ export class KvStateStore implements StateStore {
   }
 
   async saveEncoded(app: string, partition: string, slot: number, key: string, state: Uint8Array, seq: number, revision: number | undefined): Promise<number> {
-    await this.bucket(app, partition); // created (or checked) once; writes go straight to its subjects
+    const b = this.bucket(app, partition);
+    if (!b.ready) await this.open(b); // created (or checked) once; writes go straight to its subjects
     const k = actorStateKey(slot, key);
-    const subject = kvKeySubject(stateBucket(this.options.cluster, app, partition), k);
+    const subject = kvKeySubject(b.name, k);
     const epoch = this.options.epoch?.() ?? 0;
     const writer = this.options.writer ?? "";
     const bytes = storedStateCodec.encode({ state, ownerEpoch: epoch, appliedSeq: seq, key, writer });
@@ -100,7 +104,7 @@ export class KvStateStore implements StateStore {
         }
         this.stats.conflicts++;
         // Read the key again: whose value is there now?
-        const current = await this.reader.get(stateBucket(this.options.cluster, app, partition), k);
+        const current = await this.reader.get(b.name, k);
         const stored = decodeEntry(current, key);
         const ours = stored !== undefined && writer !== "" && stored.writer === writer;
         if (attempt < MAX_REAPPLY && (!stored || ours || (stored.ownerEpoch < epoch && stored.appliedSeq <= seq))) {
@@ -135,18 +139,34 @@ export class KvStateStore implements StateStore {
     return c;
   }
 
-  private bucket(app: string, partition: string): Promise<KV> {
-    const name = stateBucket(this.options.cluster, app, partition);
-    let b = this.buckets.get(name);
-    if (!b) {
-      b = new Kvm(this.options.nc).create(name, { history: 1, replicas: this.options.replicas ?? 1 }).catch((err: unknown) => {
-        this.buckets.delete(name);
-        throw new StateStoreError(`cannot open state bucket ${name}: ${(err as Error).message}. JetStream must be enabled (nats-server -js)`, { cause: err });
-      });
-      this.buckets.set(name, b);
-    }
+  private bucket(app: string, partition: string): BucketRef {
+    let byPartition = this.buckets.get(app);
+    if (!byPartition) this.buckets.set(app, (byPartition = new Map()));
+    let b = byPartition.get(partition);
+    if (!b) byPartition.set(partition, (b = { name: stateBucket(this.options.cluster, app, partition), opening: undefined, ready: false }));
     return b;
   }
+
+  // Creates (or checks) the bucket once; a failed open is tried again by the next read or write.
+  private open(b: BucketRef): Promise<KV> {
+    b.opening ??= new Kvm(this.options.nc).create(b.name, { history: 1, replicas: this.options.replicas ?? 1 }).then(
+      (kv) => {
+        b.ready = true;
+        return kv;
+      },
+      (err: unknown) => {
+        b.opening = undefined;
+        throw new StateStoreError(`cannot open state bucket ${b.name}: ${(err as Error).message}. JetStream must be enabled (nats-server -js)`, { cause: err });
+      },
+    );
+    return b.opening;
+  }
+}
+
+interface BucketRef {
+  readonly name: string;
+  opening: Promise<KV> | undefined;
+  ready: boolean;
 }
 
 // The stored record of an entry (undefined for a missing or deleted key); a hashed key's record must name the key.
