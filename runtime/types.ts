@@ -11,6 +11,14 @@ export interface Envelope {
   value: unknown;
   /** The encoded input (the frame itself for the first stage), when known. */
   payload: Uint8Array | undefined;
+  /**
+   * A first stage's frame before anything needed it as a view: bytes [frameStart, frameEnd) of this
+   * buffer (a source's read, never written to again). Read `payload` through `envelopePayload`
+   * (node/envelope-payload.ts), which makes the view once, when it is needed.
+   */
+  frame: Buffer | undefined;
+  frameStart: number;
+  frameEnd: number;
   /** Placement epoch the sender routed with. */
   epoch: number;
   /** Originating source connection (`node/source/conn`). */

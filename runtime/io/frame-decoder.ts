@@ -22,6 +22,14 @@ export class FrameDecoder {
 
   /** Calls `onFrame` for each complete frame in `chunk`, in order; throws `FrameError` on an oversized length. */
   push(chunk: Buffer, onFrame: (payload: Buffer) => void): void {
+    this.pushAt(chunk, (buf, start, end) => onFrame(start === 0 && end === buf.length ? buf : buf.subarray(start, end)));
+  }
+
+  /**
+   * As `push`, each frame as bytes [start, end) of `buf` (the chunk, or a frame that spanned chunks,
+   * copied once): no view is made per frame, for a caller that may not need one.
+   */
+  pushAt(chunk: Buffer, onFrame: (buf: Buffer, start: number, end: number) => void): void {
     let off = 0;
     const len = chunk.length;
     if (this.partial) off = this.fillPartial(chunk, off, onFrame);
@@ -36,7 +44,7 @@ export class FrameDecoder {
       this.check(size);
       off += FRAME_HEADER_BYTES;
       if (len - off >= size) {
-        onFrame(chunk.subarray(off, off + size));
+        onFrame(chunk, off, off + size);
         off += size;
         continue;
       }
@@ -74,7 +82,7 @@ export class FrameDecoder {
     this.partialFill = 0;
   }
 
-  private fillHeader(chunk: Buffer, off: number, onFrame: (payload: Buffer) => void): number {
+  private fillHeader(chunk: Buffer, off: number, onFrame: (buf: Buffer, start: number, end: number) => void): number {
     const need = FRAME_HEADER_BYTES - this.headerFill;
     const take = Math.min(need, chunk.length - off);
     chunk.copy(this.header, this.headerFill, off, off + take);
@@ -85,14 +93,14 @@ export class FrameDecoder {
     const size = this.header.readUInt32BE(0);
     this.check(size);
     if (chunk.length - off >= size) {
-      onFrame(chunk.subarray(off, off + size));
+      onFrame(chunk, off, off + size);
       return off + size;
     }
     this.startPartial(size);
     return this.fillPartial(chunk, off, onFrame);
   }
 
-  private fillPartial(chunk: Buffer, off: number, onFrame: (payload: Buffer) => void): number {
+  private fillPartial(chunk: Buffer, off: number, onFrame: (buf: Buffer, start: number, end: number) => void): number {
     const p = this.partial!;
     const take = Math.min(p.length - this.partialFill, chunk.length - off);
     chunk.copy(p, this.partialFill, off, off + take);
@@ -100,7 +108,7 @@ export class FrameDecoder {
     if (this.partialFill === p.length) {
       this.partial = undefined;
       this.partialFill = 0;
-      onFrame(p);
+      onFrame(p, 0, p.length);
     }
     return off + take;
   }

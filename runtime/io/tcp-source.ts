@@ -64,8 +64,10 @@ export interface TcpSourceOptions {
   readonly idleTimeoutMs?: number;
   readonly logger: Logger;
   readonly backpressure?: Backpressure;
-  /** Each complete frame, in order per connection (a zero-copy view: copy it to keep it past the call). */
-  readonly onFrame: (payload: Buffer, conn: SourceConnection) => void;
+  /** Each complete frame, in order per connection (a zero-copy view: copy it to keep it past the call). One of `onFrame` and `onFrameAt` is given. */
+  readonly onFrame?: (payload: Buffer, conn: SourceConnection) => void;
+  /** As `onFrame`, the frame as bytes [start, end) of `buf` (no view made per frame); `buf` is not written to afterwards. */
+  readonly onFrameAt?: (buf: Buffer, start: number, end: number, conn: SourceConnection) => void;
   /** Frame-level bad input (its connection is closed); connection-level refusals are only counted, in `stats.refused`. */
   readonly onBadInput?: (reason: SourceBadInput, conn: SourceConnection, detail: string) => void;
   /** A connection closed (for whatever reason). */
@@ -111,6 +113,7 @@ export class TcpSource {
   private readonly refusalLimiter = new LogRateLimiter(5);
   private readonly lifecycleLimiter = new LogRateLimiter(5);
   private readonly maxFrame: number;
+  private readonly frameAt: (buf: Buffer, start: number, end: number, conn: SourceConnection) => void;
   private readonly maxConns: number;
   private readonly maxPerAddress: number;
   private readonly maxBuffered: number;
@@ -140,6 +143,10 @@ export class TcpSource {
     this.maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_CONNECTION_BUFFER_BYTES, 0);
     this.idleMs = options.idleTimeoutMs ?? DEFAULT_SOURCE_IDLE_TIMEOUT_MS;
     this.firstFrameMs = options.firstFrameTimeoutMs ?? DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS;
+    const { onFrame, onFrameAt } = options;
+    if (onFrameAt) this.frameAt = onFrameAt;
+    else if (onFrame) this.frameAt = (buf, start, end, conn) => onFrame(buf.subarray(start, end), conn);
+    else throw new ConfigError(`source ${options.name}: give onFrame or onFrameAt`);
   }
 
   /** The source's name. */
@@ -341,9 +348,9 @@ export class TcpSource {
       }
     }
     try {
-      conn.decoder.push(chunk, (payload) => {
+      conn.decoder.pushAt(chunk, (buf, start, end) => {
         if (conn.protocol === HELLO) {
-          this.hello(conn, payload);
+          this.hello(conn, buf.subarray(start, end));
           return;
         }
         if (conn.dropped) return;
@@ -351,7 +358,7 @@ export class TcpSource {
         this.stats.framesIn++;
         conn.acks?.next();
         try {
-          this.options.onFrame(payload, conn);
+          this.frameAt(buf, start, end, conn);
         } catch (err) {
           this.stats.handlerErrors++;
           if (this.limiter.allow() >= 0) this.log.error({ err, conn: conn.id }, "frame handler threw; continuing");

@@ -10,6 +10,8 @@ import type { Origin } from "./origin.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 import { HotKeys } from "../observability/hot-keys.js";
 import { wallClockMs } from "../util/wall-clock.js";
+import { decodeAtOf, type DecodeAt } from "../wire/static-codec.js";
+import { envelopePayload } from "./envelope-payload.js";
 
 /** What an app runtime needs from its node. */
 export interface NodeServices {
@@ -59,6 +61,23 @@ function countsOf(cells: ReadonlyMap<string, Count>): Map<string, number> {
   return m;
 }
 
+interface SourceIn {
+  readonly pipeline: PipelineDef;
+  readonly decoder: (bytes: Uint8Array) => unknown;
+  readonly decodeAt: DecodeAt<unknown> | undefined;
+  readonly count: Count;
+}
+
+// Bytes [start, end) of `frame` as a view (for a dead letter), or undefined without a frame.
+function frameView(frame: Buffer | undefined, start: number, end: number): Uint8Array | undefined {
+  if (frame === undefined) return undefined;
+  return start === 0 && end === frame.length ? frame : frame.subarray(start, end);
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const STATELESS_CTX: StepContext = { key: "", slot: -1, nodeId: "", epoch: 0, unchanged: () => undefined };
 
 /** Runs one application's pipelines on one node: decode, stateless steps, routing, actors, sinks. */
@@ -75,6 +94,8 @@ export class AppRuntime {
   private readonly maxKeyBytes: number;
   private readonly partitionByName: Map<string, number>;
   private readonly inCounts = new Map<string, Count>();
+  // Per source: its pipeline and decoder, the decoder's range form (a generated codec's), its count.
+  private readonly sourcesIn = new Map<string, SourceIn>();
   private readonly outCounts = new Map<string, Count>();
 
   constructor(
@@ -88,7 +109,11 @@ export class AppRuntime {
     this.hotKeys = app.partitions.map(() => (node.hotKeys === false ? undefined : new HotKeys()));
     this.pipelineOfStage = [];
     for (const p of app.pipelines) for (const id of p.stages) this.pipelineOfStage[id] = p;
-    for (const name of app.sources.keys()) this.inCounts.set(name, { n: 0 });
+    for (const [name, entry] of app.sources) {
+      const count: Count = { n: 0 };
+      this.inCounts.set(name, count);
+      this.sourcesIn.set(name, { pipeline: entry.pipeline, decoder: entry.decoder, decodeAt: decodeAtOf(entry.decoder), count });
+    }
     for (const p of app.pipelines) if (p.sink) this.outCounts.set(p.sink.name, { n: 0 });
     const inCounts = this.inCounts;
     const outCounts = this.outCounts;
@@ -112,7 +137,7 @@ export class AppRuntime {
             epoch: () => node.epoch(),
             inputOf: (env) => this.inputOf(env),
             emit: (stage, out, env) => this.continueAfter(stage, out, env),
-            stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, env.payload ?? this.encodedInput(env), { stage: env.stage }),
+            stepFailed: (stage, env, err) => this.node.deadLetters.record("step_error", app.name, `${stage.pipeline}/${stage.name}`, err, envelopePayload(env) ?? this.encodedInput(env), { stage: env.stage }),
             stageOf: (env) => this.app.stages[env.stage] as StateStageDef,
             storeFailed: (err, key) => this.node.storeFailed(app.name, key, err),
             beforeWrite: node.beforeWrite,
@@ -132,16 +157,26 @@ export class AppRuntime {
     return this.partitionByName.get(name);
   }
 
-  /** Handles one frame accepted by source `source` on connection `connId` (its `seq`-th event), which came in at `origin`. */
-  ingest(source: string, payload: Uint8Array, connId: string, seq: number, acceptedMs: number, origin?: Origin): void {
-    const entry = this.app.sources.get(source);
+  /**
+   * Handles one frame accepted by source `source`, bytes [start, end) of `buf`, on connection `connId`
+   * (its `seq`-th event), which came in at `origin`.
+   */
+  ingest(source: string, buf: Buffer, start: number, end: number, connId: string, seq: number, acceptedMs: number, origin?: Origin): void {
+    const entry = this.sourcesIn.get(source);
     if (!entry) return;
-    this.inCounts.get(source)!.n++;
+    entry.count.n++;
     let value: unknown;
+    // A generated codec decodes the frame where it lies; another decoder gets a view, which is then the frame.
+    let frame = buf;
+    if (entry.decodeAt === undefined && (start !== 0 || end !== buf.length)) {
+      frame = buf.subarray(start, end);
+      start = 0;
+      end = frame.length;
+    }
     try {
-      value = entry.decoder(payload);
+      value = entry.decodeAt !== undefined ? entry.decodeAt(frame, start, end) : entry.decoder(frame);
     } catch (err) {
-      this.node.deadLetters.record("decode_error", this.name, source, err, payload, { source });
+      this.node.deadLetters.record("decode_error", this.name, source, err, frameView(frame, start, end), { source });
       return;
     }
     const first = entry.pipeline.stages[0];
@@ -149,7 +184,7 @@ export class AppRuntime {
       this.toSink(entry.pipeline, value, acceptedMs);
       return;
     }
-    this.runFrom(first, value, payload, connId, seq, acceptedMs, origin);
+    this.runFrom(first, value, frame, start, end, connId, seq, acceptedMs, origin);
   }
 
   /** Delivers an envelope addressed to a state stage of this app on this node (the owner check is the node's). */
@@ -168,14 +203,16 @@ export class AppRuntime {
     const now = wallClockMs();
     if ("source" in target) {
       if (!this.app.sources.has(target.source)) throw new Error(`app ${this.name} has no source "${target.source}"`);
-      this.ingest(target.source, payload, "dlq-replay", seq, now);
+      const buf = asBuffer(payload);
+      this.ingest(target.source, buf, 0, buf.length, "dlq-replay", seq, now);
       return;
     }
     const stage = this.app.stages[target.stage];
     if (!stage) throw new Error(`app ${this.name} has no stage ${target.stage}`);
     if (stage.kind !== "state") throw new Error(`stage ${target.stage} of ${this.name} is not a state step`);
     const value = stage.input === "frame" ? this.app.sources.get(this.pipelineOfStage[stage.id]!.source.name)!.decoder(payload) : stage.input.decode(payload);
-    this.runFrom(stage.id, value, stage.input === "frame" ? payload : undefined, "dlq-replay", seq, now);
+    const frame = stage.input === "frame" ? asBuffer(payload) : undefined;
+    this.runFrom(stage.id, value, frame, 0, frame?.length ?? 0, "dlq-replay", seq, now);
   }
 
   // The frame of a dead letter at a stateless step is replayable through its pipeline's source.
@@ -196,7 +233,7 @@ export class AppRuntime {
 
   private inputOf(env: Envelope): unknown {
     const stage = this.app.stages[env.stage] as StateStageDef;
-    const bytes = env.payload;
+    const bytes = envelopePayload(env);
     if (!bytes) throw new Error(`envelope for stage ${stage.name} has neither a value nor a payload`);
     const value = stage.input === "frame" ? this.app.sources.get(this.pipelineOfStage[stage.id]!.source.name)!.decoder(bytes) : stage.input.decode(bytes);
     env.value = value;
@@ -209,10 +246,11 @@ export class AppRuntime {
       this.toSink(this.pipelineOfStage[stage.id]!, out, env.acceptedMs);
       return;
     }
-    this.runFrom(next, out, undefined, env.source, env.seq, env.acceptedMs);
+    this.runFrom(next, out, undefined, 0, 0, env.source, env.seq, env.acceptedMs);
   }
 
-  private runFrom(stageId: number, value: unknown, frame: Uint8Array | undefined, source: string, seq: number, acceptedMs: number, origin?: Origin): void {
+  // `frame`: the source frame (bytes [frameStart, frameEnd)) while the value is still the frame's decode.
+  private runFrom(stageId: number, value: unknown, frame: Buffer | undefined, frameStart: number, frameEnd: number, source: string, seq: number, acceptedMs: number, origin?: Origin): void {
     let id: number | undefined = stageId;
     let v = value;
     while (id !== undefined) {
@@ -223,7 +261,7 @@ export class AppRuntime {
           key = stage.key(v);
           if (typeof key !== "string") key = String(key);
         } catch (err) {
-          this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name} (key)`, err, frame, this.sourceOf(stage.id));
+          this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name} (key)`, err, frameView(frame, frameStart, frameEnd), this.sourceOf(stage.id));
           return;
         }
         // Keys travel in every envelope and name their state in the store: their length is bounded.
@@ -234,7 +272,7 @@ export class AppRuntime {
             this.name,
             `${stage.pipeline}/${stage.name} (key)`,
             `the key is ${Buffer.byteLength(key, "utf8")} bytes; keys may be at most ${this.maxKeyBytes} bytes (UTF-8)`,
-            frame,
+            frameView(frame, frameStart, frameEnd),
             this.sourceOf(stage.id),
           );
           return;
@@ -246,7 +284,10 @@ export class AppRuntime {
           slot: slotOf(key, partition.slots),
           key,
           value: v,
-          payload: stage.input === "frame" ? frame : undefined,
+          payload: undefined,
+          frame: stage.input === "frame" ? frame : undefined,
+          frameStart,
+          frameEnd,
           epoch: this.node.epoch(),
           source,
           seq,
@@ -262,11 +303,11 @@ export class AppRuntime {
       try {
         out = stage.fn(v, STATELESS_CTX);
       } catch (err) {
-        this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame, this.sourceOf(stage.id));
+        this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frameView(frame, frameStart, frameEnd), this.sourceOf(stage.id));
         return;
       }
       if (out instanceof Promise) {
-        this.awaitStep(stage, out, frame, source, seq, acceptedMs);
+        this.awaitStep(stage, out, frameView(frame, frameStart, frameEnd), source, seq, acceptedMs);
         return;
       }
       if (out === undefined) return;
@@ -288,7 +329,7 @@ export class AppRuntime {
       (o) => {
         if (o === undefined) return;
         if (after === undefined) this.toSink(this.pipelineOfStage[stage.id]!, o, acceptedMs);
-        else this.runFrom(after, o, undefined, source, seq, acceptedMs);
+        else this.runFrom(after, o, undefined, 0, 0, source, seq, acceptedMs);
       },
       (err: unknown) => this.node.deadLetters.record("step_error", this.name, `${stage.pipeline}/${stage.name}`, err, frame, this.sourceOf(stage.id)),
     );

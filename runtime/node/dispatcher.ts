@@ -10,6 +10,7 @@ import type { DurableSlots } from "./durable-slots.js";
 import type { HandoffCoordinator } from "../rebalance/handoff-coordinator.js";
 import type { MembershipSeat } from "./membership-seat.js";
 import { SLOT_CODE, type SlotTable } from "../rebalance/slot-table.js";
+import { envelopePayload } from "./envelope-payload.js";
 
 /** What the dispatcher needs from its node. */
 export interface DispatcherHost {
@@ -70,7 +71,7 @@ export class Dispatcher {
     const app = this.host.apps.get(env.app);
     const stage = app?.app.stages[env.stage];
     if (!app || !stage || stage.kind !== "state") {
-      this.host.deadLetters.record("undeliverable", env.app, `stage ${env.stage}`, "no such app or state stage on this node; is every node running the same app version?", env.payload);
+      this.host.deadLetters.record("undeliverable", env.app, `stage ${env.stage}`, "no such app or state stage on this node; is every node running the same app version?", envelopePayload(env));
       return;
     }
     if (env.epoch > this.host.handoff().epoch) {
@@ -127,7 +128,7 @@ export class Dispatcher {
       }
       const epoch = this.host.handoff().epoch;
       if (env.hops >= DEFAULT_MAX_HOPS) {
-        this.host.deadLetters.record("hop_limit", env.app, `slot ${env.slot}`, `forwarded ${env.hops} times without reaching its owner (last: ${this.host.nodeId} at epoch ${epoch} says ${owner}; envelope epoch ${env.epoch})`, env.payload);
+        this.host.deadLetters.record("hop_limit", env.app, `slot ${env.slot}`, `forwarded ${env.hops} times without reaching its owner (last: ${this.host.nodeId} at epoch ${epoch} says ${owner}; envelope epoch ${env.epoch})`, envelopePayload(env));
         return;
       }
       env.hops++;

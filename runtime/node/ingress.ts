@@ -8,6 +8,7 @@ import type { Address, Envelope } from "../types.js";
 import type { AppRuntime } from "./app-runtime.js";
 import type { NodeOptions } from "./node-options.js";
 import type { Origin } from "./origin.js";
+import { envelopePayload } from "./envelope-payload.js";
 
 
 /** What ingress needs from its node. */
@@ -65,11 +66,11 @@ export class Ingress {
         firstFrameTimeoutMs: options.sourceFirstFrameTimeoutMs,
         logger: log,
         backpressure: this.host.backpressure,
-        onFrame: (payload, conn) => {
+        onFrameAt: (buf, start, end, conn) => {
           // Per connection, made once: its event ids and where its frames came in.
           let c = conn.user as ConnectionIngress | undefined;
           if (!c) conn.user = c = { id: this.connectionId(name, conn), seq: 0, origin: { conn, source } };
-          app.ingest(name, payload, c.id, conn.acks ? conn.acks.current : ++c.seq, conn.readAtMs, c.origin);
+          app.ingest(name, buf, start, end, c.id, conn.acks ? conn.acks.current : ++c.seq, conn.readAtMs, c.origin);
         },
         onBadInput: (reason, conn, detail) => this.host.deadLetters.record(reason, app.name, `${name} ${conn.remote}`, detail),
         onClose: (conn) => this.producers.get(conn)?.close(),
@@ -110,10 +111,10 @@ export class Ingress {
     if (err instanceof EventTooLargeError) {
       // It can never be stored: a dead letter, and handled like a stored frame, so an acknowledged
       // client goes on (rejecting would close its connection and it would resend the frame forever).
-      this.host.deadLetters.record("too_large", env.app, origin ? `${origin.conn.source} ${origin.conn.remote}` : `stage ${env.stage}`, err, env.payload);
+      this.host.deadLetters.record("too_large", env.app, origin ? `${origin.conn.source} ${origin.conn.remote}` : `stage ${env.stage}`, err, envelopePayload(env));
       if (held) origin!.source.complete(origin!.conn, held);
     } else if (err) {
-      this.host.deadLetters.record("append_failed", env.app, `stage ${env.stage}`, err, env.payload);
+      this.host.deadLetters.record("append_failed", env.app, `stage ${env.stage}`, err, envelopePayload(env));
       // The client resends what was not acknowledged (a plain connection has nothing to resend).
       if (held) origin!.source.reject(origin!.conn, err.message);
     } else if (held) origin!.source.complete(origin!.conn, held);

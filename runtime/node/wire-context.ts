@@ -2,6 +2,7 @@ import type { Application, StateStageDef } from "../builder/application.js";
 import { ConfigError } from "../errors.js";
 import type { WireContext } from "../transport/transport.js";
 import type { AppRuntime } from "./app-runtime.js";
+import { envelopePayload } from "./envelope-payload.js";
 
 /** How a node turns envelopes and actor states into bytes, with the codecs of the apps it runs. */
 export function wireContext(nodeId: string, apps: ReadonlyMap<string, AppRuntime>): WireContext {
@@ -12,7 +13,8 @@ export function wireContext(nodeId: string, apps: ReadonlyMap<string, AppRuntime
   };
   return {
     payloadOf: (env) => {
-      if (env.payload) return env.payload;
+      const payload = envelopePayload(env);
+      if (payload) return payload;
       const stage = apps.get(env.app)!.app.stages[env.stage] as StateStageDef;
       if (stage.input === "frame") throw new Error(`envelope for ${env.app} stage ${stage.name} lost its frame`);
       return (env.payload = stage.input.encode(env.value));

@@ -9,5 +9,5 @@ export function envelopeToWire(e: Envelope, wire: WireContext): WireEnvelope {
 
 /** An envelope received from the wire (decoded lazily by its actor). */
 export function envelopeFromWire(w: WireEnvelope, offset = 0): Envelope {
-  return { app: w.app, stage: w.stage, slot: w.slot, key: w.key, value: undefined, payload: w.payload, epoch: w.epoch, source: w.source, seq: w.seq, hops: w.hops, acceptedMs: w.acceptedMs, offset };
+  return { app: w.app, stage: w.stage, slot: w.slot, key: w.key, value: undefined, payload: w.payload, frame: undefined, frameStart: 0, frameEnd: 0, epoch: w.epoch, source: w.source, seq: w.seq, hops: w.hops, acceptedMs: w.acceptedMs, offset };
 }

@@ -68,7 +68,7 @@ function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined,
     }
   }
   c.end = outer;
-  return { app, stage, slot, key, value: undefined, payload, epoch, source, seq, hops, acceptedMs, offset: 0 };
+  return { app, stage, slot, key, value: undefined, payload, frame: undefined, frameStart: 0, frameEnd: 0, epoch, source, seq, hops, acceptedMs, offset: 0 };
 }
 
 const EMPTY = new Uint8Array(0);

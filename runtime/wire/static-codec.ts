@@ -141,19 +141,42 @@ export function staticCodec<P>(type: StaticMessageType<P>): MessageCodec<Decoded
     // UTF-8 loop (JetStream hands plain Uint8Arrays: 3% of a durable node's time went to that loop).
     // One reader serves every decode (decoding runs no other code, so none can start inside another):
     // a reader per message was a fifth of the cost of decoding a loyalty click.
-    decode: (bytes) => {
+    decode: withDecodeAt((bytes) => {
       const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const r = sharedReader;
-      r.buf = buf;
-      r.pos = 0;
-      r.len = buf.length;
-      try {
-        return type.decode(r) as Decoded<P>;
-      } finally {
-        r.buf = EMPTY; // keep no reference to the bytes, a malformed message's included
-      }
-    },
+      return decodeAt(buf, 0, buf.length);
+    }, decodeAt),
   };
+
+  function decodeAt(buf: Buffer, start: number, end: number): Decoded<P> {
+    const r = sharedReader;
+    r.buf = buf;
+    r.pos = start;
+    r.len = end;
+    try {
+      return type.decode(r) as Decoded<P>;
+    } finally {
+      r.buf = EMPTY; // keep no reference to the bytes, a malformed message's included
+    }
+  }
+}
+
+/**
+ * On a decode function `staticCodec` made: the same decode of bytes [start, end) of a Buffer, without a
+ * view of them (a source's frames are decoded where they lie in the socket's read).
+ */
+export const DECODE_AT: unique symbol = Symbol("troupe.decodeAt");
+
+/** A decode function that can also decode a range of a Buffer (see {@link DECODE_AT}). */
+export type DecodeAt<T> = (buf: Buffer, start: number, end: number) => T;
+
+function withDecodeAt<T>(decode: (bytes: Uint8Array) => T, at: DecodeAt<T>): (bytes: Uint8Array) => T {
+  Object.defineProperty(decode, DECODE_AT, { value: at });
+  return decode;
+}
+
+/** The range decode of `decode`, when `staticCodec` made it. */
+export function decodeAtOf<T>(decode: (bytes: Uint8Array) => T): DecodeAt<T> | undefined {
+  return (decode as { [DECODE_AT]?: DecodeAt<T> })[DECODE_AT];
 }
 
 const EMPTY = Buffer.alloc(0);

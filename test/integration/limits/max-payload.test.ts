@@ -58,7 +58,7 @@ describe("a NATS server with max_payload 64 KiB", () => {
 
   it("the NATS transport splits a large batch, fragments a 1 MB handoff and a 200 kB event, and delivers all of it whole and in order", async () => {
     const wire = { payloadOf: (e: Envelope) => e.payload!, encodeState: (_a: string, _p: string, s: unknown) => s as Uint8Array, decodeState: (_a: string, _p: string, b: Uint8Array) => b };
-    const env = (seq: number, bytes: number): Envelope => ({ app: "a", stage: 0, slot: seq % 256, key: `k${seq}`, value: undefined, payload: new Uint8Array(bytes).fill(seq % 251), epoch: 1, source: "src", seq, hops: 0, acceptedMs: 0, offset: 0 });
+    const env = (seq: number, bytes: number): Envelope => ({ app: "a", stage: 0, slot: seq % 256, key: `k${seq}`, value: undefined, payload: new Uint8Array(bytes).fill(seq % 251), frame: undefined, frameStart: 0, frameEnd: 0, epoch: 1, source: "src", seq, hops: 0, acceptedMs: 0, offset: 0 });
     const [nc1, nc2] = await Promise.all([connect({ servers: nats.url }), connect({ servers: nats.url })]);
     const sender = new NatsTransport({ nc: nc1, cluster: "parts", logger: silentLogger() });
     const receiver = new NatsTransport({ nc: nc2, cluster: "parts", logger: silentLogger() });

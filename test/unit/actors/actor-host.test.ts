@@ -31,7 +31,7 @@ function hostFor(step: StateStep<Ev, Seen, unknown>, maxActors: number, store = 
     },
     maxActors,
   );
-  const env = (key: string, n: number): Envelope => ({ app: "t", stage: 0, slot: slotOf(key, 256), key, value: { key, n }, payload: undefined, epoch: 1, source: "s", seq: n, hops: 0, acceptedMs: 0, offset: 0 });
+  const env = (key: string, n: number): Envelope => ({ app: "t", stage: 0, slot: slotOf(key, 256), key, value: { key, n }, payload: undefined, frame: undefined, frameStart: 0, frameEnd: 0, epoch: 1, source: "s", seq: n, hops: 0, acceptedMs: 0, offset: 0 });
   return { host, env, store, failures };
 }
 

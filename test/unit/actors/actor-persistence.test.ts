@@ -63,7 +63,7 @@ function setup(maxActors: number, beforeWrite?: () => Promise<boolean>) {
     { app: "t", nodeId: "n1", store, epoch: () => 1, inputOf: (env) => env.value, emit: () => undefined, stepFailed: (_s, _e, err) => failures.push(err), stageOf: () => stage, storeFailed: (err) => failures.push(err), ...(beforeWrite ? { beforeWrite } : {}) },
     maxActors,
   );
-  const env = (key: string, n: number): Envelope => ({ app: "t", stage: 0, slot: slotOf(key, 256), key, value: { key, n }, payload: undefined, epoch: 1, source: "s", seq: n, hops: 0, acceptedMs: 0, offset: 0 });
+  const env = (key: string, n: number): Envelope => ({ app: "t", stage: 0, slot: slotOf(key, 256), key, value: { key, n }, payload: undefined, frame: undefined, frameStart: 0, frameEnd: 0, epoch: 1, source: "s", seq: n, hops: 0, acceptedMs: 0, offset: 0 });
   return { host, store, env, failures };
 }
 

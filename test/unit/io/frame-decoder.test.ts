@@ -59,6 +59,22 @@ describe("FrameDecoder", () => {
     expect(out[5]!.buffer).toBe(chunk.buffer); // a view of the chunk, not a copy
   });
 
+  it("pushAt gives each frame as a range: of the chunk when it lies in one, of its own copy when it spans two", () => {
+    for (let split = 0; split <= stream.length; split += 7) {
+      const d = new FrameDecoder(MAX);
+      const out: Buffer[] = [];
+      const chunks = [stream.subarray(0, split), stream.subarray(split)];
+      for (const c of chunks) {
+        d.pushAt(c, (buf, start, end) => {
+          // The buffer is the chunk itself, or (spanning chunks) a copy holding exactly the frame.
+          if (buf !== c && (start !== 0 || end !== buf.length)) expect.fail(`split ${split}: a range of a buffer that is not the chunk`);
+          out.push(Buffer.from(buf.subarray(start, end)));
+        });
+      }
+      if (!same(out, payloads)) expect.fail(`split at byte ${split} decoded wrongly`);
+    }
+  });
+
   it("zero-length frames yield empty payloads", () => {
     expect(decodeAll([encodeFrames([Buffer.alloc(0), Buffer.alloc(0)])])).toEqual([Buffer.alloc(0), Buffer.alloc(0)]);
   });

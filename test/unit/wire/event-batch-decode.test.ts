@@ -28,7 +28,7 @@ describe("the hand-written EventBatch reader (durable mode's stream messages)", 
     expect(b.stages).toEqual(envs.map((e) => e.stage));
     expect(b.slots).toEqual(envs.map((e) => e.slot));
     // Any subset, in order (a reader takes only its own slots' events).
-    for (const i of [0, 3, 4, 49, 50]) expect(plain(b.event(i) as never)).toEqual({ ...plain(envs[i]! as never), value: undefined, offset: 0 });
+    for (const i of [0, 3, 4, 49, 50]) expect(plain(b.event(i) as never)).toEqual({ ...plain(envs[i]! as never), value: undefined, frame: undefined, frameStart: 0, frameEnd: 0, offset: 0 });
     // Equal app and source strings are read once and shared.
     expect(b.event(10).source).toBe(b.event(11).source);
     expect(() => b.event(51)).toThrow(RangeError);
