@@ -88,8 +88,9 @@ export class EventLogProducer implements LogProducer, PublishListener {
       done(undefined, env, clientSeq, tag); // stored by an earlier connection of this client
       return;
     }
-    // An envelope with its input encoded is its wire form already (as in the transport): no copy made.
-    env.payload ??= this.ctx.wire!.payloadOf(env);
+    // An envelope with its input encoded (or a source frame's range) is its wire form already, as in
+    // the transport: no copy made.
+    if (env.payload === undefined && env.frame === undefined) env.payload = this.ctx.wire!.payloadOf(env);
     const bytes = envelopeCodec.encode(env as WireEnvelope);
     // Its decoded input is not needed again here (`done` reports with the envelope's bytes): let it die
     // young, not live until the batch is stored (as for the transport's unacknowledged batches).

@@ -88,10 +88,11 @@ export class NatsTransport implements Transport {
 
   sendBatch(to: string, envelopes: Envelope[]): void {
     const wire = this.wire!;
-    // The envelopes go as they are, each with its input's bytes (kept: a resend or re-route needs them).
+    // The envelopes go as they are, each with its input's bytes (kept: a resend or re-route needs them):
+    // its payload, or a source frame's range, which the batch's encode copies from (no view made).
     for (let i = 0; i < envelopes.length; i++) {
       const e = envelopes[i]!;
-      e.payload ??= wire.payloadOf(e);
+      if (e.payload === undefined && e.frame === undefined) e.payload = wire.payloadOf(e);
     }
     this.channel.send(to, { batch: { envelopes: envelopes as WireEnvelope[] } }, envelopes);
   }

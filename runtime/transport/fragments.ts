@@ -1,5 +1,6 @@
 import { LogRateLimiter, type Logger } from "../logger.js";
 import type { WireEnvelope, WireFragment } from "../wire/messages.js";
+import { payloadLength } from "../wire/node-message-encode.js";
 
 /** The counters a reassembler adds to (a part of the channel's stats). */
 export interface ReassemblyStats {
@@ -94,7 +95,7 @@ export function messageOverhead(from: string, session: string): number {
 
 /** An upper bound of an envelope's encoded size inside a batch: strings at 3 bytes per UTF-16 unit (UTF-8's most), the payload, 64 bytes for the rest. */
 export function envelopeBytes(w: WireEnvelope): number {
-  return 64 + w.payload.length + 3 * (w.app.length + w.key.length + w.source.length);
+  return 64 + payloadLength(w) + 3 * (w.app.length + w.key.length + w.source.length);
 }
 
 /** Where a batch over `room` bytes is cut: the end index of each run of envelopes that fits (an envelope over `room` alone is a run). */

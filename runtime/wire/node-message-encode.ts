@@ -8,6 +8,33 @@ import type { Decoded } from "./static-codec.js";
 type WireNodeMessage = Decoded<pb.INodeMessage>;
 type WireEnvelope = Decoded<pb.IEnvelope>;
 
+// A runtime envelope from a source may carry its input as its frame's range instead of a payload
+// (node/envelope-payload.ts): written from the range, without making a view of it.
+interface FrameRange {
+  readonly payload: Uint8Array | undefined;
+  readonly frame?: Buffer;
+  readonly frameStart?: number;
+  readonly frameEnd?: number;
+}
+
+/** Bytes of an envelope's payload: its payload's, or its frame range's. */
+export function payloadLength(e: WireEnvelope): number {
+  const r = e as unknown as FrameRange;
+  if (r.payload !== undefined || r.frame === undefined) return e.payload.length;
+  return r.frameEnd! - r.frameStart!;
+}
+
+function payloadField(buf: Buffer, p: number, tag: number, e: WireEnvelope): number {
+  const r = e as unknown as FrameRange;
+  if (r.payload !== undefined || r.frame === undefined) return bytesField(buf, p, tag, e.payload);
+  const start = r.frameStart!;
+  const end = r.frameEnd!;
+  buf[p] = tag;
+  p = writeVarint(buf, p + 1, end - start);
+  r.frame.copy(buf, p, start, end);
+  return p + end - start;
+}
+
 // Strings shorter than this are measured and written by a loop here; longer ones by Buffer (a native call).
 const SHORT_STRING = 64;
 
@@ -86,7 +113,7 @@ function envelopeLength(e: WireEnvelope, appLen: number, sourceLen: number, keyL
     1 + varint32Length(e.stage) +
     1 + varint32Length(e.slot) +
     1 + varint32Length(keyLen) + keyLen +
-    1 + varint32Length(e.payload.length) + e.payload.length +
+    1 + varint32Length(payloadLength(e)) + payloadLength(e) +
     1 + varintLength(e.epoch) +
     1 + varint32Length(sourceLen) + sourceLen +
     1 + varintLength(e.seq) +
@@ -101,7 +128,7 @@ function writeEnvelope(buf: Buffer, p: number, e: WireEnvelope, appLen: number, 
   p = uintField(buf, p, 16, e.stage);
   p = uintField(buf, p, 24, e.slot);
   p = stringField(buf, p, 34, e.key, keyLen);
-  p = bytesField(buf, p, 42, e.payload);
+  p = payloadField(buf, p, 42, e);
   p = uintField(buf, p, 48, e.epoch);
   p = stringField(buf, p, 58, e.source, sourceLen);
   p = uintField(buf, p, 64, e.seq);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { envelopeCodec, generatedEnvelopeCodec, generatedNodeMessageCodec, nodeMessageCodec, type WireEnvelope, type WireNodeMessage } from "../../../runtime/wire/messages.js";
 import { batchEnvelopes } from "../../../runtime/wire/node-message-codec.js";
+import { envelopeBytes } from "../../../runtime/transport/fragments.js";
 
 const envelope = (over: Partial<WireEnvelope> = {}): WireEnvelope => ({
   app: "loyalty",
@@ -51,6 +52,19 @@ describe("the hand-written NodeMessage codec (batches)", () => {
       const back = envelopeCodec.decode(generatedEnvelopeCodec.encode(e));
       expect({ ...back, payload: [...back.payload] }).toEqual({ ...e, payload: [...e.payload], value: undefined, frame: undefined, frameStart: 0, frameEnd: 0, offset: 0 });
     }
+  });
+
+  it("writes a source frame's range (an envelope with no payload yet) as the payload it is, in batches and alone", () => {
+    // A socket read holding several frames; each envelope's input is bytes of it, not a view.
+    const read = Buffer.from([9, 9, 1, 2, 3, 9, 4, 5, 6, 7, 9, 9]);
+    const ranges = [[2, 5], [6, 10], [4, 4]] as const;
+    const withView = ranges.map(([s, e], i) => envelope({ key: `k${i}`, payload: read.subarray(s, e) }));
+    const withRange = ranges.map(([s, e], i) => ({ ...envelope({ key: `k${i}` }), payload: undefined, frame: read, frameStart: s, frameEnd: e }) as unknown as WireEnvelope);
+    const bytes = (m: WireNodeMessage) => Buffer.from(nodeMessageCodec.encode(m));
+    expect(bytes(batch(withRange)).equals(bytes(batch(withView)))).toBe(true);
+    expect(bytes(batch(withRange)).equals(Buffer.from(generatedNodeMessageCodec.encode(batch(withView))))).toBe(true);
+    for (let i = 0; i < ranges.length; i++) expect(Buffer.from(envelopeCodec.encode(withRange[i]!)).equals(Buffer.from(generatedEnvelopeCodec.encode(withView[i]!)))).toBe(true);
+    expect(withRange.map(envelopeBytes)).toEqual(withView.map(envelopeBytes));
   });
 
   it("leaves other bodies to the generated code, both ways", () => {
