@@ -153,7 +153,12 @@ export function staticCodec<P>(type: StaticMessageType<P>): MessageCodec<Decoded
     r.pos = start;
     r.len = end;
     try {
-      return type.decode(r) as Decoded<P>;
+      const value = type.decode(r) as Decoded<P>;
+      // protobufjs reads a varint cut off by the end on into the bytes after it (past the end of a view
+      // they read as 0, in a larger read they are the next frame's): a message that ends mid-field is
+      // malformed, whichever way it is held.
+      if (r.pos > end) throw new RangeError(`message ends inside a field (${r.pos - end} bytes short)`);
+      return value;
     } finally {
       r.buf = EMPTY; // keep no reference to the bytes, a malformed message's included
     }

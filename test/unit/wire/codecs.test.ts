@@ -4,6 +4,7 @@ import { clickCodec, customerStateCodec } from "../../../apps/loyalty/messages.j
 import { sequencerStateCodec } from "../../../apps/sequencer/app.js";
 import { envelopeCodec, eventBatchCodec, generatedNodeMessageCodec, nodeMessageCodec, storedStateCodec, type WireEnvelope } from "../../../runtime/wire/messages.js";
 import { loadProto, messageCodec } from "../../../runtime/wire/proto-root.js";
+import { decodeAtOf } from "../../../runtime/wire/static-codec.js";
 
 const env: WireEnvelope = { app: "loyalty", stage: 1, slot: 7, key: "cust-1", payload: Uint8Array.from([1, 2, 3]), epoch: 42, source: "n1/clicks/3", seq: 2 ** 40 + 5, hops: 1, acceptedMs: 1_700_000_000_123.5 };
 
@@ -65,6 +66,27 @@ describe("generated codecs", () => {
     expect(clickCodec.decode(framed.subarray(3, 3 + good.length)).customerId).toBe("cust-é-2");
     const m = generatedNodeMessageCodec.decode(nodeMessageCodec.encode({ from: "n1", incarnation: "i", seq: 9, batch: { envelopes: [env, { ...env, key: "k2" }] } }));
     expect(m.batch!.envelopes.map((w) => [w.key, w.source])).toEqual([["cust-1", "n1/clicks/3"], ["k2", "n1/clicks/3"]]);
+  });
+
+  it("decode a frame where it lies in a larger read (DECODE_AT) as a view of it decodes, and never read past its end", () => {
+    const decodeAt = decodeAtOf(clickCodec.decode)!;
+    expect(decodeAt).toBeTypeOf("function");
+    const a = Buffer.from(clickCodec.encode({ clickId: "c-1", customerId: "cust-1", adId: "ad-1", tsMs: 1_700_000_000_000 }));
+    const b = Buffer.from(clickCodec.encode({ clickId: "c-2", customerId: "cust-22", adId: "ad-2", tsMs: 5 }));
+    const read = Buffer.concat([Buffer.from([7, 7]), a, b, Buffer.from([7])]);
+    const at = 2 + a.length;
+    expect(decodeAt(read, 2, at)).toEqual(clickCodec.decode(a));
+    expect(decodeAt(read, at, at + b.length)).toEqual(clickCodec.decode(b));
+    // A frame cut inside a varint is an error, held either way (protobufjs would read on into the next
+    // frame's bytes, or past a view's end as zeros, and return a value).
+    expect(() => decodeAt(read, 2, at - 3)).toThrow(RangeError);
+    expect(() => clickCodec.decode(a.subarray(0, a.length - 3))).toThrow(RangeError);
+    // Cut inside its last string: read to the end, as protobufjs reads a string whose length runs past it.
+    const cut = decodeAt(read, at, at + b.length - 3);
+    expect(cut).toEqual(clickCodec.decode(b.subarray(0, b.length - 3)));
+    expect(cut.adId).toBe("ad-");
+    // A decode function not made by staticCodec has none.
+    expect(decodeAtOf((bytes: Uint8Array) => bytes.length)).toBeUndefined();
   });
 
   it("write the same bytes as protobufjs reflection over the .proto, and read its bytes", () => {
