@@ -3,43 +3,15 @@ import type { StepContext } from "../builder/specs.js";
 import { ActorHost } from "../actors/actor-host.js";
 import type { Envelope } from "../types.js";
 import { slotOf } from "../placement/hash.js";
-import type { DeadLetters, ReplayTarget } from "../observability/dead-letters.js";
-import type { StateStore } from "../state/state-store.js";
+import type { ReplayTarget } from "../observability/dead-letters.js";
 import { SlotTable } from "../rebalance/slot-table.js";
 import type { Origin } from "./origin.js";
 import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 import { HotKeys } from "../observability/hot-keys.js";
 import { wallClockMs } from "../util/wall-clock.js";
 import { decodeAtOf, type DecodeAt } from "../wire/static-codec.js";
-import { envelopePayload } from "./envelope-payload.js";
-
-/** What an app runtime needs from its node. */
-export interface NodeServices {
-  readonly nodeId: string;
-  readonly store: StateStore;
-  readonly maxActors: number;
-  /** Longest actor key in UTF-8 bytes (default `DEFAULT_MAX_KEY_BYTES`). */
-  readonly maxKeyBytes?: number;
-  readonly deadLetters: DeadLetters;
-  /** The node's current epoch. */
-  epoch(): number;
-  /** Sends an envelope to the owner of its slot (locally or over the transport); `origin`: where it came in, if from a source. */
-  route(env: Envelope, table: SlotTable, origin: Origin | undefined): void;
-  /** Writes one output to a sink. */
-  writeSink(sink: string, payload: Uint8Array, acceptedMs: number): void;
-  /** Called after each applied event (optional observer). */
-  applied?(app: string, partition: string, env: Envelope): void;
-  /** Durable mode: writes outputs out before states that reflect them are stored. */
-  beforeWrite?(): Promise<boolean>;
-  /** A state load or write failed (it is retried; logged, rate-limited). */
-  storeFailed(app: string, key: string, error: unknown): void;
-  /** False while the node may not run steps (its lease ran out). */
-  mayRun?(): boolean;
-  /** An actor finished what was in flight (see ActorHostContext.actorIdle). */
-  actorIdle?(): void;
-  /** Keep a hot-keys sketch per partition (default true). */
-  readonly hotKeys?: boolean;
-}
+import { asBuffer, envelopePayload, frameView } from "./envelope-payload.js";
+import type { NodeServices } from "./app-runtime-host.js";
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */
 export interface AppCounters {
@@ -66,16 +38,6 @@ interface SourceIn {
   readonly decoder: (bytes: Uint8Array) => unknown;
   readonly decodeAt: DecodeAt<unknown> | undefined;
   readonly count: Count;
-}
-
-// Bytes [start, end) of `frame` as a view (for a dead letter), or undefined without a frame.
-function frameView(frame: Buffer | undefined, start: number, end: number): Uint8Array | undefined {
-  if (frame === undefined) return undefined;
-  return start === 0 && end === frame.length ? frame : frame.subarray(start, end);
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 const STATELESS_CTX: StepContext = { key: "", slot: -1, nodeId: "", epoch: 0, unchanged: () => undefined };

@@ -1,6 +1,7 @@
 import type { Application } from "../builder/application.js";
 import { ConfigError } from "../errors.js";
-import { AppRuntime, type NodeServices } from "./app-runtime.js";
+import { AppRuntime } from "./app-runtime.js";
+import type { NodeServices } from "./app-runtime-host.js";
 
 /** The apps a node runs, by name, each on the node's services; refuses an app registered twice or a source name two apps declare. */
 export function appRuntimes(apps: readonly Application[], services: NodeServices, nodeId: string): Map<string, AppRuntime> {
