@@ -10,7 +10,8 @@ import { DEFAULT_MAX_KEY_BYTES } from "../defaults.js";
 import { HotKeys } from "../observability/hot-keys.js";
 import { wallClockMs } from "../util/wall-clock.js";
 import { decodeAtOf, type DecodeAt } from "../wire/static-codec.js";
-import { asBuffer, envelopePayload, frameView } from "./envelope-payload.js";
+import { asBuffer } from "../wire/node-message-decode.js";
+import { envelopePayload, frameView } from "./envelope-payload.js";
 import type { NodeServices } from "./app-runtime-host.js";
 
 /** Counters of one app on one node (plain numbers: cheap on the hot path, read at scrape time). */

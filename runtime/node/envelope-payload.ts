@@ -8,17 +8,11 @@ import type { Envelope } from "../types.js";
  */
 export function envelopePayload(env: Envelope): Uint8Array | undefined {
   if (env.payload !== undefined || env.frame === undefined) return env.payload;
-  const f = env.frame;
-  return (env.payload = env.frameStart === 0 && env.frameEnd === f.length ? f : f.subarray(env.frameStart, env.frameEnd));
+  return (env.payload = frameView(env.frame, env.frameStart, env.frameEnd));
 }
 
 /** Bytes [start, end) of `frame` as a view (for a dead letter), or undefined without a frame. */
 export function frameView(frame: Buffer | undefined, start: number, end: number): Uint8Array | undefined {
   if (frame === undefined) return undefined;
   return start === 0 && end === frame.length ? frame : frame.subarray(start, end);
-}
-
-/** `bytes` as a Buffer (itself, or a view of the same memory). */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -108,12 +108,13 @@ let keyLengths = new Int32Array(1024);
 
 // Each field is its one-byte tag and its value; accepted_ms is a fixed 8 bytes.
 function envelopeLength(e: WireEnvelope, appLen: number, sourceLen: number, keyLen: number): number {
+  const payloadLen = payloadLength(e);
   return (
     1 + varint32Length(appLen) + appLen +
     1 + varint32Length(e.stage) +
     1 + varint32Length(e.slot) +
     1 + varint32Length(keyLen) + keyLen +
-    1 + varint32Length(payloadLength(e)) + payloadLength(e) +
+    1 + varint32Length(payloadLen) + payloadLen +
     1 + varintLength(e.epoch) +
     1 + varint32Length(sourceLen) + sourceLen +
     1 + varintLength(e.seq) +
