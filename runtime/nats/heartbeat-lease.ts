@@ -9,6 +9,8 @@ export interface HeartbeatLeaseOptions {
   readonly log: Logger;
   /** This node beats again after being cut off: the others' silence meanwhile says nothing about them. */
   graceAll(now: number): void;
+  /** The monotonic clock (tests); `performance.now` by default. */
+  readonly now?: () => number;
 }
 
 /**
@@ -17,13 +19,19 @@ export interface HeartbeatLeaseOptions {
  * failed renewal past the lease's end reports the lease lost.
  */
 export class HeartbeatLease {
+  private readonly now: () => number;
   private lease = 0;
-  private lastBeatOk = performance.now();
+  private lastBeatOk: number;
+  // When the last acknowledgement arrived (our clock), whatever its send time.
+  private lastAckAt: number;
   private beat = 0;
   private readonly renewedListeners = new Set<(until: number) => void>();
   private readonly lostListeners = new Set<() => void>();
 
-  constructor(private readonly options: HeartbeatLeaseOptions) {}
+  constructor(private readonly options: HeartbeatLeaseOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.lastBeatOk = this.lastAckAt = this.now();
+  }
 
   /** The end of the lease (monotonic ms; 0 before the first heartbeat is acknowledged). */
   until(): number {
@@ -43,28 +51,33 @@ export class HeartbeatLease {
   }
 
   /** True when this node has not beaten for two heartbeat periods: it is the one cut off, so it judges no one. */
-  cutOff(now = performance.now()): boolean {
+  cutOff(now = this.now()): boolean {
     return now - this.lastBeatOk > this.options.heartbeatMs * 2;
   }
 
   /** Writes the next heartbeat to `key` of `beats`; renews the lease when it is acknowledged. */
   async renew(beats: KV, key: string): Promise<void> {
     // The lease counts from the send: the others see this heartbeat no earlier than that.
-    const sentAt = performance.now();
+    const sentAt = this.now();
     try {
       await beats.put(key, new TextEncoder().encode(String(++this.beat)));
-      if (sentAt <= this.lastBeatOk) return; // an older heartbeat answered late
-      // This node could not beat either (NATS was away from it): each other member gets a fresh grace
-      // period rather than being removed for a silence that says nothing about it.
-      if (this.cutOff(sentAt)) this.options.graceAll(performance.now());
+      const ackedAt = this.now();
+      // This node could not beat either (NATS was away from it, or stalled, as in a JetStream leader
+      // election: a put sent just before the stall is acknowledged only after it): each other member
+      // gets a fresh grace period rather than being removed for a silence that says nothing about it.
+      // Judged by the gap between acknowledgements, not by send times, which hide a stalled put.
+      const stalled = ackedAt - this.lastAckAt > this.options.heartbeatMs * 2 || this.cutOff(sentAt);
+      this.lastAckAt = Math.max(this.lastAckAt, ackedAt);
+      if (stalled) this.options.graceAll(ackedAt);
+      if (sentAt < this.lastBeatOk) return; // an older heartbeat answered late
       this.lastBeatOk = sentAt;
       this.lease = sentAt + this.options.leaseMs;
       for (const l of [...this.renewedListeners]) l(this.lease);
     } catch (err) {
-      const silent = performance.now() - this.lastBeatOk;
-      this.options.log.warn({ err: (err as Error).message, silentMs: Math.round(silent), leaseLeftMs: Math.round(this.lease - performance.now()) }, "heartbeat failed");
+      const now = this.now();
+      this.options.log.warn({ err: (err as Error).message, silentMs: Math.round(now - this.lastBeatOk), leaseLeftMs: Math.round(this.lease - now) }, "heartbeat failed");
       // Besides the node's own timer: a failed renewal past the lease's end says it is gone.
-      if (performance.now() > this.lease) for (const l of [...this.lostListeners]) l();
+      if (now > this.lease) for (const l of [...this.lostListeners]) l();
     }
   }
 }
