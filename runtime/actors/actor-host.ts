@@ -42,6 +42,8 @@ export interface ActorHostContext {
   mayRun?(): boolean;
   /** An actor finished what it had (a step or a load that was in flight, and its queue): a handoff waiting for its slot to be idle looks again. */
   actorIdle?(): void;
+  /** An actor was evicted over the bound (the count of evictions still writing may have grown). */
+  evicted?(): void;
 }
 
 /**
@@ -388,6 +390,7 @@ export class ActorHost {
 
   private passivate(actor: Actor): void {
     actor.evicted = true;
+    this.ctx.evicted?.();
     if (actor.busy || actor.loading || actor.queue) {
       this.evicting.set(actor.key, actor);
       return;

@@ -6,6 +6,7 @@
 export class Backpressure {
   private readonly probes: Array<() => boolean> = [];
   private readonly lowListeners: Array<() => void> = [];
+  private readonly pausedListeners: Array<() => void> = [];
 
   /** Registers a probe that says whether its component is over its high-water mark. */
   addProbe(probe: () => boolean): void {
@@ -25,6 +26,16 @@ export class Backpressure {
       const i = this.lowListeners.indexOf(listener);
       if (i >= 0) this.lowListeners.splice(i, 1);
     };
+  }
+
+  /** Subscribes to "a source paused for pressure" (whoever watches for the pressure to end starts looking). */
+  onPaused(listener: () => void): void {
+    this.pausedListeners.push(listener);
+  }
+
+  /** A source paused because a probe was high: it waits for `notifyLow`. */
+  paused(): void {
+    for (let i = 0; i < this.pausedListeners.length; i++) this.pausedListeners[i]!();
   }
 
   /** Tells paused sources to resume (call when a component drains). */

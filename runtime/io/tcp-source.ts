@@ -505,6 +505,7 @@ export class TcpSource {
     this.pausedSince = Date.now();
     this.stats.pauses++;
     for (const c of this.conns) c.socket.pause();
+    this.options.backpressure?.paused();
   }
 
   private resume(): void {

@@ -29,6 +29,8 @@ export interface NodeServices {
   mayRun?(): boolean;
   /** An actor finished what was in flight (see ActorHostContext.actorIdle). */
   actorIdle?(): void;
+  /** An actor was evicted over the bound (see ActorHostContext.evicted). */
+  actorEvicted?(): void;
   /** Keep a hot-keys sketch per partition (default true). */
   readonly hotKeys?: boolean;
 }

@@ -106,6 +106,7 @@ export class AppRuntime {
             beforeWrite: node.beforeWrite,
             mayRun: node.mayRun,
             actorIdle: node.actorIdle,
+            evicted: node.actorEvicted,
             // A step's count is of events it ran: a replayed one its actor already had is taken back out.
             repeated: (env) => this.counters.stageEvents[env.stage]!--,
             applied: node.applied ? (env) => node.applied!(app.name, this.app.partitions[(this.app.stages[env.stage] as StateStageDef).partition.index]!.name, env) : undefined,

@@ -15,7 +15,8 @@ export interface IntakeHost {
   evicting(): number;
 }
 
-// How often the gate looks at the sinks and the actors' write backlog (and wakes paused sources).
+// How often the gate looks at the sinks and the actors' write backlog (and wakes paused sources), while
+// anything flows or waits.
 const PRESSURE_CHECK_MS = 5;
 
 /**
@@ -26,6 +27,9 @@ const PRESSURE_CHECK_MS = 5;
  */
 export class Intake {
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  // A poke since the gate last looked.
+  private active = false;
   private pressure = false;
   private accepting = true;
   /** Times pressure stopped this node taking events in. */
@@ -36,20 +40,22 @@ export class Intake {
     private readonly maxEvicting: number,
   ) {
     host.backpressure.addProbe(() => host.evicting() > maxEvicting);
+    host.backpressure.onPaused(() => this.poke());
   }
 
   /** Starts watching the pressure. */
   start(): void {
-    this.timer = setInterval(() => {
-      const high = this.host.sinksHigh() || this.host.evicting() > this.maxEvicting;
-      if (high !== this.pressure) {
-        this.pressure = high;
-        if (high) this.pauses++;
-        this.apply();
-      }
-      if (!this.host.backpressure.isHigh()) this.host.backpressure.notifyLow();
-    }, PRESSURE_CHECK_MS);
-    this.timer.unref();
+    this.running = true;
+    this.arm();
+  }
+
+  /**
+   * Something that can raise the pressure happened (an output went to a sink, an actor was evicted):
+   * the gate looks within PRESSURE_CHECK_MS. A node with nothing flowing sets no timer at all.
+   */
+  poke(): void {
+    this.active = true;
+    if (this.timer === undefined && this.running) this.arm();
   }
 
   /** True while events may be delivered to actors here (durable reader): acting, and nothing downstream full. */
@@ -65,9 +71,35 @@ export class Intake {
 
   /** Stops watching. */
   stop(): void {
+    this.running = false;
+    this.disarm();
+  }
+
+  private arm(): void {
+    this.timer = setInterval(this.check, PRESSURE_CHECK_MS);
+    this.timer.unref();
+  }
+
+  private disarm(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
+
+  // The sinks and the evictions' backlog, and paused sources woken once the pressure is low. The timer
+  // runs while there is something to watch: pressure on, a probe high (a source may be paused), or a
+  // poke since the last look; else it stops until the next poke (a paused source pokes too).
+  private readonly check = (): void => {
+    const high = this.host.sinksHigh() || this.host.evicting() > this.maxEvicting;
+    if (high !== this.pressure) {
+      this.pressure = high;
+      if (high) this.pauses++;
+      this.apply();
+    }
+    const probesHigh = this.host.backpressure.isHigh();
+    if (!probesHigh) this.host.backpressure.notifyLow();
+    if (!this.active && !this.pressure && !probesHigh) this.disarm();
+    this.active = false;
+  };
 
   private apply(): void {
     const want = this.host.seat.takesIn() && !this.pressure;

@@ -398,6 +398,7 @@ export class Node implements NodeStatus {
       beforeWrite: this.mode === "durable" ? () => this.flushOutputs() : undefined,
       mayRun: () => this.seat.mayAct(),
       actorIdle: () => this.handoff.wake(),
+      actorEvicted: () => this.intake.poke(),
       hotKeys: this.options.hotKeys !== false,
       storeFailed: (app: string, key: string, err: unknown) => {
         const s = this.storeLogLimiter.allow();
@@ -464,6 +465,7 @@ export class Node implements NodeStatus {
       return;
     }
     this.sinks!.write(sink, payload);
+    this.intake.poke();
     this.latency.record(nowMs() - acceptedMs);
   }
 
