@@ -1,5 +1,6 @@
-// Over 300 lines: one concept, a TCP source's connections (admission limits, framing, the hello and
-// acknowledgements, idle sweeping, pausing under backpressure). The next split: admission and eviction.
+// Over 300 lines: one concept, a TCP source's connections (framing, the hello and acknowledgements,
+// idle sweeping, pausing under backpressure); the caps and who makes room are io/connection-table.ts.
+// The next split: the acknowledged protocol (hello, acknowledgement frames).
 import { createServer, type Server, type Socket } from "node:net";
 import {
   DEFAULT_MAX_CONNECTION_BUFFER_BYTES,
@@ -17,6 +18,7 @@ import { FrameDecoder } from "./frame-decoder.js";
 import { sourceHelloCodec } from "../wire/messages.js";
 import { ACKED_SOURCE_MARKER, SourceAcks } from "./source-acks.js";
 import { wallClockMs } from "../util/wall-clock.js";
+import { ConnectionTable, type TableEntry } from "./connection-table.js";
 
 /** One client connection of a source. */
 export interface SourceConnection {
@@ -74,17 +76,11 @@ export interface TcpSourceOptions {
   readonly onClose?: (conn: SourceConnection) => void;
 }
 
-interface Conn extends SourceConnection {
+interface Conn extends SourceConnection, TableEntry {
   readonly socket: Socket;
   readonly decoder: FrameDecoder;
-  /** The remote address without its port: the key of the per-address cap. */
-  readonly address: string;
   /** When it was accepted, on the source's clock that stands still while reading is paused. */
   readonly acceptedAt: number;
-  /** No complete first frame yet: it may be evicted for a new connection, and the first-frame deadline applies. */
-  silent: boolean;
-  /** Still counted against the caps (false once the source closes it or it closed). */
-  counted: boolean;
   midFrameSince: number;
   dropped: boolean;
   protocol: number;
@@ -97,10 +93,9 @@ interface Conn extends SourceConnection {
 /** Listens for length-prefixed frames and hands each to `onFrame`; bad input closes only its connection. */
 export class TcpSource {
   private server: Server | undefined;
-  private readonly conns = new Set<Conn>();
-  // Insertion order is accept order, so the first entry is the oldest silent connection.
-  private readonly silent = new Set<Conn>();
-  private readonly peers = new Map<string, { open: number; readonly silent: Set<Conn> }>();
+  private readonly table: ConnectionTable<Conn>;
+  // Every connection the source still counts (the table's).
+  private readonly conns: ReadonlySet<Conn>;
   private readonly ackDue = new Set<Conn>();
   private ackScheduled = false;
   private nextId = 0;
@@ -114,8 +109,6 @@ export class TcpSource {
   private readonly lifecycleLimiter = new LogRateLimiter(5);
   private readonly maxFrame: number;
   private readonly frameAt: (buf: Buffer, start: number, end: number, conn: SourceConnection) => void;
-  private readonly maxConns: number;
-  private readonly maxPerAddress: number;
   private readonly maxBuffered: number;
   private readonly idleMs: number;
   private readonly firstFrameMs: number;
@@ -138,8 +131,8 @@ export class TcpSource {
   constructor(private readonly options: TcpSourceOptions) {
     this.log = options.logger.child({ component: "tcp-source", source: options.name });
     this.maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.maxConns = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    this.maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    this.table = new ConnectionTable(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    this.conns = this.table.all;
     this.maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_CONNECTION_BUFFER_BYTES, 0);
     this.idleMs = options.idleTimeoutMs ?? DEFAULT_SOURCE_IDLE_TIMEOUT_MS;
     this.firstFrameMs = options.firstFrameTimeoutMs ?? DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS;
@@ -186,7 +179,7 @@ export class TcpSource {
 
   /** Open connections that have not sent a complete first frame yet. */
   silentCount(): number {
-    return this.silent.size;
+    return this.table.silent.size;
   }
 
   /** Stops accepting and closes every connection. */
@@ -245,17 +238,13 @@ export class TcpSource {
     const address = addressOf(socket);
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     // At a cap, the oldest connection that has not spoken yet makes room: idle connections cannot lock out a client that sends.
-    const peer = this.peers.get(address);
-    if (peer && peer.open >= this.maxPerAddress) {
-      if (!this.evictOldest(peer.silent)) {
-        this.refuse(socket, remote, "max_connections_per_address", `already ${peer.open} connections from ${address} (max ${this.maxPerAddress}), none of them silent`);
+    const room = this.table.room(address);
+    if (!room.fits) {
+      if (!room.victim) {
+        this.refuse(socket, remote, room.cap, room.detail);
         return;
       }
-    } else if (this.conns.size >= this.maxConns) {
-      if (!this.evictOldest(this.silent)) {
-        this.refuse(socket, remote, "max_connections", `already ${this.conns.size} connections (max ${this.maxConns}), none of them silent`);
-        return;
-      }
+      this.shut(room.victim, "evicted_silent", "no complete first frame yet; closed to make room for a new connection");
     }
     const conn: Conn = {
       id: ++this.nextId,
@@ -276,12 +265,7 @@ export class TcpSource {
       readAtMs: 0,
       user: undefined,
     };
-    this.conns.add(conn);
-    this.silent.add(conn);
-    let p = this.peers.get(address); // again: an eviction may have removed it
-    if (!p) this.peers.set(address, (p = { open: 0, silent: new Set<Conn>() }));
-    p.open++;
-    p.silent.add(conn);
+    this.table.add(conn);
     this.stats.connectionsOpened++;
     let suppressed = this.lifecycleLimiter.allow();
     if (suppressed >= 0) this.log.info({ conn: conn.id, remote: conn.remote, suppressed }, "connection opened");
@@ -296,7 +280,7 @@ export class TcpSource {
       if (this.limiter.allow() >= 0) this.log.info({ conn: conn.id, err: err.message }, "connection failed");
     });
     socket.on("close", () => {
-      this.forget(conn);
+      this.table.forget(conn);
       this.stats.connectionsClosed++;
       if (!conn.dropped && conn.decoder.midFrame()) {
         this.bad("truncated_frame", conn, `connection closed with ${conn.decoder.bufferedBytes()} bytes of an unfinished frame`);
@@ -325,7 +309,7 @@ export class TcpSource {
     if (c.dropped || !this.conns.has(c)) return;
     c.dropped = true;
     if (this.limiter.allow() >= 0) this.log.warn({ conn: c.id, remote: c.remote, detail }, "frame not accepted; connection closed so the client resends");
-    this.forget(c);
+    this.table.forget(c);
     c.socket.destroy();
   }
 
@@ -354,7 +338,7 @@ export class TcpSource {
           return;
         }
         if (conn.dropped) return;
-        if (conn.silent) this.heard(conn);
+        if (conn.silent) this.table.heard(conn);
         this.stats.framesIn++;
         conn.acks?.next();
         try {
@@ -395,7 +379,7 @@ export class TcpSource {
       return;
     }
     conn.protocol = ACKED;
-    this.heard(conn);
+    this.table.heard(conn);
     conn.clientId = hello.clientId;
     conn.acks = new SourceAcks(hello.nextSeq);
     this.stats.ackedConnections++;
@@ -426,7 +410,7 @@ export class TcpSource {
     }
     // Oldest first; the clock stands still while reading is paused (a paused connection cannot deliver its first frame).
     const clock = this.clock(now);
-    for (const c of this.silent) {
+    for (const c of this.table.silent) {
       if (clock - c.acceptedAt < this.firstFrameMs) break;
       this.shut(c, "first_frame_timeout", `no complete first frame in ${this.firstFrameMs} ms`);
     }
@@ -436,7 +420,7 @@ export class TcpSource {
     if (conn.dropped) return;
     conn.dropped = true;
     this.bad(reason, conn, detail);
-    this.forget(conn);
+    this.table.forget(conn);
     conn.decoder.reset();
     conn.socket.destroy();
   }
@@ -446,7 +430,7 @@ export class TcpSource {
     if (conn.dropped) return;
     conn.dropped = true;
     this.refused(reason, conn.remote, detail);
-    this.forget(conn);
+    this.table.forget(conn);
     conn.decoder.reset();
     conn.socket.destroy();
   }
@@ -462,32 +446,6 @@ export class TcpSource {
     if (suppressed >= 0) this.log.warn({ reason, remote, detail, suppressed }, reason.startsWith("max_") ? "connection refused" : "connection closed");
   }
 
-  /** Closes the oldest connection of `silent` to make room; false if there is none. */
-  private evictOldest(silent: ReadonlySet<Conn>): boolean {
-    const victim = silent.values().next().value;
-    if (!victim) return false;
-    this.shut(victim, "evicted_silent", "no complete first frame yet; closed to make room for a new connection");
-    return true;
-  }
-
-  /** The connection sent its first complete frame (or hello): it is no longer evictable. */
-  private heard(conn: Conn): void {
-    conn.silent = false;
-    this.silent.delete(conn);
-    this.peers.get(conn.address)?.silent.delete(conn);
-  }
-
-  // Takes a connection off the caps at once, so the room it leaves is there for the next accept (its close event comes later).
-  private forget(conn: Conn): void {
-    if (!conn.counted) return;
-    conn.counted = false;
-    this.conns.delete(conn);
-    this.silent.delete(conn);
-    const peer = this.peers.get(conn.address);
-    if (!peer) return;
-    peer.silent.delete(conn);
-    if (--peer.open <= 0) this.peers.delete(conn.address);
-  }
 
   private clock(now = Date.now()): number {
     return (this.pausedSince || now) - this.pausedMs;
