@@ -94,8 +94,6 @@ interface Conn extends SourceConnection, TableEntry {
 export class TcpSource {
   private server: Server | undefined;
   private readonly table: ConnectionTable<Conn>;
-  // Every connection the source still counts (the table's).
-  private readonly conns: ReadonlySet<Conn>;
   private readonly ackDue = new Set<Conn>();
   private ackScheduled = false;
   private nextId = 0;
@@ -132,7 +130,6 @@ export class TcpSource {
     this.log = options.logger.child({ component: "tcp-source", source: options.name });
     this.maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.table = new ConnectionTable(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
-    this.conns = this.table.all;
     this.maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_CONNECTION_BUFFER_BYTES, 0);
     this.idleMs = options.idleTimeoutMs ?? DEFAULT_SOURCE_IDLE_TIMEOUT_MS;
     this.firstFrameMs = options.firstFrameTimeoutMs ?? DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS;
@@ -174,7 +171,7 @@ export class TcpSource {
 
   /** Open connections. */
   connectionCount(): number {
-    return this.conns.size;
+    return this.table.all.size;
   }
 
   /** Open connections that have not sent a complete first frame yet. */
@@ -188,7 +185,7 @@ export class TcpSource {
     this.offLow?.();
     const server = this.server;
     this.server = undefined;
-    for (const c of this.conns) c.socket.destroy();
+    for (const c of this.table.all) c.socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -197,13 +194,13 @@ export class TcpSource {
     this.server?.close();
     this.offLow?.();
     this.paused = true;
-    for (const c of this.conns) c.socket.pause();
+    for (const c of this.table.all) c.socket.pause();
   }
 
   /** Frames read and not yet accepted (acknowledged protocol: held until stored). */
   outstanding(): number {
     let n = 0;
-    for (const c of this.conns) n += c.acks?.outstanding() ?? 0;
+    for (const c of this.table.all) n += c.acks?.outstanding() ?? 0;
     return n;
   }
 
@@ -218,7 +215,7 @@ export class TcpSource {
     const server = this.server;
     this.server = undefined;
     const ended: Array<Promise<void>> = [];
-    for (const c of this.conns) {
+    for (const c of this.table.all) {
       const frame = c.dropped ? undefined : c.acks?.takeAckFrame();
       if (frame) {
         c.socket.write(frame);
@@ -229,7 +226,7 @@ export class TcpSource {
     }
     // A client that does not close its side is not waited for long.
     await Promise.race([Promise.all(ended), new Promise((r) => setTimeout(r, 1_000))]);
-    for (const c of this.conns) c.socket.destroy();
+    for (const c of this.table.all) c.socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -306,7 +303,7 @@ export class TcpSource {
   /** Closes a connection whose frame could not be accepted: an acknowledged client resends what was not acknowledged. */
   reject(conn: SourceConnection, detail: string): void {
     const c = conn as Conn;
-    if (c.dropped || !this.conns.has(c)) return;
+    if (c.dropped || !this.table.all.has(c)) return;
     c.dropped = true;
     if (this.limiter.allow() >= 0) this.log.warn({ conn: c.id, remote: c.remote, detail }, "frame not accepted; connection closed so the client resends");
     this.table.forget(c);
@@ -405,7 +402,7 @@ export class TcpSource {
 
   private sweepIdle(): void {
     const now = Date.now();
-    for (const c of this.conns) {
+    for (const c of this.table.all) {
       if (c.midFrameSince > 0 && now - c.midFrameSince > this.idleMs) this.drop(c, "idle_timeout", `one frame unfinished for ${now - c.midFrameSince} ms`);
     }
     // Oldest first; the clock stands still while reading is paused (a paused connection cannot deliver its first frame).
@@ -446,7 +443,6 @@ export class TcpSource {
     if (suppressed >= 0) this.log.warn({ reason, remote, detail, suppressed }, reason.startsWith("max_") ? "connection refused" : "connection closed");
   }
 
-
   private clock(now = Date.now()): number {
     return (this.pausedSince || now) - this.pausedMs;
   }
@@ -462,7 +458,7 @@ export class TcpSource {
     this.paused = true;
     this.pausedSince = Date.now();
     this.stats.pauses++;
-    for (const c of this.conns) c.socket.pause();
+    for (const c of this.table.all) c.socket.pause();
     this.options.backpressure?.paused();
   }
 
@@ -471,7 +467,7 @@ export class TcpSource {
     this.paused = false;
     this.pausedMs += Date.now() - this.pausedSince;
     this.pausedSince = 0;
-    for (const c of this.conns) c.socket.resume();
+    for (const c of this.table.all) c.socket.resume();
   }
 }
 
