@@ -25,7 +25,8 @@ export interface LoyaltyRun {
 
 /** Runs the clicks of `spec` through a fresh embedded cluster at `rate` (0: as fast as it goes); `hotKeys: false` runs the nodes without their hot-keys sketch. */
 export async function runEmbeddedLoyalty(spec: WorkloadSpec, rate: number, connections = 4, nodes = 3, hotKeys = true): Promise<LoyaltyRun> {
-  const driver = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // The driver gets Node's defaults (or TROUPE_BENCH_DRIVER_FLAGS), not this process's node flags: as in the nats section.
+  const driver = fork(fileURLToPath(new URL("./loyalty-driver.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: (process.env.TROUPE_BENCH_DRIVER_FLAGS ?? "").split(/\s+/).filter(Boolean) });
   try {
     const next = messages(driver);
     driver.send({ type: "init", spec });
