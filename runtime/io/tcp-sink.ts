@@ -32,6 +32,10 @@ const CHUNK = 64 * 1024;
  * A framed TCP connection to an outside service. Frames are packed into 64 KiB chunks
  * and written once per event-loop turn; while disconnected, chunks are held up to a
  * bound and the sink reconnects with exponential backoff and jitter.
+ *
+ * A turn's frames are a slice of the current chunk, and the next turn writes on after them: a new
+ * chunk only when one is full. (A fresh 64 KiB per turn was 32 MB/s of ArrayBuffers at 10k events/s,
+ * which made V8 scavenge every second for "external memory pressure".)
  */
 export class TcpSink implements SinkWriter {
   readonly name: string;
@@ -43,6 +47,8 @@ export class TcpSink implements SinkWriter {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private chunk = Buffer.allocUnsafe(CHUNK);
+  // Frames not yet handed on are chunk[head, fill); earlier bytes of the chunk are held or written.
+  private head = 0;
   private fill = 0;
   // Bytes accepted so far, and bytes the OS took (or a closed socket lost): a flush waits for its mark only.
   private accepted = 0;
@@ -72,7 +78,7 @@ export class TcpSink implements SinkWriter {
 
   write(payload: Uint8Array): void {
     const size = FRAME_HEADER_BYTES + payload.length;
-    if (this.heldBytes + this.fill + size > this.maxBuffered) {
+    if (this.heldBytes + this.fill - this.head + size > this.maxBuffered) {
       this.stats.dropped++;
       const s = this.limiter.allow();
       if (s >= 0) this.log.warn({ held: this.heldBytes, max: this.maxBuffered, suppressed: s }, "sink buffer full; output dropped");
@@ -96,7 +102,7 @@ export class TcpSink implements SinkWriter {
   }
 
   bufferedBytes(): number {
-    return this.heldBytes + this.fill + (this.socket?.writableLength ?? 0);
+    return this.heldBytes + this.fill - this.head + (this.socket?.writableLength ?? 0);
   }
 
   /** Resolves true once every byte accepted so far is written to the connection (or lost with it), false after `timeoutMs`. */
@@ -136,19 +142,23 @@ export class TcpSink implements SinkWriter {
     s?.destroy();
   }
 
-  private seal(next: number): void {
-    if (this.fill > 0) {
-      this.held.push(this.chunk.subarray(0, this.fill));
-      this.heldBytes += this.fill;
+  // Holds the frames written since the last seal as one slice; a new chunk when `room` more bytes do not fit.
+  private seal(room: number): void {
+    if (this.fill > this.head) {
+      this.held.push(this.chunk.subarray(this.head, this.fill));
+      this.heldBytes += this.fill - this.head;
     }
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, next));
-    this.fill = 0;
+    if (this.fill + room > this.chunk.length) {
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, room));
+      this.fill = 0;
+    }
+    this.head = this.fill;
     this.stats.buffered = this.held.length;
   }
 
   private readonly pump = (): void => {
     this.scheduled = false;
-    if (this.fill > 0) this.seal(0);
+    if (this.fill > this.head) this.seal(0);
     if (!this.connected || !this.socket) return;
     const held = this.held;
     this.held = [];

@@ -23,6 +23,26 @@ describe("TcpSink", () => {
     expect(await sink.flush(1000)).toBe(true);
   });
 
+  it("writes turn after turn into one chunk and starts a new one only when a frame does not fit, every frame whole and in order", async () => {
+    collector = await startSinkCollector();
+    sink = new TcpSink({ name: "s", host: collector.host, port: collector.port, logger: silentLogger() });
+    sink.start();
+    const sent: string[] = [];
+    // Turns of a few frames each (each turn's frames go out as one slice), then frames that cross
+    // the 64 KiB chunk's end, and one frame larger than a chunk.
+    for (let turn = 0; turn < 200; turn++) {
+      for (let i = 0; i < 3; i++) sent.push(`t${turn}-${i}-${"x".repeat((turn * 37 + i * 101) % 700)}`);
+      for (const m of sent.slice(-3)) sink.write(Buffer.from(m));
+      await new Promise((r) => setImmediate(r));
+    }
+    sent.push("big-" + "y".repeat(100_000), "after-big");
+    for (const m of sent.slice(-2)) sink.write(Buffer.from(m));
+    await collector.waitFor(sent.length);
+    expect(collector.frames.map(String)).toEqual(sent);
+    expect(await sink.flush(1000)).toBe(true);
+    expect(sink.bufferedBytes()).toBe(0);
+  });
+
   it("buffers while the receiver is down and delivers after it starts (reconnect with backoff)", async () => {
     const port = await freePort();
     sink = new TcpSink({ name: "s", host: "127.0.0.1", port, logger: silentLogger(), backoffMinMs: 10, backoffMaxMs: 100 });
