@@ -83,10 +83,12 @@ function untilOneDies(nodes: readonly NodeProcess[], next: () => Promise<DriverM
   return () => Promise.race([next(), died]);
 }
 
-/** Runs the clicks of `spec` through `nodes` node processes at `rate` (0: as fast as it goes). */
-export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, state: "memory" | "snapshot" | "durable" = "memory", connections = 3): Promise<ProcessRun> {
-  // The first second's worth of clicks (at most a quarter of them) warm the cluster up.
-  const warmup = Math.round(Math.min(spec.clicks / 4, rate > 0 ? rate : 50_000));
+/**
+ * Runs the clicks of `spec` through `nodes` node processes at `rate` (0: as fast as it goes). The first
+ * `warmupClicks` are not measured (default: a second's worth, at most a quarter of them).
+ */
+export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: WorkloadSpec, rate: number, state: "memory" | "snapshot" | "durable" = "memory", connections = 3, warmupClicks?: number): Promise<ProcessRun> {
+  const warmup = warmupClicks ?? Math.round(Math.min(spec.clicks / 4, rate > 0 ? rate : 50_000));
   const driver = await startDriver(spec);
   const cluster = new ProcessCluster({ nats: natsUrl, apps: ["loyalty"], sinks: { emails: `${driver.sink.host}:${driver.sink.port}` }, env: { TROUPE_LOG_LEVEL: "warn" }, args: ["--cluster", `bench${Date.now() % 100000}`, "--state", state], nodeFlags: profileFlags(), onStdout: stdoutTo() });
   try {
