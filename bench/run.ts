@@ -19,7 +19,7 @@ import { DEFAULT_NODE_V8_FLAGS } from "../runtime/defaults.js";
 
 // The embedded cluster runs in this process: it runs with the V8 flags a node process runs with
 // (TROUPE_V8_FLAGS, else DEFAULT_NODE_V8_FLAGS), as the nats section's node processes do. Without
-// them its GC's helper threads took the driver's core: embedded peak 216k-243k against 290k-307k.
+// them its GC's helper threads took the driver's core: embedded peak 243k-269k against 281k-285k (two pairs).
 const nodeFlags = (process.env.TROUPE_V8_FLAGS ?? DEFAULT_NODE_V8_FLAGS).split(/\s+/).filter(Boolean);
 if (nodeFlags.length > 0 && process.env.TROUPE_BENCH_NODE_FLAGS_SET !== "1") {
   const self = spawnSync(process.execPath, [...process.execArgv, ...nodeFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
