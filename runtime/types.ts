@@ -12,9 +12,10 @@ export interface Envelope {
   /** The encoded input (the frame itself for the first stage), when known. */
   payload: Uint8Array | undefined;
   /**
-   * A first stage's frame before anything needed it as a view: bytes [frameStart, frameEnd) of this
-   * buffer (a source's read, never written to again). Read `payload` through `envelopePayload`
-   * (node/envelope-payload.ts), which makes the view once, when it is needed.
+   * The encoded input before anything needed it as a view: bytes [frameStart, frameEnd) of this buffer
+   * (a source's read, or the message it came in from another node or the event log; never written to
+   * again). Read `payload` through `envelopePayload` (node/envelope-payload.ts), which makes the view
+   * once, when it is needed.
    */
   frame: Buffer | undefined;
   frameStart: number;

@@ -60,6 +60,8 @@ export class AppRuntime {
   // Per source: its pipeline and decoder, the decoder's range form (a generated codec's), its count.
   private readonly sourcesIn = new Map<string, SourceIn>();
   private readonly outCounts = new Map<string, Count>();
+  // Per state stage: its input's decoder of a byte range (a generated codec's), if it has one.
+  private readonly inputDecodeAt: Array<DecodeAt<unknown> | undefined>;
 
   constructor(
     readonly app: Application,
@@ -78,6 +80,10 @@ export class AppRuntime {
       this.sourcesIn.set(name, { pipeline: entry.pipeline, decoder: entry.decoder, decodeAt: decodeAtOf(entry.decoder), count });
     }
     for (const p of app.pipelines) if (p.sink) this.outCounts.set(p.sink.name, { n: 0 });
+    this.inputDecodeAt = app.stages.map((st) => {
+      if (st.kind !== "state") return undefined;
+      return st.input === "frame" ? this.sourcesIn.get(this.pipelineOfStage[st.id]!.source.name)?.decodeAt : decodeAtOf(st.input.decode);
+    });
     const inCounts = this.inCounts;
     const outCounts = this.outCounts;
     this.counters = {
@@ -196,6 +202,10 @@ export class AppRuntime {
   }
 
   private inputOf(env: Envelope): unknown {
+    // An envelope from another node (or the event log) carries its input as a range of the message it
+    // came in: a generated codec decodes it there, without a view per event.
+    const at = this.inputDecodeAt[env.stage];
+    if (at !== undefined && env.payload === undefined && env.frame !== undefined) return (env.value = at(env.frame, env.frameStart, env.frameEnd));
     const stage = this.app.stages[env.stage] as StateStageDef;
     const bytes = envelopePayload(env);
     if (!bytes) throw new Error(`envelope for stage ${stage.name} has neither a value nor a payload`);

@@ -1,10 +1,11 @@
 import type { Envelope } from "../types.js";
 
 /**
- * The envelope's encoded input: its payload, or (a first stage's event, not yet needed as bytes) a
- * view of its frame, made here once and kept. A frame is made a view only when something needs its
- * bytes: a forward to another node, the event log, a dead letter. An event run on the node that read
- * it needs none (a `Buffer` view is about 100 bytes, a sixth of what an event allocated).
+ * The envelope's encoded input: its payload, or (an event not yet needed as bytes: a source's, or one
+ * received from another node or the event log) a view of its range of `frame`, made here once and
+ * kept. A range is made a view only when something needs its bytes: a forward to another node, the
+ * event log, a dead letter. An event run where it is needs none: a generated codec decodes the range
+ * in place (a `Buffer` view is about 100 bytes, a sixth of what an event allocated).
  */
 export function envelopePayload(env: Envelope): Uint8Array | undefined {
   if (env.payload !== undefined || env.frame === undefined) return env.payload;

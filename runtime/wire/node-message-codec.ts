@@ -28,8 +28,11 @@ export const fastNodeMessageCodec: MessageCodec<WireNodeMessage> = {
   decode: decodeNodeMessage,
 };
 
-/** Codec for one `troupe.Envelope` (durable mode's stored events), by hand as in batches; decoded envelopes are runtime envelopes. */
-export const fastEnvelopeCodec: MessageCodec<WireEnvelope> = { encode: encodeEnvelope, decode: decodeEnvelope };
+/**
+ * Codec for one `troupe.Envelope` (durable mode's stored events), by hand as in batches. Decoded envelopes
+ * are runtime envelopes: the payload is a range of the decoded bytes (`frame`), read through envelopePayload.
+ */
+export const fastEnvelopeCodec: MessageCodec<WireEnvelope> = { encode: encodeEnvelope, decode: decodeEnvelope as unknown as (bytes: Uint8Array) => WireEnvelope };
 
 /** The envelopes of a batch this codec decoded, as the runtime's envelopes (no input decoded yet, offset 0). */
 export function batchEnvelopes(batch: Decoded<pb.IBatch>): Envelope[] {

@@ -10,17 +10,20 @@ import { utf8 } from "./utf8.js";
 // acknowledgement and fragment bodies through the generated code.
 
 type WireNodeMessage = Decoded<pb.INodeMessage>;
-// What a batch's envelopes decode to: runtime envelopes that carry their input's bytes.
-type DecodedEnvelope = Envelope & { payload: Uint8Array };
+// What a batch's envelopes decode to: runtime envelopes that carry their input's bytes, as a range of
+// the message's buffer (`frame`, as a source's envelope carries its frame) or, when absent, an empty payload.
+type DecodedEnvelope = Envelope;
 
-// An envelope read into the runtime's shape (its input decoded lazily, by its actor). `prev` is the
-// envelope before it in the batch: an equal app or source string is shared, not read again.
+// An envelope read into the runtime's shape (its input decoded lazily, by its actor, from its range of
+// the buffer: no view per envelope). `prev` is the envelope before it in the batch: an equal app or
+// source string is shared, not read again.
 function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined, prevApp: number[], prevSource: number[]): DecodedEnvelope {
   let app = "";
   let stage = 0;
   let slot = 0;
   let key = "";
-  let payload: Uint8Array = EMPTY;
+  let payloadStart = -1;
+  let payloadEnd = 0;
   let epoch = 0;
   let source = "";
   let seq = 0;
@@ -44,7 +47,9 @@ function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined,
         key = c.string();
         break;
       case 42:
-        payload = c.bytes();
+        payloadEnd = c.delimited();
+        payloadStart = c.pos;
+        c.pos = payloadEnd;
         break;
       case 48:
         epoch = c.varint();
@@ -68,7 +73,8 @@ function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined,
     }
   }
   c.end = outer;
-  return { app, stage, slot, key, value: undefined, payload, frame: undefined, frameStart: 0, frameEnd: 0, epoch, source, seq, hops, acceptedMs, offset: 0 };
+  if (payloadStart < 0) return { app, stage, slot, key, value: undefined, payload: EMPTY, frame: undefined, frameStart: 0, frameEnd: 0, epoch, source, seq, hops, acceptedMs, offset: 0 };
+  return { app, stage, slot, key, value: undefined, payload: undefined, frame: c.buf, frameStart: payloadStart, frameEnd: payloadEnd, epoch, source, seq, hops, acceptedMs, offset: 0 };
 }
 
 const EMPTY = new Uint8Array(0);
@@ -169,7 +175,8 @@ export function decodeNodeMessage(bytes: Uint8Array): WireNodeMessage {
         m.incarnation = utf8(buf, c.pos, end);
         break;
       case 4:
-        m.batch = { envelopes: readBatch(c, end) };
+        // Runtime envelopes in the wire type's place (see DecodedEnvelope): payloads are read through envelopePayload.
+        m.batch = { envelopes: readBatch(c, end) as unknown as Decoded<pb.IEnvelope>[] };
         break;
       case 5:
         m.control = troupe.Control.decode(buf.subarray(c.pos, end)) as unknown as WireNodeMessage["control"];

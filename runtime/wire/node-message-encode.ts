@@ -31,9 +31,19 @@ function payloadField(buf: Buffer, p: number, tag: number, e: WireEnvelope): num
   const end = r.frameEnd!;
   buf[p] = tag;
   p = writeVarint(buf, p + 1, end - start);
-  r.frame.copy(buf, p, start, end);
-  return p + end - start;
+  // A short range by a loop: Buffer.copy of a range makes a view of it first (an allocation per event).
+  const frame = r.frame;
+  if (end - start <= SHORT_COPY) for (let i = start; i < end; i++) buf[p++] = frame[i]!;
+  else {
+    frame.copy(buf, p, start, end);
+    p += end - start;
+  }
+  return p;
 }
+
+// Payload ranges up to this many bytes are copied by a loop, longer ones by Buffer.copy (a loop takes
+// ~2 ns a byte, Buffer.copy of a range ~90-180 ns at any small size; a loyalty click is 37 bytes).
+const SHORT_COPY = 48;
 
 // Strings shorter than this are measured and written by a loop here; longer ones by Buffer (a native call).
 const SHORT_STRING = 64;

@@ -10,6 +10,7 @@ import { silentLogger } from "../../../runtime/logger.js";
 import { JetStreamPublisher, JetStreamPublishError, PAYLOAD_TOO_LARGE } from "../../../runtime/nats/jetstream-publisher.js";
 import { NatsTransport } from "../../../runtime/nats/nats-transport.js";
 import { slotOf } from "../../../runtime/placement/hash.js";
+import { envelopePayload } from "../../../runtime/node/envelope-payload.js";
 import { runCli } from "../../helpers/cli.js";
 import { startNatsServer, type NatsServer } from "../../helpers/nats-server.js";
 import { ProcessCluster, type NodeProcess } from "../../helpers/process-cluster.js";
@@ -67,12 +68,13 @@ describe("a NATS server with max_payload 64 KiB", () => {
     try {
       await receiver.start("b", {
         onBatch: (_from, envs) => {
-          for (const e of envs) got.push({ seq: e.seq, bytes: e.payload!.length });
+          // A received envelope's payload is a range of the message (read through envelopePayload).
+          for (const e of envs) got.push({ seq: e.seq, bytes: envelopePayload(e)!.length });
         },
         onControl: (_from, m: ControlMessage) => {
           if (m.type !== "handoff-done") return;
           got.push({ actors: m.actors.length, stateBytes: m.actors.reduce((a, x) => a + (x.state as Uint8Array).length, 0) });
-          for (const e of m.buffered) got.push({ seq: e.seq, bytes: e.payload!.length });
+          for (const e of m.buffered) got.push({ seq: e.seq, bytes: envelopePayload(e)!.length });
         },
       }, wire);
       await sender.start("a", ignore, wire);
