@@ -40,14 +40,6 @@ export class Cursor {
     return s;
   }
 
-  // A view on the message's bytes (no copy), as protobufjs reads bytes from a Buffer.
-  bytes(): Uint8Array {
-    const end = this.delimited();
-    const b = this.buf.subarray(this.pos, end);
-    this.pos = end;
-    return b;
-  }
-
   skip(wireType: number): void {
     if (wireType === 0) this.varint();
     else if (wireType === 1) this.pos += 8;

@@ -10,14 +10,11 @@ import { utf8 } from "./utf8.js";
 // acknowledgement and fragment bodies through the generated code.
 
 type WireNodeMessage = Decoded<pb.INodeMessage>;
-// What a batch's envelopes decode to: runtime envelopes that carry their input's bytes, as a range of
-// the message's buffer (`frame`, as a source's envelope carries its frame) or, when absent, an empty payload.
-type DecodedEnvelope = Envelope;
-
-// An envelope read into the runtime's shape (its input decoded lazily, by its actor, from its range of
-// the buffer: no view per envelope). `prev` is the envelope before it in the batch: an equal app or
+// An envelope read into the runtime's shape: its input is a range of the message's buffer (`frame`, as a
+// source's envelope carries its frame; an empty payload when absent), decoded lazily by its actor there
+// (no view per envelope). `prev` is the envelope before it in the batch: an equal app or
 // source string is shared, not read again.
-function readEnvelope(c: Cursor, end: number, prev: DecodedEnvelope | undefined, prevApp: number[], prevSource: number[]): DecodedEnvelope {
+function readEnvelope(c: Cursor, end: number, prev: Envelope | undefined, prevApp: number[], prevSource: number[]): Envelope {
   let app = "";
   let stage = 0;
   let slot = 0;
@@ -98,11 +95,11 @@ function sameBytes(buf: Buffer, prev: number[], start: number, end: number): boo
   return true;
 }
 
-function readBatch(c: Cursor, end: number): DecodedEnvelope[] {
-  const envelopes: DecodedEnvelope[] = [];
+function readBatch(c: Cursor, end: number): Envelope[] {
+  const envelopes: Envelope[] = [];
   const prevApp = [0, -1];
   const prevSource = [0, -1];
-  let prev: DecodedEnvelope | undefined;
+  let prev: Envelope | undefined;
   while (c.pos < end) {
     const tag = c.varint();
     if (tag !== 10) {
@@ -128,7 +125,7 @@ export function asBuffer(bytes: Uint8Array): Buffer {
  */
 export class EnvelopeRanges {
   private readonly c: Cursor;
-  private prev: DecodedEnvelope | undefined;
+  private prev: Envelope | undefined;
   private readonly prevApp = [0, -1];
   private readonly prevSource = [0, -1];
 
@@ -137,7 +134,7 @@ export class EnvelopeRanges {
   }
 
   /** The envelope encoded in bytes [start, end). */
-  read(start: number, end: number): DecodedEnvelope {
+  read(start: number, end: number): Envelope {
     this.c.pos = start;
     this.c.end = end;
     return (this.prev = readEnvelope(this.c, end, this.prev, this.prevApp, this.prevSource));
@@ -145,7 +142,7 @@ export class EnvelopeRanges {
 }
 
 /** Decodes one Envelope (durable mode's events) into a runtime envelope. */
-export function decodeEnvelope(bytes: Uint8Array): DecodedEnvelope {
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const buf = asBuffer(bytes);
   return readEnvelope(new Cursor(buf, buf.length), buf.length, undefined, [0, -1], [0, -1]);
 }
@@ -175,7 +172,7 @@ export function decodeNodeMessage(bytes: Uint8Array): WireNodeMessage {
         m.incarnation = utf8(buf, c.pos, end);
         break;
       case 4:
-        // Runtime envelopes in the wire type's place (see DecodedEnvelope): payloads are read through envelopePayload.
+        // Runtime envelopes in the wire type's place (see Envelope): payloads are read through envelopePayload.
         m.batch = { envelopes: readBatch(c, end) as unknown as Decoded<pb.IEnvelope>[] };
         break;
       case 5:
