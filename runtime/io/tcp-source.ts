@@ -1,13 +1,12 @@
-// Over 300 lines: one concept, a TCP source's connections (framing, the hello and acknowledgements,
-// idle sweeping, pausing under backpressure); the caps and who makes room are io/connection-table.ts.
-// The next split: the acknowledged protocol (hello, acknowledgement frames).
+// Over 300 lines, one concept: a TCP source's connections (accepting them, framing, idle sweeping,
+// pausing under backpressure). The caps and who makes room are io/connection-table.ts; the acknowledged
+// protocol (which protocol a connection speaks, its hello, acknowledgement frames) is io/acked-protocol.ts.
 import { createServer, type Server, type Socket } from "node:net";
 import {
   DEFAULT_MAX_CONNECTION_BUFFER_BYTES,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_FRAME_BYTES,
-  DEFAULT_SOURCE_ACK_DELAY_MS,
   DEFAULT_SOURCE_FIRST_FRAME_TIMEOUT_MS,
   DEFAULT_SOURCE_IDLE_TIMEOUT_MS,
 } from "../defaults.js";
@@ -15,38 +14,11 @@ import { ConfigError, FrameError } from "../errors.js";
 import { LogRateLimiter, type Logger } from "../logger.js";
 import type { Backpressure } from "./backpressure.js";
 import { FrameDecoder } from "./frame-decoder.js";
-import { sourceHelloCodec } from "../wire/messages.js";
-import { ACKED_SOURCE_MARKER, SourceAcks } from "./source-acks.js";
+import type { SourceAcks } from "./source-acks.js";
 import { wallClockMs } from "../util/wall-clock.js";
 import { ConnectionTable, type TableEntry } from "./connection-table.js";
-
-/** One client connection of a source. */
-export interface SourceConnection {
-  readonly id: number;
-  readonly remote: string;
-  readonly source: string;
-  /** Acknowledged protocol: the client's stable id (undefined on a plain connection). */
-  readonly clientId: string | undefined;
-  /** Acknowledged protocol: numbering and acknowledgements of the client's frames. */
-  readonly acks: SourceAcks | undefined;
-  /** When the bytes of the frame being handed on were read (epoch ms; one clock read per socket read, not per frame). */
-  readonly readAtMs: number;
-  /** Whatever the source's user keeps with the connection (set once, read per frame: cheaper than a map). */
-  user: unknown;
-}
-
-/** Why a source dropped input (frame-level, a dead letter each; `idle_timeout`: a frame left unfinished for the idle timeout). */
-export type SourceBadInput = "oversized_frame" | "buffer_overflow" | "idle_timeout" | "truncated_frame" | "bad_hello";
-
-/** Why a source refused or closed a connection that lost no input (connection-level: counted in `stats.refused`, never a dead letter). */
-export type SourceRefusal = "max_connections" | "max_connections_per_address" | "evicted_silent" | "first_frame_timeout" | "idle_timeout";
-
-const CLIENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-// Protocol of a connection: not known until its first 4 bytes, plain, awaiting the hello frame, acknowledged.
-const UNDECIDED = 0;
-const PLAIN = 1;
-const HELLO = 2;
-const ACKED = 3;
+import { AckWriter, PROTOCOL, readHello, sniff } from "./acked-protocol.js";
+import type { SourceBadInput, SourceConnection, SourceRefusal } from "./source-connection.js";
 
 /** Options of a TCP source. */
 export interface TcpSourceOptions {
@@ -94,8 +66,7 @@ interface Conn extends SourceConnection, TableEntry {
 export class TcpSource {
   private server: Server | undefined;
   private readonly table: ConnectionTable<Conn>;
-  private readonly ackDue = new Set<Conn>();
-  private ackScheduled = false;
+  private readonly acks = new AckWriter<Conn>(() => this.stats.acksSent++);
   private nextId = 0;
   private paused = false;
   private sweep: NodeJS.Timeout | undefined;
@@ -216,11 +187,7 @@ export class TcpSource {
     this.server = undefined;
     const ended: Array<Promise<void>> = [];
     for (const c of this.table.all) {
-      const frame = c.dropped ? undefined : c.acks?.takeAckFrame();
-      if (frame) {
-        c.socket.write(frame);
-        this.stats.acksSent++;
-      }
+      this.acks.writeNow(c);
       c.dropped = true;
       ended.push(new Promise<void>((resolve) => c.socket.end(() => resolve())));
     }
@@ -255,7 +222,7 @@ export class TcpSource {
       counted: true,
       midFrameSince: 0,
       dropped: false,
-      protocol: UNDECIDED,
+      protocol: PROTOCOL.UNDECIDED,
       prefix: undefined,
       clientId: undefined,
       acks: undefined,
@@ -297,7 +264,7 @@ export class TcpSource {
   complete(conn: SourceConnection, seq: number): void {
     if (!conn.acks) return;
     conn.acks.complete(seq);
-    this.scheduleAck(conn as Conn);
+    this.acks.schedule(conn as Conn);
   }
 
   /** Closes a connection whose frame could not be accepted: an acknowledged client resends what was not acknowledged. */
@@ -313,24 +280,19 @@ export class TcpSource {
   private onData(conn: Conn, chunk: Buffer): void {
     this.stats.bytesIn += chunk.length;
     conn.readAtMs = wallClockMs();
-    if (conn.protocol === UNDECIDED) {
-      const got: Buffer = conn.prefix ? Buffer.concat([conn.prefix, chunk]) : chunk;
-      if (got.length < ACKED_SOURCE_MARKER.length) {
-        conn.prefix = Buffer.from(got);
+    if (conn.protocol === PROTOCOL.UNDECIDED) {
+      const sniffed = sniff(conn.prefix, chunk);
+      if (sniffed.protocol === undefined) {
+        conn.prefix = sniffed.prefix;
         return;
       }
       conn.prefix = undefined;
-      if (got.subarray(0, ACKED_SOURCE_MARKER.length).equals(ACKED_SOURCE_MARKER)) {
-        conn.protocol = HELLO;
-        chunk = got.subarray(ACKED_SOURCE_MARKER.length);
-      } else {
-        conn.protocol = PLAIN;
-        chunk = got;
-      }
+      conn.protocol = sniffed.protocol;
+      chunk = sniffed.rest;
     }
     try {
       conn.decoder.pushAt(chunk, (buf, start, end) => {
-        if (conn.protocol === HELLO) {
+        if (conn.protocol === PROTOCOL.HELLO) {
           this.hello(conn, buf.subarray(start, end));
           return;
         }
@@ -345,7 +307,7 @@ export class TcpSource {
           if (this.limiter.allow() >= 0) this.log.error({ err, conn: conn.id }, "frame handler threw; continuing");
         }
       });
-      if (conn.acks) this.scheduleAck(conn);
+      if (conn.acks) this.acks.schedule(conn);
     } catch (err) {
       if (err instanceof FrameError) {
         this.drop(conn, "oversized_frame", err.message);
@@ -364,40 +326,17 @@ export class TcpSource {
   }
 
   private hello(conn: Conn, payload: Buffer): void {
-    let hello: { clientId: string; nextSeq: number };
-    try {
-      hello = sourceHelloCodec.decode(payload);
-    } catch (err) {
-      this.drop(conn, "bad_hello", `the frame after the acknowledged-protocol marker is not a SourceHello: ${(err as Error).message}`);
+    const hello = readHello(payload);
+    if ("error" in hello) {
+      this.drop(conn, "bad_hello", hello.error);
       return;
     }
-    if (!CLIENT_ID.test(hello.clientId) || hello.nextSeq < 1) {
-      this.drop(conn, "bad_hello", `SourceHello needs a client_id of 1-64 letters, digits, '_', '.', '-' and next_seq >= 1 (got "${hello.clientId}", ${hello.nextSeq})`);
-      return;
-    }
-    conn.protocol = ACKED;
+    conn.protocol = PROTOCOL.ACKED;
     this.table.heard(conn);
     conn.clientId = hello.clientId;
-    conn.acks = new SourceAcks(hello.nextSeq);
+    conn.acks = hello.acks;
     this.stats.ackedConnections++;
-    this.log.info({ conn: conn.id, client: hello.clientId, nextSeq: hello.nextSeq }, "acknowledged connection");
-  }
-
-  private scheduleAck(conn: Conn): void {
-    this.ackDue.add(conn);
-    if (this.ackScheduled) return;
-    this.ackScheduled = true;
-    setTimeout(() => {
-      this.ackScheduled = false;
-      for (const c of this.ackDue) {
-        const frame = c.dropped ? undefined : c.acks?.takeAckFrame();
-        if (frame) {
-          c.socket.write(frame);
-          this.stats.acksSent++;
-        }
-      }
-      this.ackDue.clear();
-    }, DEFAULT_SOURCE_ACK_DELAY_MS);
+    this.log.info({ conn: conn.id, client: hello.clientId, nextSeq: hello.acks.current + 1 }, "acknowledged connection");
   }
 
   private sweepIdle(): void {

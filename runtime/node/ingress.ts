@@ -1,6 +1,7 @@
 import { ConfigError, EventTooLargeError } from "../errors.js";
 import type { Backpressure } from "../io/backpressure.js";
-import { TcpSource, type SourceConnection } from "../io/tcp-source.js";
+import { TcpSource } from "../io/tcp-source.js";
+import type { SourceConnection } from "../io/source-connection.js";
 import type { Logger } from "../logger.js";
 import type { DeadLetters } from "../observability/dead-letters.js";
 import type { AppendDone, EventLog, LogProducer } from "../state/event-log.js";

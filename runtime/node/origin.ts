@@ -1,4 +1,5 @@
-import type { SourceConnection, TcpSource } from "../io/tcp-source.js";
+import type { TcpSource } from "../io/tcp-source.js";
+import type { SourceConnection } from "../io/source-connection.js";
 
 /** Where an event entered: the source connection and its source (events made by steps have none). */
 export interface Origin {
