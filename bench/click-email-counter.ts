@@ -84,7 +84,7 @@ export class ClickEmailCounter {
     const decoder = new FrameDecoder(DEFAULT_MAX_FRAME_BYTES);
     socket.on("data", (chunk: Buffer) => {
       try {
-        decoder.push(chunk, this.onFrame);
+        decoder.pushAt(chunk, this.onFrame);
       } catch {
         this.malformed++;
         socket.destroy();
@@ -92,9 +92,9 @@ export class ClickEmailCounter {
     });
   }
 
-  private readonly onFrame = (payload: Buffer): void => {
+  private readonly onFrame = (buf: Buffer, start: number, end: number): void => {
     this.received++;
-    const n = clickNumber(payload);
+    const n = clickNumberAt(buf, start, end);
     if (n < 0 || n >= this.seen.length) {
       this.malformed++;
       return;
@@ -109,13 +109,25 @@ export class ClickEmailCounter {
   };
 }
 
+// "click-" at `at` of `buf`, compared byte by byte (Buffer.compare of a range is a native call per email).
+function hasPrefix(buf: Buffer, at: number): boolean {
+  for (let i = 0; i < PREFIX.length; i++) if (buf[at + i] !== PREFIX[i]) return false;
+  return true;
+}
+
 /** The click number of an email ("click-<n>" in field 1), or -1 when it has none. */
 export function clickNumber(email: Buffer): number {
-  const len = email[1]!;
-  if (email[0] === CLICK_ID_TAG && len < 0x80 && len > PREFIX.length && 2 + len <= email.length && email.compare(PREFIX, 0, PREFIX.length, 2, 2 + PREFIX.length) === 0) {
+  return clickNumberAt(email, 0, email.length);
+}
+
+/** As `clickNumber`, for the email at bytes [start, end) of `buf` (a frame where it lies in a read: no view per email). */
+export function clickNumberAt(buf: Buffer, start: number, end: number): number {
+  const len = buf[start + 1]!;
+  const from = start + 2;
+  if (buf[start] === CLICK_ID_TAG && len < 0x80 && len > PREFIX.length && from + len <= end && hasPrefix(buf, from)) {
     let n = 0;
-    for (let i = 2 + PREFIX.length; i < 2 + len; i++) {
-      const d = email[i]! - 0x30;
+    for (let i = from + PREFIX.length; i < from + len; i++) {
+      const d = buf[i]! - 0x30;
       if (d < 0 || d > 9) return -1;
       n = n * 10 + d;
     }
@@ -123,7 +135,7 @@ export function clickNumber(email: Buffer): number {
   }
   // Not the layout the nodes write (another encoder may order fields otherwise): decode it whole.
   try {
-    const id = promotionEmailCodec.decode(email).clickId;
+    const id = promotionEmailCodec.decode(buf.subarray(start, end)).clickId;
     return id.startsWith("click-") && /^\d+$/.test(id.slice(6)) ? Number(id.slice(6)) : -1;
   } catch {
     return -1;

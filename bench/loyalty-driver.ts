@@ -5,13 +5,14 @@ import { clicks, expectedEmailMask, loyalCustomers, type WorkloadSpec } from "..
 import { sendAll } from "../apps/loyalty/load-generator.js";
 import { LatencyHistogram } from "../runtime/observability/latency-histogram.js";
 import { ClickEmailCounter } from "./click-email-counter.js";
+import { framePayloads, sendFramed } from "./framed-clicks.js";
 
 /** Messages between the benchmark and this driver (over the child-process IPC channel). */
 export type DriverMessage =
   | { type: "sink"; host: string; port: number }
   | { type: "loyal-sent"; count: number }
   | { type: "warm" }
-  | { type: "done"; clicksSent: number; firstClickMs: number; lastEmailMs: number; emails: number; expected: number; duplicates: number; missing: number; clickToEmail: ClickToEmail }
+  | { type: "done"; clicksSent: number; firstClickMs: number; lastEmailMs: number; emails: number; expected: number; duplicates: number; missing: number; clickToEmail: ClickToEmail; cpuMs: number }
   | { type: "window"; clickToEmail: ClickToEmail };
 
 /** Asks for the click-to-email figures of the clicks written between two wall-clock times (ms since the epoch); answered by a `window` message. */
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       send({ type: "sink", ...addr });
     } else if (msg.type === "start") {
       const loyal = [...loyalCustomers(msg.spec)].map((c) => loyalCustomerCodec.encode(c));
-      const clickFrames = [...clicks(msg.spec)].map((c) => clickCodec.encode(c));
+      const clickFrames = framePayloads([...clicks(msg.spec)].map((c) => clickCodec.encode(c)));
       const count = await sendAll(msg.loyal, loyal, 0);
       send({ type: "loyal-sent", count });
       const targets = Array.isArray(msg.clicks) ? msg.clicks : [msg.clicks];
@@ -81,13 +82,13 @@ async function main(): Promise<void> {
           Array.from({ length: msg.connections }, (_, i) => {
             const base = from + i * per;
             const end = Math.min(to, base + per);
-            const stamp = (first: number, count: number) => writtenAt.fill(performance.now(), base + first, base + first + count);
-            return sendAll(targets[i % targets.length]!, clickFrames.slice(base, end), msg.rate / msg.connections, undefined, stamp);
+            const stamp = (first: number, count: number) => writtenAt.fill(performance.now(), first, first + count);
+            return sendFramed(targets[i % targets.length]!, clickFrames, base, end, msg.rate / msg.connections, stamp);
           }),
         );
         return sent.reduce((a, b) => a + b, 0);
       };
-      const warmup = Math.min(msg.warmup ?? 0, clickFrames.length);
+      const warmup = Math.min(msg.warmup ?? 0, clickFrames.count);
       process.once("message", async () => {
         let sent = 0;
         if (warmup > 0) {
@@ -100,10 +101,12 @@ async function main(): Promise<void> {
           clickToEmail.reset();
         }
         const firstClickMs = performance.timeOrigin + performance.now();
-        sent += await sendRange(warmup, clickFrames.length);
+        const cpu0 = process.cpuUsage();
+        sent += await sendRange(warmup, clickFrames.count);
         await sink!.waitForAll(120_000, 100);
+        const cpu = process.cpuUsage(cpu0);
         const s = sink!.summary();
-        send({ type: "done", clicksSent: sent, firstClickMs, lastEmailMs, emails: s.unique, expected: s.expected, duplicates: s.duplicates, missing: s.missing, clickToEmail: { count: clickToEmail.count, p50Ms: clickToEmail.quantile(0.5), p99Ms: clickToEmail.quantile(0.99), p999Ms: clickToEmail.quantile(0.999), maxMs: clickToEmail.max } });
+        send({ type: "done", clicksSent: sent, firstClickMs, lastEmailMs, emails: s.unique, expected: s.expected, duplicates: s.duplicates, missing: s.missing, clickToEmail: { count: clickToEmail.count, p50Ms: clickToEmail.quantile(0.5), p99Ms: clickToEmail.quantile(0.99), p999Ms: clickToEmail.quantile(0.999), maxMs: clickToEmail.max }, cpuMs: (cpu.user + cpu.system) / 1000 });
       });
     } else if (msg.type === "window") {
       send({ type: "window", clickToEmail: windowFigures(writtenAt, latencyOf, msg.fromMs - performance.timeOrigin, msg.toMs - performance.timeOrigin) });

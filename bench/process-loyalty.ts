@@ -23,6 +23,8 @@ export interface ProcessRun {
    * size, and the CPU time of all nodes together per measured click (µs): steadier than throughput on a shared machine.
    */
   nodes: { eventLoopP99Ms: number; eventLoopMaxMs: number; gcMaxMs: number; gcPauseMs: number; ackRttP99Ms: number; meanBatch: number; cpuPerEventUs: number };
+  /** The driver's CPU time per measured click (µs): what the outside world took of the same cores. */
+  driverCpuPerClickUs: number;
   emails: number;
   expected: number;
 }
@@ -139,6 +141,7 @@ export async function runProcessLoyalty(natsUrl: string, nodes: number, spec: Wo
         meanBatch: last.reduce((a, i) => a + i.batches.meanEnvelopes, 0) / last.length,
         cpuPerEventUs: (last.reduce((a, i) => a + i.process.cpu.userMs + i.process.cpu.systemMs, 0) * 1000) / (spec.clicks - warmup),
       },
+      driverCpuPerClickUs: (done.cpuMs * 1000) / (spec.clicks - warmup),
       emails: done.emails,
       expected: done.expected,
     };

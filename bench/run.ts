@@ -129,7 +129,7 @@ async function nats(): Promise<void> {
     const ms = (n: number) => f(n, n < 10 ? 2 : n < 100 ? 1 : 0).padStart(6);
     const line = (r: ProcessRun) =>
       `p50 ${ms(r.p50Ms)}  p99 ${ms(r.p99Ms)}  p99.9 ${ms(r.p999Ms)}  max ${ms(r.maxMs)} ms | outside p99 ${ms(r.clickToEmail.p99Ms)} ms | ` +
-      `loop p99 ${ms(r.nodes.eventLoopP99Ms)} max ${ms(r.nodes.eventLoopMaxMs)}, gc max ${ms(r.nodes.gcMaxMs)}, ack rtt p99 ${ms(r.nodes.ackRttP99Ms)} ms, batch ${f(r.nodes.meanBatch)}`;
+      `loop p99 ${ms(r.nodes.eventLoopP99Ms)} max ${ms(r.nodes.eventLoopMaxMs)}, gc max ${ms(r.nodes.gcMaxMs)}, ack rtt p99 ${ms(r.nodes.ackRttP99Ms)} ms, batch ${f(r.nodes.meanBatch)} | CPU per click: nodes ${f(r.nodes.cpuPerEventUs, 1)} µs, driver ${f(r.driverCpuPerClickUs, 1)} µs`;
     const row = async (label: string, nodes: number, spec: WorkloadSpec, state: "memory" | "snapshot" | "durable") => {
       const peak = await runProcessLoyalty(server.url, nodes, spec, 0, state);
       console.log(`${label} peak:      ${f(peak.eventsPerSecond)} events/s, node CPU ${f(peak.nodes.cpuPerEventUs, 2)} µs per event (emails ${f(peak.emails)}/${f(peak.expected)})`);

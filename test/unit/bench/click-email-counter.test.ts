@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { ClickEmailCounter, clickNumber } from "../../../bench/click-email-counter.js";
+import { ClickEmailCounter, clickNumber, clickNumberAt } from "../../../bench/click-email-counter.js";
 import { promotionEmailCodec } from "../../../apps/loyalty/messages.js";
 
 const email = (clickId: string) => Buffer.from(promotionEmailCodec.encode({ clickId, customerId: "cust-1", email: "a@b", adId: "ad-1", promotion: "p", clickTsMs: 1 }));
@@ -48,5 +48,17 @@ describe("ClickEmailCounter", () => {
     } finally {
       await counter.close();
     }
+  });
+});
+
+describe("clickNumberAt", () => {
+  it("reads an email where it lies among other bytes, and never past its end", () => {
+    const a = email("click-31");
+    const b = email("click-4096");
+    const buf = Buffer.concat([Buffer.from([9, 9]), a, b]);
+    expect(clickNumberAt(buf, 2, 2 + a.length)).toBe(31);
+    expect(clickNumberAt(buf, 2 + a.length, buf.length)).toBe(4096);
+    // the click id's declared length runs past the range's end: not an email of the fast layout, nor a valid one
+    expect(clickNumberAt(buf, 2, 2 + 6)).toBe(-1);
   });
 });
