@@ -49,8 +49,10 @@ export class Dispatcher {
   /** Routes an event a source or a step made here (memory and snapshot mode: durable mode stores it instead). */
   route(env: Envelope, st: SlotTable): void {
     const owner = st.owners[env.slot];
-    if (owner === this.host.nodeId) this.deliverTo(env, st);
-    else if (owner) this.host.router.send(owner, env);
+    if (owner === this.host.nodeId) {
+      const app = this.host.apps.get(env.app)!;
+      this.deliverTo(env, st, app, (app.app.stages[env.stage] as StateStageDef).partition.index);
+    } else if (owner) this.host.router.send(owner, env);
     else this.parked.push(env);
   }
 
@@ -78,7 +80,9 @@ export class Dispatcher {
       this.parked.push(env);
       return;
     }
-    this.deliverTo(env, app.tables[(stage as StateStageDef).partition.index]!);
+    // The app and partition found here go on with the event: one lookup of the app per event.
+    const partition = (stage as StateStageDef).partition.index;
+    this.deliverTo(env, app.tables[partition]!, app, partition);
   }
 
   /** Parks events to route again later (a fence's held events, a departed node's unacknowledged ones). */
@@ -106,7 +110,7 @@ export class Dispatcher {
     this.redeliverParked();
   }
 
-  private deliverTo(env: Envelope, st: SlotTable): void {
+  private deliverTo(env: Envelope, st: SlotTable, app: AppRuntime, partition: number): void {
     const code = st.code(env.slot);
     if (code === SLOT_CODE.OWNED) {
       // The lease is checked before every event: a node that was paused finds it expired here,
@@ -115,8 +119,7 @@ export class Dispatcher {
         this.host.seat.holdEvent(env);
         return;
       }
-      const app = this.host.apps.get(env.app)!;
-      app.deliverOwned(env, (app.app.stages[env.stage] as StateStageDef).partition.index);
+      app.deliverOwned(env, partition);
     } else if (code === SLOT_CODE.GAINING || code === SLOT_CODE.LOSING) {
       st.hold(env.slot, env);
     } else {
