@@ -16,7 +16,7 @@ export interface IntakeHost {
 }
 
 // How often the gate looks at the sinks and the actors' write backlog (and wakes paused sources), while
-// anything flows or waits.
+// any of them is over its mark or a source waits.
 const PRESSURE_CHECK_MS = 5;
 
 /**
@@ -50,8 +50,9 @@ export class Intake {
   }
 
   /**
-   * Something that can raise the pressure happened (an output went to a sink, an actor was evicted):
-   * the gate looks within PRESSURE_CHECK_MS. A node with nothing flowing sets no timer at all.
+   * Something that can raise the pressure happened (a sink went over its mark, an actor was evicted, a
+   * source paused): the gate looks within PRESSURE_CHECK_MS. A node whose sinks and backlog stay under
+   * their marks sets no timer at all, however much flows.
    */
   poke(): void {
     this.active = true;

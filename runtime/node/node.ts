@@ -464,8 +464,9 @@ export class Node implements NodeStatus {
       this.seat.holdOutput({ sink, payload, acceptedMs });
       return;
     }
-    this.sinks!.write(sink, payload);
-    this.intake.poke();
+    // Only a write fills a sink: the intake gate looks (and keeps looking until it drains) once one is
+    // over its mark, not after every output (its 5 ms look was ~200 wakeups a second per node).
+    if (this.sinks!.write(sink, payload)) this.intake.poke();
     this.latency.record(nowMs() - acceptedMs);
   }
 

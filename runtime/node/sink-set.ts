@@ -41,9 +41,11 @@ export class SinkSet {
     for (const w of this.writers.values()) await w.start();
   }
 
-  /** Writes one output frame. */
-  write(sink: string, payload: Uint8Array): void {
-    this.writers.get(sink)!.write(payload);
+  /** Writes one output frame; true when the sink is over its high-water mark after it. */
+  write(sink: string, payload: Uint8Array): boolean {
+    const w = this.writers.get(sink)!;
+    w.write(payload);
+    return w.isHigh();
   }
 
   /** True while any sink is over its high-water mark. */
