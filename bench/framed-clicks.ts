@@ -2,8 +2,8 @@
 // views of one buffer. (Framing as it went, the driver copied each click and wrote its length header
 // while the cluster was measured: ~14% of the driver's samples in a profile at 140k clicks/s, on the
 // same 2 cores as the nodes.)
-import { connect } from "node:net";
 import { once } from "node:events";
+import { framesPerWrite, openConnection, paced } from "../apps/loyalty/load-generator.js";
 import { FRAME_HEADER_BYTES } from "../runtime/io/frame-decoder.js";
 
 /** Payloads framed end to end, each after its 4-byte big-endian length: frame i is bytes [at[i], at[i + 1]). */
@@ -12,9 +12,6 @@ export interface FramedPayloads {
   readonly at: Float64Array;
   readonly count: number;
 }
-
-// Frames per write when not paced (as `sendAll`'s).
-const CHUNK = 2048;
 
 /** Frames `payloads` into one buffer. */
 export function framePayloads(payloads: readonly Uint8Array[]): FramedPayloads {
@@ -47,20 +44,15 @@ export async function sendFramed(
   rate: number,
   onWrite?: (first: number, count: number) => void,
 ): Promise<number> {
-  const socket = connect(addr.port, addr.host);
-  socket.setNoDelay(true);
-  await Promise.race([once(socket, "connect"), once(socket, "error").then(([e]) => Promise.reject(new Error(`cannot connect to ${addr.host}:${addr.port}: ${(e as Error).message}`)))]);
-  const chunk = rate > 0 ? Math.max(1, Math.min(CHUNK, Math.floor(rate / 200))) : CHUNK;
+  const socket = await openConnection(addr);
+  const chunk = framesPerWrite(rate);
   const start = performance.now();
   for (let first = from; first < to; ) {
     const next = Math.min(to, first + chunk);
     onWrite?.(first, next - first);
     if (!socket.write(framed.bytes.subarray(framed.at[first]!, framed.at[next]!))) await once(socket, "drain");
     first = next;
-    if (rate > 0) {
-      const wait = start + ((first - from) / rate) * 1000 - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    }
+    await paced(start, first - from, rate);
   }
   await new Promise<void>((resolve) => socket.end(resolve));
   return Math.max(0, to - from);

@@ -55,15 +55,13 @@ export async function sendAll(
   progress?: (sent: number) => void,
   onWrite?: (first: number, count: number) => void,
 ): Promise<number> {
-  const socket = connect(addr.port, addr.host);
-  socket.setNoDelay(true);
-  await Promise.race([once(socket, "connect"), once(socket, "error").then(([e]) => Promise.reject(new Error(`cannot connect to ${addr.host}:${addr.port}: ${(e as Error).message}`)))]);
+  const socket = await openConnection(addr);
   let sent = 0;
   let lastProgress = 0;
   const start = performance.now();
   let parts: Uint8Array[] = [];
   let bytes = 0;
-  const chunk = rate > 0 ? Math.max(1, Math.min(CHUNK, Math.floor(rate / 200))) : CHUNK;
+  const chunk = framesPerWrite(rate);
   const flush = async () => {
     const buf = Buffer.allocUnsafe(bytes + parts.length * 4);
     let off = 0;
@@ -77,11 +75,7 @@ export async function sendAll(
     parts = [];
     bytes = 0;
     if (!socket.write(buf)) await drained(socket);
-    if (rate > 0) {
-      const due = start + (sent / rate) * 1000;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    }
+    await paced(start, sent, rate);
     const now = performance.now();
     if (progress && now - lastProgress > 100) {
       lastProgress = now;
@@ -97,6 +91,26 @@ export async function sendAll(
   progress?.(sent);
   await new Promise<void>((resolve) => socket.end(resolve));
   return sent;
+}
+
+/** A connection to `addr` with Nagle off, once connected; rejects with the address when it cannot connect. */
+export async function openConnection(addr: { host: string; port: number }): Promise<Socket> {
+  const socket = connect(addr.port, addr.host);
+  socket.setNoDelay(true);
+  await Promise.race([once(socket, "connect"), once(socket, "error").then(([e]) => Promise.reject(new Error(`cannot connect to ${addr.host}:${addr.port}: ${(e as Error).message}`)))]);
+  return socket;
+}
+
+/** Frames per write at `rate` frames a second (0: unpaced): about 200 writes a second when paced. */
+export function framesPerWrite(rate: number): number {
+  return rate > 0 ? Math.max(1, Math.min(CHUNK, Math.floor(rate / 200))) : CHUNK;
+}
+
+/** Waits until `sent` frames are due at `rate` a second since `start` (performance.now; rate 0: no wait). */
+export async function paced(start: number, sent: number, rate: number): Promise<void> {
+  if (rate <= 0) return;
+  const wait = start + (sent / rate) * 1000 - performance.now();
+  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
 }
 
 /** Sends `payloads` on an acknowledged connection (resending after a disconnect); resolves once every frame is acknowledged. */

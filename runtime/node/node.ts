@@ -465,7 +465,7 @@ export class Node implements NodeStatus {
       return;
     }
     // Only a write fills a sink: the intake gate looks (and keeps looking until it drains) once one is
-    // over its mark, not after every output (its 5 ms look was ~200 wakeups a second per node).
+    // over its mark, not after every output (which kept its 5 ms look running: ~200 looks a second per node).
     if (this.sinks!.write(sink, payload)) this.intake.poke();
     this.latency.record(nowMs() - acceptedMs);
   }
