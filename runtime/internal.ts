@@ -1,5 +1,6 @@
 // The one seam tests may use to reach internals.
 export { RoutingTable } from "./placement/routing-table.js";
+export { hashBits } from "./placement/hash.js";
 export { ActorHost } from "./actors/actor-host.js";
 export { SlotTable } from "./rebalance/slot-table.js";
 export { HandoffCoordinator } from "./rebalance/handoff-coordinator.js";

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { hash32, slotOf } from "../../../runtime/index.js";
+import { hashBits } from "../../../runtime/internal.js";
 
 // V8 keeps an object field of small integers unboxed only while every value stored there is a Smi; one
 // heap number (as `%` of a heap number returns, in unoptimized code) changes the field's representation
@@ -11,7 +12,7 @@ describe("slotOf", () => {
     const keys = Array.from({ length: 2_000 }, (_, i) => `customer-${i}`).filter((k) => hash32(k) >= 2 ** 30);
     expect(keys.length).toBeGreaterThan(1_000);
     const script = `
-      ${hash32.toString()}
+      ${hashBits.toString()}
       ${slotOf.toString()}
       const keys = ${JSON.stringify(keys)};
       const check = () => keys.filter((k) => !%IsSmi(slotOf(k, 64))).length;
@@ -19,6 +20,25 @@ describe("slotOf", () => {
       %PrepareFunctionForOptimization(slotOf);
       check();
       %OptimizeFunctionOnNextCall(slotOf);
+      process.stdout.write(JSON.stringify({ cold, optimized: check() }));`;
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", "-e", script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ cold: 0, optimized: 0 });
+  });
+
+  it("hashes through hashBits, a signed 32-bit integer that V8 keeps a Smi (no heap number per call), with hash32's bits", () => {
+    const keys = Array.from({ length: 2_000 }, (_, i) => `customer-${i}`);
+    // Half the hashes are 2^31 or more: a uint32 return value would be a heap number for them.
+    expect(keys.filter((k) => hash32(k) >= 2 ** 31).length).toBeGreaterThan(800);
+    for (const k of keys) expect(hashBits(k) >>> 0).toBe(hash32(k));
+    const script = `
+      ${hashBits.toString()}
+      const keys = ${JSON.stringify(keys)};
+      const check = () => keys.filter((k) => !%IsSmi(hashBits(k))).length;
+      const cold = check();
+      %PrepareFunctionForOptimization(hashBits);
+      check();
+      %OptimizeFunctionOnNextCall(hashBits);
       process.stdout.write(JSON.stringify({ cold, optimized: check() }));`;
     const r = spawnSync(process.execPath, ["--allow-natives-syntax", "-e", script], { encoding: "utf8" });
     expect(r.stderr).toBe("");
