@@ -115,12 +115,10 @@ function hasPrefix(buf: Buffer, at: number): boolean {
   return true;
 }
 
-/** The click number of an email ("click-<n>" in field 1), or -1 when it has none. */
-export function clickNumber(email: Buffer): number {
-  return clickNumberAt(email, 0, email.length);
-}
-
-/** As `clickNumber`, for the email at bytes [start, end) of `buf` (a frame where it lies in a read: no view per email). */
+/**
+ * The click number of the email at bytes [start, end) of `buf` ("click-<n>" in field 1), or -1 when it
+ * has none: read where the frame lies in a read, no view per email.
+ */
 export function clickNumberAt(buf: Buffer, start: number, end: number): number {
   const len = buf[start + 1]!;
   const from = start + 2;

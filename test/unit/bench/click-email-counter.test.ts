@@ -1,9 +1,11 @@
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { ClickEmailCounter, clickNumber, clickNumberAt } from "../../../bench/click-email-counter.js";
+import { ClickEmailCounter, clickNumberAt } from "../../../bench/click-email-counter.js";
 import { promotionEmailCodec } from "../../../apps/loyalty/messages.js";
 
 const email = (clickId: string) => Buffer.from(promotionEmailCodec.encode({ clickId, customerId: "cust-1", email: "a@b", adId: "ad-1", promotion: "p", clickTsMs: 1 }));
+// A whole buffer that is one email.
+const clickNumber = (b: Buffer) => clickNumberAt(b, 0, b.length);
 const framed = (payloads: Buffer[]) => Buffer.concat(payloads.flatMap((p) => [Buffer.from([p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255]), p]));
 
 describe("clickNumber", () => {
